@@ -1,0 +1,251 @@
+"""The `newsweave` command line: a thin layer over `pipeline`, `store` and `render`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from newsweave import __version__
+from newsweave.evaluate.datasets import DatasetError, load_dataset
+from newsweave.evaluate.summarize import SYSTEMS, evaluate_summaries
+from newsweave.model import Story
+from newsweave.pipeline import RunReport, build_stories, ingest
+from newsweave.render import write_report
+from newsweave.render.markdown import render_markdown
+from newsweave.store import Store, StoreError, open_store
+from newsweave.summarize import SummarySettings
+
+app = typer.Typer(
+    help="Turn a pile of news articles from many outlets into sourced stories.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+DbOption = Annotated[Path, typer.Option("--db", help="The embedded database (SQLite).")]
+PathsArgument = Annotated[
+    list[str],
+    typer.Argument(help="Files or directories (read recursively); '-' reads JSONL from stdin."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"newsweave {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """newsweave: sourced stories from many outlets."""
+
+
+@contextmanager
+def _open(db: Path) -> Iterator[Store]:
+    try:
+        store = open_store(db)
+    except StoreError as exc:
+        errors.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+    )
+
+
+def _ingest(paths: list[str], store: Store) -> RunReport:
+    with _progress() as bar:
+        tasks = {
+            "read": bar.add_task("reading", total=None),
+            "stored": bar.add_task("analysing + storing", total=None),
+        }
+
+        def advance(stage: str, n: int) -> None:
+            if stage in tasks:
+                bar.advance(tasks[stage], n)
+
+        report = ingest(paths, store, progress=advance)
+    for error in report.errors:
+        errors.print(f"[yellow]skipped[/] {error.source}: {error.reason}")
+    console.print(
+        f"read {report.read} articles: {report.added} new, {report.duplicates} already stored"
+        + (f", {len(report.errors)} skipped" if report.errors else "")
+    )
+    if report.read == 0:
+        errors.print("[red]error:[/] nothing could be read")
+        raise typer.Exit(1)
+    return report
+
+
+def _build(store: Store, words: int) -> list[Story]:
+    with _progress() as bar:
+        task = bar.add_task("summarising stories", total=None)
+        return build_stories(
+            store,
+            summary_settings=SummarySettings(words=words),
+            progress=lambda stage, n: bar.advance(task, n),
+        )
+
+
+def _story_table(stories: list[Story]) -> Table:
+    table = Table(title=f"{len(stories)} stories", show_lines=False)
+    table.add_column("id", style="cyan", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("articles", justify="right")
+    table.add_column("title")
+    table.add_column("outlets")
+    for story in stories:
+        table.add_row(
+            story.id,
+            story.event_date.isoformat() if story.event_date else "",
+            str(len(story.articles)),
+            story.title or "",
+            ", ".join(story.outlets),
+        )
+    return table
+
+
+@app.command("ingest")
+def ingest_command(paths: PathsArgument, db: DbOption = Path("newsweave.db")) -> None:
+    """Add articles to the database (plain text, HTML, JSONL); re-ingesting stores nothing twice."""
+    with _open(db) as store:
+        _ingest(paths, store)
+
+
+@app.command()
+def digest(
+    paths: PathsArgument,
+    db: DbOption = Path("newsweave.db"),
+    out: Annotated[
+        Path, typer.Option(help="Where to write index.html, stories.md, stories.json.")
+    ] = Path("report"),
+    words: Annotated[int, typer.Option(min=10, help="Summary length in words.")] = 120,
+) -> None:
+    """Ingest PATHs, group all stored articles into stories, summarise them and write the report."""
+    with _open(db) as store:
+        _ingest(paths, store)
+        stories = _build(store, words)
+    console.print(_story_table(stories))
+    written = write_report(stories, out)
+    console.print("wrote " + ", ".join(str(p) for p in written.values()))
+
+
+@app.command()
+def stories(db: DbOption = Path("newsweave.db")) -> None:
+    """List the stored stories."""
+    with _open(db) as store:
+        console.print(_story_table(store.stories()))
+
+
+@app.command()
+def show(
+    story_id: Annotated[str, typer.Argument(help="A story id, or a unique prefix of one.")],
+    db: DbOption = Path("newsweave.db"),
+) -> None:
+    """Show one story: summary with citations, then its articles."""
+    with _open(db) as store:
+        story = store.story(story_id)
+    if story is None:
+        errors.print(f"[red]error:[/] no story {story_id!r} in {db}")
+        raise typer.Exit(1)
+    console.print(render_markdown([story]), markup=False, highlight=False)
+
+
+eval_app = typer.Typer(
+    help="Measure newsweave against baselines on public datasets.", no_args_is_help=True
+)
+app.add_typer(eval_app, name="eval")
+
+
+def _print_eval(title: str, header: list[str], rows: list[list[str]], as_json: dict | None) -> None:
+    if as_json is not None:
+        console.print_json(data=as_json)
+        return
+    table = Table(title=title)
+    for column in header:
+        table.add_column(column, justify="left" if column == header[0] else "right")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+@eval_app.command("summarize")
+def eval_summarize(
+    path: Annotated[Path, typer.Argument(help="The dataset file.")],
+    dataset: Annotated[
+        str, typer.Option(help="Format: multinews (CSV) or clusters (JSONL).")
+    ] = "multinews",
+    words: Annotated[
+        int, typer.Option(min=10, help="Every summary is cut at this many words.")
+    ] = 300,
+    systems: Annotated[str, typer.Option(help="Comma-separated systems to run.")] = ",".join(
+        SYSTEMS
+    ),
+    save: Annotated[
+        Path | None, typer.Option(help="Write every summary to DIR/<system>/<cluster>.txt.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N clusters.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """ROUGE of newsweave's summaries against lead, sumy's LexRank/TextRank/LSA/SumBasic and an oracle."""
+    try:
+        clusters = load_dataset(dataset, path)[:limit]
+    except DatasetError as exc:
+        errors.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    chosen = [s.strip() for s in systems.split(",") if s.strip()]
+    unknown = set(chosen) - set(SYSTEMS)
+    if unknown or "newsweave" not in chosen:
+        errors.print(
+            f"[red]error:[/] systems must include newsweave and be among {', '.join(SYSTEMS)}"
+        )
+        raise typer.Exit(2)
+    with _progress() as bar:
+        task = bar.add_task("summarising clusters", total=len(clusters))
+        report = evaluate_summaries(
+            clusters,
+            words=words,
+            systems=chosen,
+            save=save,
+            progress=lambda n: bar.advance(task, n),
+        )
+    title = f"ROUGE on {report.clusters} clusters of {path.name}, summaries cut at {words} words"
+    _print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,208 @@
+"""Group articles into stories: one story per event.
+
+Method, chosen so that cost grows with the corpus and not with its square:
+
+1. Each article becomes a TF-IDF vector over its title (counted twice, titles are dense with
+   the event) and body, plus the set of its named entities.
+2. Candidates come from an inverted index over each article's most salient terms: two articles
+   are compared only when they share at least `min_shared_terms` of them. Terms whose posting
+   list is longer than `max_postings` are too common to say anything and are not followed.
+3. Candidate pairs are scored by cosine similarity blended with entity overlap.
+4. Topics form by average-link merging over the candidate pairs, best pair first: two groups
+   merge when the mean similarity over all their cross pairs clears `threshold` and their
+   publication dates (where known) stay within `max_span_days`. Average link, unlike single
+   link, does not chain two events together through one article that mentions both.
+5. Each topic is split into events: within a topic, IDF is recomputed over the topic's own
+   articles, so the words every article shares ("Assad", "Putin", "Syria") fade and the words
+   that tell one meeting from another ("Sochi", "Black Sea", "delegation" against "Moscow",
+   "unannounced", "Tuesday") decide; average link runs again with `event_threshold`. This is
+   how "the same two people meeting years apart" stays two events even when an article
+   carries no date.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from newsweave.model import Article
+from newsweave.nlp.entities import NAMED_LABELS
+from newsweave.text import jaccard, tfidf, top_terms
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSettings:
+    threshold: float = 0.15
+    event_threshold: float = 0.25
+    separation: float = 0.7
+    entity_weight: float = 0.0
+    max_span_days: int = 10
+    salient_terms: int = 30
+    min_shared_terms: int = 3
+    max_postings: int = 2000
+
+
+def entity_keys(article: Article) -> set[str]:
+    """Normalised named entities: people by surname, so "Bashar al-Assad" meets "Assad"."""
+    keys = set()
+    for ent in article.entities:
+        if ent.label not in NAMED_LABELS:
+            continue
+        name = ent.text.lower().removeprefix("the ").strip()
+        if ent.label == "PERSON":
+            name = name.split()[-1] if name.split() else name
+            name = name.removeprefix("al-")
+        if name:
+            keys.add(f"{ent.label}:{name}")
+    return keys
+
+
+def _document(article: Article) -> str:
+    title = article.title or ""
+    return f"{title}\n{title}\n{article.text}"
+
+
+class _Groups:
+    """Union-find over article indices that keeps member lists and date ranges per root."""
+
+    def __init__(self, dates: Sequence[date | None]) -> None:
+        self.parent = list(range(len(dates)))
+        self.members = {i: [i] for i in range(len(dates))}
+        self.span = {i: (d, d) if d else None for i, d in enumerate(dates)}
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def merged_span(self, a: int, b: int) -> tuple[date, date] | None:
+        sa, sb = self.span[a], self.span[b]
+        if sa is None or sb is None:
+            return sa or sb
+        return min(sa[0], sb[0]), max(sa[1], sb[1])
+
+    def union(self, a: int, b: int) -> None:
+        if len(self.members[a]) < len(self.members[b]):
+            a, b = b, a
+        self.span[a] = self.merged_span(a, b)
+        self.parent[b] = a
+        self.members[a].extend(self.members.pop(b))
+        del self.span[b]
+
+
+def candidate_pairs(terms: list[list[str]], settings: ClusterSettings) -> set[tuple[int, int]]:
+    """Pairs of articles sharing enough salient terms, found through an inverted index."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, article_terms in enumerate(terms):
+        for term in article_terms:
+            postings[term].append(i)
+    pairs: set[tuple[int, int]] = set()
+    for i, article_terms in enumerate(terms):
+        shared: dict[int, int] = defaultdict(int)
+        for term in article_terms:
+            posting = postings[term]
+            if len(posting) > settings.max_postings:
+                continue
+            for j in posting:
+                if j > i:
+                    shared[j] += 1
+        pairs.update((i, j) for j, n in shared.items() if n >= settings.min_shared_terms)
+    return pairs
+
+
+def cluster_articles(
+    articles: Sequence[Article], settings: ClusterSettings | None = None
+) -> list[list[int]]:
+    """Group `articles` into stories; returns lists of indices into `articles`, biggest first."""
+    settings = settings or ClusterSettings()
+    if not articles:
+        return []
+    matrix, vectorizer = tfidf([_document(a) for a in articles])
+    vocabulary = vectorizer.get_feature_names_out() if matrix.shape[1] else np.array([])
+    terms = [
+        top_terms(matrix.getrow(i), vocabulary, settings.salient_terms)
+        for i in range(len(articles))
+    ]
+    entities = [entity_keys(a) for a in articles]
+
+    def similarity(i: int, j: int) -> float:
+        cosine = float(matrix.getrow(i).multiply(matrix.getrow(j)).sum())
+        w = settings.entity_weight if entities[i] and entities[j] else 0.0
+        return (1 - w) * cosine + w * jaccard(entities[i], entities[j])
+
+    pairs = candidate_pairs(terms, settings)
+    topics = _average_link(
+        articles, [(similarity(i, j), i, j) for i, j in pairs], settings.threshold, settings
+    )
+    stories = []
+    for topic in topics:
+        stories.extend(_split_events(articles, topic, settings) if len(topic) > 2 else [topic])
+    return sorted((sorted(s) for s in stories), key=lambda m: (-len(m), m[0]))
+
+
+def _split_events(
+    articles: Sequence[Article], members: list[int], settings: ClusterSettings
+) -> list[list[int]]:
+    """Re-cluster one topic with IDF local to it, so that what tells its events apart decides."""
+    local, _ = tfidf([_document(articles[i]) for i in members])
+    if local.shape[1] == 0:
+        return [members]
+    sims = (local @ local.T).toarray()
+    n = len(members)
+    scored = [(float(sims[a, b]), a, b) for a in range(n) for b in range(a + 1, n)]
+    groups = sorted(
+        _average_link([articles[i] for i in members], scored, settings.event_threshold, settings),
+        key=len,
+        reverse=True,
+    )
+    core, events = list(groups[0]), []
+    for group in groups[1:]:
+        if _separated(sims, group, groups[0], settings.separation):
+            events.append(group)
+        else:
+            core.extend(group)
+    return [[members[k] for k in group] for group in [core, *events]]
+
+
+def _separated(sims: np.ndarray, group: list[int], core: list[int], ratio: float) -> bool:
+    """A group is a distinct event only if it is far from the core compared with the core's own
+    cohesion; loosely related background pieces of one event stay with it."""
+    if len(core) < 2:
+        return False
+    within = np.mean([sims[a, b] for a in core for b in core if a < b])
+    between = np.mean([sims[a, b] for a in group for b in core])
+    return bool(between < ratio * within)
+
+
+def _average_link(
+    articles: Sequence[Article],
+    scored: list[tuple[float, int, int]],
+    threshold: float,
+    settings: ClusterSettings,
+) -> list[list[int]]:
+    """Average-link merging over scored pairs, best first, within the date span."""
+    scored = sorted(scored, reverse=True)
+    known: dict[tuple[int, int], float] = {(i, j): s for s, i, j in scored}
+    groups = _Groups([a.published for a in articles])
+    for score, i, j in scored:
+        if score < threshold:
+            break
+        a, b = groups.find(i), groups.find(j)
+        if a == b:
+            continue
+        span = groups.merged_span(a, b)
+        if span and (span[1] - span[0]).days > settings.max_span_days:
+            continue
+        cross = [
+            known.get((min(x, y), max(x, y)), 0.0)
+            for x in groups.members[a]
+            for y in groups.members[b]
+        ]
+        if sum(cross) / len(cross) >= threshold:
+            groups.union(a, b)
+    return [sorted(m) for m in groups.members.values()]

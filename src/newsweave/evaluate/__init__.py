@@ -1,0 +1,1 @@
+"""Evaluation harnesses: newsweave against baselines on public datasets."""

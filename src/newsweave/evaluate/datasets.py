@@ -1,0 +1,95 @@
+"""Readers for multi-document evaluation sets, all into one `Cluster` shape.
+
+Formats:
+- `multinews`: the Multi-News CSV (`documents` is a Python list literal of article strings,
+  `summary` the human reference).
+- `clusters`: JSONL, one cluster a line:
+  `{"id", "documents": [{"text", "title"?, "published"?, "source"?}], "references": ["..."], "query"?}`.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+
+class DatasetError(ValueError):
+    """A dataset file that cannot be read, with the file and the problem in the message."""
+
+
+@dataclass(slots=True)
+class ClusterDocument:
+    text: str
+    title: str | None = None
+    published: date | None = None
+    source: str | None = None
+
+
+@dataclass(slots=True)
+class Cluster:
+    id: str
+    documents: list[ClusterDocument]
+    references: list[str] = field(default_factory=list)
+    query: str | None = None
+
+
+def load_multinews(path: Path) -> list[Cluster]:
+    csv.field_size_limit(sys.maxsize)
+    clusters = []
+    with path.open(newline="", encoding="utf-8") as handle:
+        for n, row in enumerate(csv.DictReader(handle)):
+            try:
+                texts = ast.literal_eval(row["documents"])
+            except (KeyError, ValueError, SyntaxError) as exc:
+                raise DatasetError(
+                    f"{path}: row {n + 1}: unreadable 'documents' column ({exc})"
+                ) from exc
+            docs = [ClusterDocument(text=t) for t in texts if t.strip()]
+            summary = row.get("summary", "").strip().removeprefix("–").strip()
+            clusters.append(Cluster(id=str(n), documents=docs, references=[summary]))
+    return clusters
+
+
+def load_clusters_jsonl(path: Path) -> list[Cluster]:
+    clusters = []
+    with path.open(encoding="utf-8") as handle:
+        for n, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                raw = json.loads(line)
+                docs = [
+                    ClusterDocument(
+                        text=d["text"],
+                        title=d.get("title"),
+                        published=date.fromisoformat(d["published"][:10])
+                        if d.get("published")
+                        else None,
+                        source=d.get("source"),
+                    )
+                    for d in raw["documents"]
+                ]
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                raise DatasetError(f"{path}: line {n}: not a valid cluster ({exc})") from exc
+            clusters.append(
+                Cluster(
+                    str(raw.get("id", n)), docs, list(raw.get("references", [])), raw.get("query")
+                )
+            )
+    return clusters
+
+
+LOADERS = {"multinews": load_multinews, "clusters": load_clusters_jsonl}
+
+
+def load_dataset(fmt: str, path: Path) -> list[Cluster]:
+    if fmt not in LOADERS:
+        raise DatasetError(f"unknown dataset format {fmt!r}; known: {', '.join(LOADERS)}")
+    if not path.is_file():
+        raise DatasetError(f"{path}: no such file")
+    return LOADERS[fmt](path)

@@ -1,0 +1,165 @@
+"""The plain data objects that flow between newsweave's stages.
+
+Stages are functions over these dataclasses (ingest -> clean -> nlp -> cluster -> summarize);
+the store and the renderers read and write the same objects. Nothing here does I/O.
+Dates are `datetime.date`; the JSON renderer writes them as ISO 8601.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import PurePath
+from urllib.parse import urlsplit
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """One document as a reader found it, before cleaning.
+
+    `text` is plain text (for HTML, the body trafilatura extracted); the metadata fields hold
+    what the container itself declared (JSONL fields, HTML metadata) and stay None otherwise.
+    `needs_cleaning` is False when the text is already a clean body (trafilatura output).
+    """
+
+    source: str
+    text: str
+    format: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: date | None = None
+    author: str | None = None
+    doc_id: str | None = None
+    needs_cleaning: bool = True
+
+
+@dataclass(slots=True)
+class Removal:
+    """A piece of the raw text the cleaner dropped, and the rule that dropped it."""
+
+    text: str
+    rule: str
+
+
+@dataclass(slots=True)
+class Sentence:
+    """A sentence of an article's cleaned text; `start`/`end` are character offsets into it."""
+
+    text: str
+    start: int
+    end: int
+    index: int
+
+
+@dataclass(slots=True)
+class Entity:
+    """A named-entity mention; `label` is spaCy's (PERSON, GPE, ORG, ...)."""
+
+    text: str
+    label: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Article:
+    """A cleaned, dated news article with its metadata and NLP annotations.
+
+    `id` always derives from the normalised body (see `article_id`), so the same article read
+    twice, from any source, is one article; an id the input declared is kept as `external_id`.
+    """
+
+    id: str
+    source: str
+    text: str
+    format: str = "text"
+    title: str | None = None
+    outlet: str | None = None
+    published: date | None = None
+    published_estimated: bool = False
+    author: str | None = None
+    credits: list[str] = field(default_factory=list)
+    url: str | None = None
+    external_id: str | None = None
+    removed: list[Removal] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+
+    @property
+    def outlet_label(self) -> str:
+        """How citations name this article: "Outlet (Wire)", else the wire, else where it came from.
+
+        A single wire credit marks a wire copy ("The Moscow Times (Reuters)"); several credits
+        are agencies an outlet compiled from ("cw/sms (AFP, AP, dpa, Reuters)") and stay out of
+        the label. An article whose outlet is unknown is named by its URL's host or its file
+        name rather than by a guessed outlet.
+        """
+        if self.outlet:
+            wires = [c for c in self.credits if c != self.outlet]
+            return f"{self.outlet} ({wires[0]})" if len(wires) == 1 else self.outlet
+        if self.credits:
+            return ", ".join(self.credits)
+        if self.url:
+            host = urlsplit(self.url).hostname
+            if host:
+                return host.removeprefix("www.")
+        return PurePath(self.source).name or f"article {self.id[:8]}"
+
+
+@dataclass(slots=True)
+class SummarySentence:
+    """A summary sentence and its grounding.
+
+    `article_id`/`sentence_index` locate the sentence it was taken from; `article_ids` and
+    `outlets` list every article (and its outlet label) that states the same thing.
+    """
+
+    text: str
+    article_id: str
+    sentence_index: int
+    article_ids: list[str]
+    outlets: list[str]
+
+
+@dataclass(slots=True)
+class Story:
+    """A group of articles about one event, with its grounded summary."""
+
+    id: str
+    articles: list[Article]
+    title: str | None = None
+    event_date: date | None = None
+    summary: list[SummarySentence] = field(default_factory=list)
+
+    @property
+    def outlets(self) -> list[str]:
+        """Distinct outlet labels, in article order."""
+        return list(dict.fromkeys(a.outlet_label for a in self.articles))
+
+
+_WS = re.compile(r"\s+")
+_PUNCT = re.compile(r"[^\w\s]")
+
+
+def normalise_body(text: str) -> str:
+    """The form of a body used for identity: NFKC, case-folded, punctuation and spacing dropped.
+
+    Two copies of an article that differ only in quotes style, spacing or case share an id.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return _WS.sub(" ", _PUNCT.sub(" ", text)).strip()
+
+
+def article_id(text: str) -> str:
+    """Stable id of an article from its normalised cleaned body (16 hex digits of SHA-256)."""
+    return hashlib.sha256(normalise_body(text).encode("utf-8")).hexdigest()[:16]
+
+
+def story_id(article_ids: list[str]) -> str:
+    """Stable id of a story from its member article ids, whatever their order."""
+    joined = "\n".join(sorted(article_ids))
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:12]

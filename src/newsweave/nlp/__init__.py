@@ -1,0 +1,1 @@
+"""Language analysis per article: sentences, entities, quotes, temporal expressions."""

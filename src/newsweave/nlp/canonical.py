@@ -1,0 +1,159 @@
+"""One name per real-world entity across a story's articles.
+
+Outlets name people differently ("Bashar Assad", "Bashar al-Assad", "Assad", "Mr Assad";
+"Dmitry Peskov", "Dmitry S. Peskov", "Peskov"), and spaCy's small model sometimes labels the
+short forms as ORG or GPE. People are grouped by surname (particles such as "al-" ignored), with
+full names split apart when their first names differ (Bashar and Hafez al-Assad are two people);
+a bare surname joins the most mentioned full name that carries it. Other entities are grouped by
+their normalised text and a small alias table ("U.S." = "United States").
+
+The canonical name is the full form used by the most articles, the longest on a tie, so that
+"Bashar al-Assad" wins over "Bashar Assad" when both are common.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from newsweave.model import Article, Entity
+from newsweave.nlp.entities import NAMED_LABELS
+
+HONORIFICS = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "sir",
+        "president",
+        "prime",
+        "minister",
+        "gen",
+        "general",
+        "sen",
+        "rep",
+        "gov",
+        "king",
+        "queen",
+        "prince",
+        "pope",
+    }
+)
+SURNAME_PARTICLES = ("al-", "el-", "ad-", "as-", "bin ", "van ", "von ", "de ", "da ", "di ", "le ")
+# Different spellings of one place or organisation; keys and values are normalised forms.
+ALIASES = {
+    "u.s.": "united states",
+    "us": "united states",
+    "usa": "united states",
+    "america": "united states",
+    "the united states": "united states",
+    "u.k.": "united kingdom",
+    "uk": "united kingdom",
+    "britain": "united kingdom",
+    "great britain": "united kingdom",
+    "un": "united nations",
+    "u.n.": "united nations",
+    "eu": "european union",
+    "e.u.": "european union",
+    "isis": "islamic state",
+    "isil": "islamic state",
+    "daesh": "islamic state",
+    "russian federation": "russia",
+}
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+@dataclass(slots=True)
+class StoryEntity:
+    """An entity of a story: its canonical name, type, every way it was written, and salience."""
+
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+    mentions: int = 0
+    salience: float = 0.0
+
+
+def _clean(text: str) -> str:
+    text = " ".join(text.split())
+    text = _POSSESSIVE.sub("", text)
+    return re.sub(r"^(the)\s+", "", text, flags=re.IGNORECASE).strip(" .,;:-")
+
+
+def _person_parts(name: str) -> tuple[str | None, str]:
+    """(first name or None, surname key) of a person's name, honorifics and particles dropped."""
+    words = [w for w in name.split() if w.lower().strip(".") not in HONORIFICS]
+    if not words:
+        return None, name.lower()
+    surname = words[-1].lower()
+    for particle in SURNAME_PARTICLES:
+        surname = surname.removeprefix(particle.strip())
+    first = words[0].lower() if len(words) > 1 else None
+    return first, surname
+
+
+def canonical_entities(articles: Sequence[Article]) -> list[StoryEntity]:
+    """The story's entities, merged across articles and ranked by salience (highest first)."""
+    people: dict[str, dict[str | None, list[tuple[Article, Entity, str]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    others: dict[str, list[tuple[Article, Entity, str]]] = defaultdict(list)
+    for article in articles:
+        for ent in article.entities:
+            if ent.label not in NAMED_LABELS:
+                continue
+            text = _clean(ent.text)
+            if not text or not any(c.isalpha() for c in text):
+                continue
+            if ent.label == "PERSON":
+                first, surname = _person_parts(text)
+                people[surname][first].append((article, ent, text))
+            else:
+                key = ALIASES.get(text.lower(), text.lower())
+                others[key].append((article, ent, text))
+
+    groups: list[list[tuple[Article, Entity, str]]] = []
+    for surname, by_first in people.items():
+        bare = by_first.pop(None, [])
+        if not by_first:
+            groups.append(bare)
+            continue
+        ranked = sorted(by_first.values(), key=len, reverse=True)
+        ranked[0].extend(bare)
+        # Mentions spaCy labelled ORG/GPE but which are this person's surname ("Assad").
+        ranked[0].extend(others.pop(surname, []))
+        groups.extend(ranked)
+    groups.extend(others.values())
+    return sorted((_entity(g, articles) for g in groups), key=lambda e: (-e.salience, e.name))
+
+
+def _entity(
+    mentions: list[tuple[Article, Entity, str]], articles: Sequence[Article]
+) -> StoryEntity:
+    by_form: dict[str, set[str]] = defaultdict(set)
+    labels: Counter[str] = Counter()
+    first_position = 1.0
+    for article, ent, text in mentions:
+        by_form[text].add(article.id)
+        labels[ent.label] += 1
+        first_position = min(first_position, ent.start / max(len(article.text), 1))
+    full_forms = [f for f in by_form if len(f.split()) > 1] or list(by_form)
+    name = max(full_forms, key=lambda f: (len(by_form[f]), len(f), f))
+    article_ids = sorted({a.id for a, _, _ in mentions})
+    share = len(article_ids) / max(len(articles), 1)
+    salience = share * math.log1p(len(mentions)) * (1.5 - 0.5 * first_position)
+    aliases = sorted((f for f in by_form if f != name), key=lambda f: (-len(by_form[f]), f))
+    return StoryEntity(
+        name=name,
+        type=labels.most_common(1)[0][0] if "PERSON" not in labels else "PERSON",
+        aliases=aliases,
+        article_ids=article_ids,
+        mentions=len(mentions),
+        salience=round(salience, 4),
+    )
