@@ -193,7 +193,10 @@ class _Cleaner:
         groups = match.groupdict()
         for key, value in groups.items():
             if key.startswith("outlet") and value:
-                self.set_outlet(value)
+                if value.strip().lower() in self.rules.wires:
+                    self.add_credits([value])  # "WASHINGTON (AP) —": a wire copy
+                else:
+                    self.set_outlet(value)
         action = rule.action
         if action == "keep":
             return
@@ -245,7 +248,7 @@ class _Cleaner:
         return None
 
     def sandwiched(self, promo: list[bool]) -> None:
-        """Lines between two promo lines (no body line between) are part of the appeal."""
+        """Lines between two promo lines at most four lines apart are part of the same appeal."""
         indices = [i for i, p in enumerate(promo) if p]
         for a, b in itertools.pairwise(indices):
             if b - a <= 4:

@@ -30,15 +30,11 @@ def _date(value: str | None) -> date | None:
 
 
 def read_html(source: str, html: str) -> Iterator[RawDocument | IngestError]:
-    doc = trafilatura.bare_extraction(
-        html,
-        with_metadata=True,
-        favor_precision=True,
-        include_comments=False,
-        include_tables=False,
-        as_dict=True,
+    extracted = trafilatura.bare_extraction(
+        html, with_metadata=True, favor_precision=True, include_comments=False, include_tables=False
     )
-    body = (doc or {}).get("text") or ""
+    doc = extracted.as_dict() if extracted is not None else {}
+    body = doc.get("text") or ""
     if not body.strip():
         yield IngestError(source, "HTML page with no article text that could be extracted")
         return
