@@ -88,7 +88,7 @@ def test_crash_mid_batch_stores_nothing_of_it(tmp_path: Path) -> None:
 def test_not_a_database(tmp_path: Path) -> None:
     bogus = tmp_path / "notes.db"
     bogus.write_text("this is not sqlite " * 100)
-    with pytest.raises(StoreError, match="notes.db"):
+    with pytest.raises(StoreError, match=r"notes\.db"):
         open_store(bogus)
     with pytest.raises(StoreError, match="directory"):
         open_store(tmp_path)
