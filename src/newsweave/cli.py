@@ -21,6 +21,7 @@ from rich.table import Table
 
 from newsweave import __version__
 from newsweave.evaluate.datasets import DatasetError, load_dataset
+from newsweave.evaluate.dates import evaluate_dates
 from newsweave.evaluate.summarize import SYSTEMS, evaluate_summaries
 from newsweave.model import Story
 from newsweave.pipeline import RunReport, build_stories, ingest
@@ -244,6 +245,28 @@ def eval_summarize(
             progress=lambda n: bar.advance(task, n),
         )
     title = f"ROUGE on {report.clusters} clusters of {path.name}, summaries cut at {words} words"
+    _print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
+
+
+@eval_app.command("dates")
+def eval_dates(
+    directory: Annotated[Path, typer.Argument(help="A directory of TimeML (.tml) files.")],
+    dataset: Annotated[str, typer.Option(help="Format: timeml.")] = "timeml",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Value accuracy of date normalisation (TempEval-3 TimeML) against plain dateparser."""
+    if dataset != "timeml" or not directory.is_dir():
+        errors.print(
+            f"[red]error:[/] {directory}: expected a directory of TimeML files (--dataset timeml)"
+        )
+        raise typer.Exit(2)
+    report = evaluate_dates(directory)
+    if report.total == 0:
+        errors.print(
+            f"[red]error:[/] {directory}: no DATE TIMEX3 with a document creation time found"
+        )
+        raise typer.Exit(2)
+    title = f"DATE value accuracy on {report.total} TIMEX3 of {directory}"
     _print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
 
 

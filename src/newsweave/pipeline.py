@@ -26,6 +26,7 @@ from newsweave.nlp.entities import EntityRecognizer
 from newsweave.nlp.sentences import SentenceSplitter
 from newsweave.store import Store
 from newsweave.summarize import SummarySettings, summarize
+from newsweave.timeline import infer_event_date
 
 Progress = Callable[[str, int], None]
 """Called as `progress(stage, n)` when `n` more items went through `stage`."""
@@ -196,7 +197,7 @@ def make_story(articles: list[Article], summary_settings: SummarySettings | None
     story = Story(id=story_id([a.id for a in articles]), articles=articles)
     story.summary = summarize(story, summary_settings)
     story.title = story_title(story)
-    story.event_date = event_date(articles)
+    story.event_date = infer_event_date(articles)
     return story
 
 
@@ -207,9 +208,3 @@ def story_title(story: Story) -> str | None:
         return story.summary[0].text if story.summary else None
     cited = Counter(aid for s in story.summary for aid in s.article_ids)
     return max(titled, key=lambda a: cited.get(a.id, 0)).title
-
-
-def event_date(articles: list[Article]) -> date | None:
-    """The earliest publication date among the story's articles, or None when none is known."""
-    dates = [a.published for a in articles if a.published and not a.published_estimated]
-    return min(dates) if dates else None
