@@ -125,6 +125,82 @@ class SummarySentence:
     outlets: list[str]
 
 
+# ---- cross-source analysis of a story (align.py, nlp/canonical.py) ----
+
+
+@dataclass(slots=True)
+class Statement:
+    article_id: str
+    outlet: str
+    sentence_index: int
+    text: str
+
+
+@dataclass(slots=True)
+class Fact:
+    text: str
+    outlets: list[str]
+    article_ids: list[str]
+    sources: int
+    source_names: list[str]
+    statements: list[Statement] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Version:
+    outlet: str
+    article_id: str
+    text: str
+    value: str
+
+
+@dataclass(slots=True)
+class Disagreement:
+    about: str
+    kind: str
+    versions: list[Version]
+
+
+@dataclass(slots=True)
+class OutletCoverage:
+    outlet: str
+    exclusive: list[str]
+    missing: list[str]
+
+
+@dataclass(slots=True)
+class StoryEntity:
+    """An entity of a story: its canonical name, type, every way it was written, and salience."""
+
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+    mentions: int = 0
+    salience: float = 0.0
+
+
+@dataclass(slots=True)
+class QuoteVariant:
+    """One wording of a quote (translations differ) and the outlets that carried it."""
+
+    text: str
+    outlets: list[str]
+    article_ids: list[str]
+
+
+@dataclass(slots=True)
+class StoryQuote:
+    """A quote as the story's outlets carried it: speaker, cue, and every wording."""
+
+    text: str
+    speaker: str | None
+    cue: str | None
+    outlets: list[str]
+    article_ids: list[str]
+    variants: list[QuoteVariant] = field(default_factory=list)
+
+
 @dataclass(slots=True)
 class Story:
     """A group of articles about one event, with its grounded summary."""
@@ -134,6 +210,11 @@ class Story:
     title: str | None = None
     event_date: date | None = None
     summary: list[SummarySentence] = field(default_factory=list)
+    entities: list[StoryEntity] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    disagreements: list[Disagreement] = field(default_factory=list)
+    quotes: list[StoryQuote] = field(default_factory=list)
+    coverage: list[OutletCoverage] = field(default_factory=list)
 
     @property
     def outlets(self) -> list[str]:

@@ -18,11 +18,16 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from spacy.language import Language
+
+from newsweave.align import AlignSettings, align, coverage, find_disagreements, match_quotes
 from newsweave.clean import clean_text
 from newsweave.cluster import ClusterSettings, cluster_articles
 from newsweave.ingest import IngestError, read_paths
 from newsweave.model import Article, RawDocument, Story, article_id, story_id
-from newsweave.nlp.entities import EntityRecognizer
+from newsweave.nlp.canonical import canonical_entities
+from newsweave.nlp.entities import EntityRecognizer, load_model
+from newsweave.nlp.quotes import Quote, extract_quotes
 from newsweave.nlp.sentences import SentenceSplitter
 from newsweave.store import Store
 from newsweave.summarize import SummarySettings, summarize
@@ -87,17 +92,32 @@ def prepare(raw: RawDocument) -> Article:
 
 
 class Annotator:
-    """Sentences and entities for articles; loads spaCy once, on first use."""
+    """Sentences and entities for articles; loads spaCy once, on first use.
+
+    The full parse (for quotes) is a second, heavier pipeline, loaded only when a story is
+    analysed.
+    """
 
     def __init__(self) -> None:
         self.splitter = SentenceSplitter()
         self._recognizer: EntityRecognizer | None = None
+        self._parser: Language | None = None
 
     @property
     def recognizer(self) -> EntityRecognizer:
         if self._recognizer is None:
             self._recognizer = EntityRecognizer()
         return self._recognizer
+
+    @property
+    def parser(self) -> Language:
+        if self._parser is None:
+            self._parser = load_model(ner_only=False)
+        return self._parser
+
+    def quotes(self, articles: list[Article]) -> dict[str, list[Quote]]:
+        docs = self.parser.pipe((a.text for a in articles), batch_size=8)
+        return {a.id: extract_quotes(doc) for a, doc in zip(articles, docs, strict=True)}
 
     def annotate(self, articles: list[Article], report: RunReport) -> None:
         with report.timed("sentences"):
@@ -172,21 +192,27 @@ def build_stories(
     *,
     cluster_settings: ClusterSettings | None = None,
     summary_settings: SummarySettings | None = None,
+    annotator: Annotator | None = None,
+    analyse: bool = True,
     progress: Progress = _no_progress,
     report: RunReport | None = None,
 ) -> list[Story]:
-    """Cluster every stored article into stories, summarise them and store the result."""
+    """Cluster every stored article into stories, summarise and analyse them, store the result."""
     report = report or RunReport()
+    annotator = annotator or Annotator()
     with report.timed("load"):
         articles = store.articles()
     with report.timed("cluster"):
         groups = cluster_articles(articles, cluster_settings)
     stories = []
-    with report.timed("summarize"):
-        for members in groups:
+    for members in groups:
+        with report.timed("summarize"):
             story = make_story([articles[i] for i in members], summary_settings)
-            stories.append(story)
-            progress("summarize", 1)
+        if analyse:
+            with report.timed("analyse"):
+                analyse_story(story, annotator)
+        stories.append(story)
+        progress("summarize", 1)
     with report.timed("store"):
         store.replace_stories(stories)
     return stories
@@ -199,6 +225,20 @@ def make_story(articles: list[Article], summary_settings: SummarySettings | None
     story.title = story_title(story)
     story.event_date = infer_event_date(articles)
     return story
+
+
+def analyse_story(
+    story: Story, annotator: Annotator, settings: AlignSettings | None = None
+) -> None:
+    """Entities, facts with corroboration, disagreements, quotes and coverage of one story."""
+    story.entities = canonical_entities(story.articles)
+    alignment = align(story.articles, settings)
+    story.facts = alignment.facts
+    story.disagreements = find_disagreements(alignment, settings)
+    story.coverage = coverage(story.articles, alignment, settings) if len(story.outlets) > 1 else []
+    story.quotes = match_quotes(
+        story.articles, annotator.quotes(story.articles), story.entities, settings
+    )
 
 
 def story_title(story: Story) -> str | None:

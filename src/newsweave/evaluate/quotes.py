@@ -1,31 +1,58 @@
-"""Quote detection and speaker attribution against PolNeAR (brat standoff), newsweave against
-textacy's `direct_quotations` in the same run.
+"""Quote detection and speaker attribution against PolNeAR, newsweave against textacy's
+`direct_quotations` in the same run, on the same spaCy parse of each text.
 
-Definitions (both systems are scored the same way):
-- Gold direct quotes: PolNeAR attributions whose content span holds a quotation mark (or is
-  immediately preceded by one): the content quotes its source directly, wholly or in part.
-  Only the first annotator's file of each text is used.
-- A predicted quote matches a gold one when their content spans overlap by at least half of
-  the shorter span; each gold quote matches at most one prediction.
-- Detection: precision = matched predictions / predictions; recall = matched gold / gold.
-- Speaker: among all gold direct quotes, a prediction is right when it matches the gold quote
-  and its speaker span overlaps the gold source span, or its resolved speaker shares a word
-  with the gold source text (a resolved "he" is right when it names the same person). Speaker
-  precision is over predictions with a speaker, recall over gold quotes with a source.
+PolNeAR (brat standoff, `attributions/<name>_<annotator>.ann`) annotates attribution relations:
+Source, Cue and Content spans, a Content possibly in several pieces (a quote split by its
+attribution, a quote over several paragraphs). Definitions, the same for both systems:
+
+- Gold direct quote: an attribution whose content holds a quotation mark, or is enclosed by
+  marks just outside it. The content then quotes its source, wholly or in part
+  ("...that the team avoided the ER to “keep the details under wraps.”"). Every other
+  attribution is gold reported speech. One annotator per text: the first that metadata.tsv
+  lists for it, else the first file by name.
+- Match: a predicted quote matches a gold one when its [start, end) overlaps the gold content
+  pieces by at least half of the shorter of the two; predictions are matched in text order to
+  the unused gold quote they overlap most, so each gold quote is used at most once.
+- Detection: P = matched predictions / predictions, R = matched gold / gold.
+- Speaker (end to end): a prediction's speaker is right when it matches a gold quote that has a
+  source and either (a) the predicted speaker mention overlaps the gold source span, or (b) after
+  resolution they name the same person: a capitalised name word of the resolved speaker
+  ("Dmitry Peskov" from "the Kremlin spokesman") occurs, capitalised, in the gold source text
+  ("Peskov"). A resolved pronoun therefore counts when the gold source is a name of the same
+  person; it does not count when the gold source is another pronoun elsewhere. P = right /
+  predictions with a speaker, R = right / gold quotes with a source.
+- Speaker | matched: the same judgement over matched pairs only (P over matched predictions with
+  a speaker, R over matched gold quotes with a source): attribution quality apart from detection.
+- Reported speech (newsweave only; textacy has no counterpart): predictions with
+  `direct=False` against gold reported speech, matched and scored as above.
+
+textacy raises on some documents (unbalanced quotation marks): those count as no predictions.
 """
 
 from __future__ import annotations
 
+import argparse
+import csv
+import json
 import re
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
 
 from newsweave.nlp.entities import load_model
 from newsweave.nlp.quotes import extract_quotes
 
 QUOTE_MARKS = '"“”«»„'
+_NAME_WORD = re.compile(r"\b[A-Z][\w’'-]*[a-z][\w’'-]*\b|\b[A-Z]{3,}\b")
+_NOT_NAMES = frozenset(
+    "The A An He She It They We I You This That Mr Mrs Ms Dr Sir President Secretary Minister "
+    "Senator Sen Gov Governor Rep Spokesman Spokeswoman Spokesperson Leader".split()
+)
 
 
 @dataclass(slots=True)
@@ -33,67 +60,95 @@ class Span:
     start: int
     end: int
 
+    def __len__(self) -> int:
+        return max(0, self.end - self.start)
+
     def overlap(self, other: Span) -> int:
         return max(0, min(self.end, other.end) - max(self.start, other.start))
 
 
 @dataclass(slots=True)
-class GoldQuote:
-    content: Span
-    source: Span | None
+class GoldAttribution:
+    content: list[Span]
+    source: list[Span]
     source_text: str
+    direct: bool
+
+    def overlap(self, span: Span) -> int:
+        return sum(piece.overlap(span) for piece in self.content)
+
+    def length(self) -> int:
+        return sum(len(piece) for piece in self.content)
 
 
 @dataclass(slots=True)
-class Predicted:
+class Prediction:
     content: Span
     speaker_span: Span | None
     speaker: str | None
 
 
-def _spans(field_text: str) -> list[Span]:
-    return [Span(int(a), int(b)) for a, b in (part.split() for part in field_text.split(";"))]
+def _pieces(where: str) -> list[Span]:
+    return [Span(int(a), int(b)) for a, b in (part.split() for part in where.split(";"))]
 
 
-def read_gold(ann: Path, text: str) -> list[GoldQuote]:
-    spans: dict[str, tuple[str, list[Span]]] = {}
-    events = []
+def is_direct(text: str, content: list[Span]) -> bool:
+    """Whether an attributed content quotes its source: a mark inside it or right around it."""
+    start = min(s.start for s in content)
+    inside = "".join(text[s.start : s.end] for s in content)
+    return any(m in inside + text[max(0, start - 2) : start] for m in QUOTE_MARKS)
+
+
+def read_gold(ann: Path, text: str) -> list[GoldAttribution]:
+    """The attribution relations of one brat `.ann` file over its text."""
+    spans: dict[str, list[Span]] = {}
+    events: list[dict[str, str]] = []
     for line in ann.read_text(encoding="utf-8").splitlines():
         parts = line.split("\t")
-        if line.startswith("T") and len(parts) >= 2:
-            kind, _, where = parts[1].partition(" ")
-            spans[parts[0]] = (kind, _spans(where))
-        elif line.startswith("E") and len(parts) >= 2:
-            events.append(dict(arg.split(":") for arg in parts[1].split()))
+        if len(parts) < 2:
+            continue
+        if line.startswith("T"):
+            _kind, _, where = parts[1].partition(" ")
+            spans[parts[0]] = _pieces(where)
+        elif line.startswith("E"):
+            events.append(dict(arg.split(":", 1) for arg in parts[1].split() if ":" in arg))
     gold = []
     for event in events:
         content = spans.get(event.get("Content", ""))
         if not content:
             continue
-        whole = Span(min(s.start for s in content[1]), max(s.end for s in content[1]))
-        inside = text[max(0, whole.start - 2) : whole.end]
-        if not any(m in inside for m in QUOTE_MARKS):
-            continue
-        source = spans.get(event.get("Source", ""))
-        source_span = source[1][0] if source else None
-        source_text = text[source_span.start : source_span.end] if source_span else ""
-        gold.append(GoldQuote(whole, source_span, source_text))
+        source = spans.get(event.get("Source", ""), [])
+        source_text = " ".join(text[s.start : s.end] for s in source)
+        gold.append(GoldAttribution(content, source, source_text, is_direct(text, content)))
     return gold
 
 
-def _words(text: str | None) -> set[str]:
-    return {w for w in re.findall(r"[a-z]+", (text or "").lower()) if len(w) > 2}
+def _name_words(text: str | None) -> set[str]:
+    return {w for w in _NAME_WORD.findall(text or "") if w not in _NOT_NAMES}
+
+
+def speaker_right(prediction: Prediction, gold: GoldAttribution) -> bool:
+    """Definition (b) of the module docstring: same span, or same person after resolution."""
+    if not gold.source or not prediction.speaker:
+        return False
+    span = prediction.speaker_span
+    if span is not None and any(span.overlap(s) for s in gold.source):
+        return True
+    return bool(_name_words(prediction.speaker) & _name_words(gold.source_text))
 
 
 @dataclass
 class Scores:
+    """Counts for one system and one task; P/R/F1 come from them."""
+
     predicted: int = 0
     gold: int = 0
     matched: int = 0
     with_speaker: int = 0
     gold_with_source: int = 0
     speaker_right: int = 0
-    seconds: float = 0.0
+    matched_with_speaker: int = 0
+    matched_gold_with_source: int = 0
 
     @staticmethod
     def prf(right: int, predicted: int, gold: int) -> tuple[float, float, float]:
@@ -107,122 +162,193 @@ class Scores:
     def speaker(self) -> tuple[float, float, float]:
         return self.prf(self.speaker_right, self.with_speaker, self.gold_with_source)
 
+    def speaker_matched(self) -> tuple[float, float, float]:
+        return self.prf(
+            self.speaker_right, self.matched_with_speaker, self.matched_gold_with_source
+        )
 
-def score_document(gold: list[GoldQuote], predicted: list[Predicted], scores: Scores) -> None:
-    scores.predicted += len(predicted)
-    scores.gold += len(gold)
-    scores.gold_with_source += sum(1 for g in gold if g.source)
-    scores.with_speaker += sum(1 for p in predicted if p.speaker)
+    def add(self, gold: list[GoldAttribution], predicted: list[Prediction]) -> None:
+        """Score one document's predictions against its gold quotes of the same kind."""
+        self.predicted += len(predicted)
+        self.gold += len(gold)
+        self.gold_with_source += sum(1 for g in gold if g.source)
+        self.with_speaker += sum(1 for p in predicted if p.speaker)
+        for p, g in match(gold, predicted):
+            self.matched += 1
+            self.matched_with_speaker += bool(p.speaker)
+            self.matched_gold_with_source += bool(g.source)
+            self.speaker_right += speaker_right(p, g)
+
+
+def match(
+    gold: list[GoldAttribution], predicted: list[Prediction]
+) -> Iterator[tuple[Prediction, GoldAttribution]]:
+    """Pairs (prediction, gold) overlapping by half of the shorter span, each gold used once."""
     used: set[int] = set()
-    for p in predicted:
+    for p in sorted(predicted, key=lambda p: p.content.start):
+        best, best_overlap = None, 0
         for k, g in enumerate(gold):
-            if k in used:
-                continue
-            shorter = min(p.content.end - p.content.start, g.content.end - g.content.start)
-            if shorter > 0 and p.content.overlap(g.content) >= 0.5 * shorter:
-                used.add(k)
-                scores.matched += 1
-                if (
-                    g.source
-                    and p.speaker
-                    and (
-                        (p.speaker_span and p.speaker_span.overlap(g.source) > 0)
-                        or _words(p.speaker) & _words(g.source_text)
-                    )
-                ):
-                    scores.speaker_right += 1
-                break
+            overlap = g.overlap(p.content)
+            shorter = min(len(p.content), g.length())
+            if k not in used and shorter and overlap >= 0.5 * shorter and overlap > best_overlap:
+                best, best_overlap = k, overlap
+        if best is not None:
+            used.add(best)
+            yield p, gold[best]
 
 
-def newsweave_predict(nlp) -> Callable[[str], list[Predicted]]:
-    def run(text: str) -> list[Predicted]:
-        out = []
-        for q in extract_quotes(nlp(text)):
-            if not q.direct:
-                continue
-            span = Span(q.speaker_start, q.speaker_end) if q.speaker_start is not None else None
-            out.append(Predicted(Span(q.start, q.end), span, q.speaker))
-        return out
-
-    return run
+def newsweave_predict(doc: Doc) -> tuple[list[Prediction], list[Prediction]]:
+    """newsweave's (direct, reported) quotes of a parsed text."""
+    direct, reported = [], []
+    for q in extract_quotes(doc):
+        span = Span(q.speaker_start, q.speaker_end) if q.speaker_start is not None else None
+        p = Prediction(Span(q.start, q.end), span, q.speaker)
+        (direct if q.direct else reported).append(p)
+    return direct, reported
 
 
-def textacy_predict(nlp) -> Callable[[str], list[Predicted]]:
+def textacy_predict(doc: Doc) -> tuple[list[Prediction], list[Prediction]]:
+    """textacy's direct quotations; a document it raises on yields none."""
     from textacy.extract.triples import direct_quotations
 
-    def run(text: str) -> list[Predicted]:
-        doc = nlp(text)
-        out = []
-        try:
-            for speaker, _cue, content in direct_quotations(doc):
-                start, end = content.start_char, content.end_char
-                speaker_span = (
-                    Span(speaker[0].idx, speaker[-1].idx + len(speaker[-1])) if speaker else None
-                )
-                speaker_text = " ".join(t.text for t in speaker) if speaker else None
-                out.append(Predicted(Span(start, end), speaker_span, speaker_text))
-        except (ValueError, IndexError):
-            return out  # textacy refuses some documents: no predictions for them
-        return out
+    out = []
+    try:
+        for speaker, _cue, content in direct_quotations(doc):
+            span = Span(speaker[0].idx, speaker[-1].idx + len(speaker[-1])) if speaker else None
+            name = " ".join(t.text for t in speaker) if speaker else None
+            out.append(Prediction(Span(content.start_char, content.end_char), span, name))
+    except (ValueError, IndexError, AttributeError):
+        return [], []
+    return out, []
 
-    return run
+
+SYSTEMS: dict[str, Callable[[Doc], tuple[list[Prediction], list[Prediction]]]] = {
+    "newsweave": newsweave_predict,
+    "textacy": textacy_predict,
+}
 
 
 @dataclass
 class QuoteEvalReport:
     documents: int = 0
-    systems: dict[str, Scores] = field(default_factory=dict)
+    direct: dict[str, Scores] = field(default_factory=dict)
+    reported: Scores = field(default_factory=Scores)
+    seconds: dict[str, float] = field(default_factory=dict)
 
     @staticmethod
     def header() -> list[str]:
-        return ["system", "task", "P", "R", "F1", "gold"]
+        return ["system", "task", "P", "R", "F1", "n"]
+
+    def _tasks(self) -> Iterator[tuple[str, str, tuple[float, float, float], int]]:
+        for name, s in self.direct.items():
+            yield name, "direct: detection", s.detection(), s.gold
+            yield name, "direct: speaker", s.speaker(), s.gold_with_source
+            yield name, "direct: speaker | matched", s.speaker_matched(), s.matched_gold_with_source
+        yield "newsweave", "reported: detection", self.reported.detection(), self.reported.gold
+        yield (
+            "newsweave",
+            "reported: speaker",
+            self.reported.speaker(),
+            self.reported.gold_with_source,
+        )
 
     def rows(self) -> list[list[str]]:
-        rows = []
-        for name, s in self.systems.items():
-            for task, (p, r, f) in (("detection", s.detection()), ("speaker", s.speaker())):
-                rows.append([name, task, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", str(s.gold)])
-        return rows
+        """One row per system and task: system, task, P, R, F1, n (gold items scored)."""
+        return [
+            [system, task, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", str(n)]
+            for system, task, (p, r, f), n in self._tasks()
+        ]
 
     def to_dict(self) -> dict:
-        return {
-            "documents": self.documents,
-            "systems": {
-                name: {
-                    task: dict(
-                        zip(("precision", "recall", "f1"), (round(x, 4) for x in prf), strict=True)
-                    )
-                    for task, prf in (("detection", s.detection()), ("speaker", s.speaker()))
-                }
-                | {"gold_quotes": s.gold, "seconds": round(s.seconds, 2)}
-                for name, s in self.systems.items()
-            },
-        }
+        scores: dict[str, dict] = {}
+        for system, task, prf, n in self._tasks():
+            values = dict(
+                zip(("precision", "recall", "f1"), (round(x, 4) for x in prf), strict=True)
+            )
+            scores.setdefault(system, {})[task] = values | {"n": n}
+        for system, seconds in self.seconds.items():
+            scores[system]["seconds"] = round(seconds, 2)
+        return {"documents": self.documents, "systems": scores}
 
 
-def evaluate_quotes(directory: Path, limit: int | None = None) -> QuoteEvalReport:
-    """Score both systems over PolNeAR's `text/` and `attributions/` under `directory`."""
-    texts = (
-        directory / "text"
-        if (directory / "text").is_dir()
-        else next(directory.glob("*/text"), None)
-    )
-    if texts is None:
+def polnear_documents(directory: Path) -> Iterator[tuple[str, str, Path]]:
+    """(name, text, .ann path) for every text of a PolNeAR folder with an annotation.
+
+    `directory` is a compartment (holding `text/` and `attributions/`) or the dataset root
+    (holding compartments and `metadata.tsv`).
+    """
+    roots = [directory] if (directory / "text").is_dir() else sorted(directory.glob("*/text"))
+    roots = [r.parent if r.name == "text" else r for r in roots]
+    if not roots:
         raise FileNotFoundError(f"{directory}: no text/ folder in PolNeAR layout")
-    annotations = texts.parent / "attributions"
-    nlp = load_model(ner_only=False)
-    systems = {"newsweave": newsweave_predict(nlp), "textacy": textacy_predict(nlp)}
-    report = QuoteEvalReport(systems={name: Scores() for name in systems})
-    for path in sorted(texts.glob("*.txt"))[:limit]:
-        anns = sorted(annotations.glob(f"{path.stem}_*.ann"))
-        if not anns:
-            continue
-        text = path.read_text(encoding="utf-8")
-        gold = read_gold(anns[0], text)
+    metadata = next(
+        (p for p in (directory / "metadata.tsv", directory.parent / "metadata.tsv") if p.is_file()),
+        None,
+    )
+    annotators: dict[str, list[str]] = {}
+    if metadata is not None:
+        with metadata.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                annotators[row["filename"]] = (row.get("annotators") or "").split("|")
+    for root in roots:
+        for path in sorted((root / "text").glob("*.txt")):
+            files = {
+                p.stem.rsplit("_", 1)[-1]: p
+                for p in (root / "attributions").glob(f"{path.stem}_*.ann")
+            }
+            if not files:
+                continue
+            chosen = next((files[a] for a in annotators.get(path.stem, []) if a in files), None)
+            yield path.stem, path.read_text(encoding="utf-8"), chosen or files[min(files)]
+
+
+def evaluate_quotes(
+    directory: Path, limit: int | None = None, nlp: Language | None = None
+) -> QuoteEvalReport:
+    """Score newsweave and textacy over a PolNeAR folder (see the module docstring)."""
+    nlp = nlp or load_model(ner_only=False)
+    report = QuoteEvalReport(
+        direct={name: Scores() for name in SYSTEMS}, seconds=dict.fromkeys(SYSTEMS, 0.0)
+    )
+    documents = list(polnear_documents(directory))[:limit]
+    parsed = nlp.pipe((text for _, text, _ in documents), batch_size=8)
+    for (_name, text, ann), doc in zip(documents, parsed, strict=True):
+        gold = read_gold(ann, text)
         report.documents += 1
-        for name, predict in systems.items():
-            start = time.perf_counter()
-            predicted = predict(text)
-            report.systems[name].seconds += time.perf_counter() - start
-            score_document(gold, predicted, report.systems[name])
+        for system, predict in SYSTEMS.items():
+            started = time.perf_counter()
+            direct, reported = predict(doc)
+            report.seconds[system] += time.perf_counter() - started
+            report.direct[system].add([g for g in gold if g.direct], direct)
+            if system == "newsweave":
+                report.reported.add([g for g in gold if not g.direct], reported)
     return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m newsweave.evaluate.quotes",
+        description="Quote detection and speaker attribution on PolNeAR: newsweave vs textacy.",
+    )
+    parser.add_argument("directory", type=Path, help="PolNeAR root or compartment folder")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--limit", type=int, default=None, help="score only the first N texts")
+    args = parser.parse_args(argv)
+    report = evaluate_quotes(args.directory, limit=args.limit)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Quotes on PolNeAR ({report.documents} texts)")
+    for column in report.header():
+        table.add_column(column, justify="left" if column in ("system", "task") else "right")
+    for row in report.rows():
+        table.add_row(*row)
+    Console().print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

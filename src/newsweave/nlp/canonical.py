@@ -17,9 +17,8 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
-from newsweave.model import Article, Entity
+from newsweave.model import Article, Entity, StoryEntity
 from newsweave.nlp.entities import NAMED_LABELS
 
 HONORIFICS = frozenset(
@@ -66,18 +65,6 @@ ALIASES = {
     "russian federation": "russia",
 }
 _POSSESSIVE = re.compile(r"['’]s?$")
-
-
-@dataclass(slots=True)
-class StoryEntity:
-    """An entity of a story: its canonical name, type, every way it was written, and salience."""
-
-    name: str
-    type: str
-    aliases: list[str] = field(default_factory=list)
-    article_ids: list[str] = field(default_factory=list)
-    mentions: int = 0
-    salience: float = 0.0
 
 
 def _clean(text: str) -> str:

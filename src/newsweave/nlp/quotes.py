@@ -27,7 +27,62 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 SPEECH_VERBS = frozenset(
-    ["say", "tell", "add", "state", "claim", "announce", "declare", "explain", "insist", "note", "argue", "warn", "write", "report", "quote", "cite", "confirm", "deny", "reply", "respond", "answer", "ask", "continue", "acknowledge", "admit", "assert", "comment", "describe", "emphasize", "emphasise", "stress", "suggest", "predict", "promise", "vow", "urge", "recall", "remark", "observe", "mention", "contend", "maintain", "tweet", "post", "caution", "complain", "concede", "agree", "disagree", "express", "indicate", "reiterate", "repeat", "point"]
+    [
+        "say",
+        "tell",
+        "add",
+        "state",
+        "claim",
+        "announce",
+        "declare",
+        "explain",
+        "insist",
+        "note",
+        "argue",
+        "warn",
+        "write",
+        "report",
+        "quote",
+        "cite",
+        "confirm",
+        "deny",
+        "reply",
+        "respond",
+        "answer",
+        "ask",
+        "continue",
+        "acknowledge",
+        "admit",
+        "assert",
+        "comment",
+        "describe",
+        "emphasize",
+        "emphasise",
+        "stress",
+        "suggest",
+        "predict",
+        "promise",
+        "vow",
+        "urge",
+        "recall",
+        "remark",
+        "observe",
+        "mention",
+        "contend",
+        "maintain",
+        "tweet",
+        "post",
+        "caution",
+        "complain",
+        "concede",
+        "agree",
+        "disagree",
+        "express",
+        "indicate",
+        "reiterate",
+        "repeat",
+        "point",
+    ]
 )
 PRONOUNS = frozenset({"he", "she", "they", "i", "we", "him", "her"})
 ROLE_SYNONYMS = {
@@ -289,8 +344,30 @@ def extract_quotes(doc: Doc) -> list[Quote]:
         quotes.append(quote)
         if speaker:
             previous_speaker = speaker
+    quotes = _join_split(text, quotes)
     quotes.extend(_reported(doc, quoted, people))
     return sorted(quotes, key=lambda q: q.start)
+
+
+def _join_split(text: str, quotes: list[Quote]) -> list[Quote]:
+    """ "...to Syria," Assad was quoted as saying. "However, ..." is one quote in two parts."""
+    out: list[Quote] = []
+    for quote in quotes:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and text[last.start : last.end].rstrip().endswith(",")
+            and "\n" not in text[last.end : quote.start]
+            and len(text[last.end : quote.start]) <= 80
+            and (quote.speaker is None or last.speaker is None or quote.speaker == last.speaker)
+        ):
+            last.text = f"{last.text.rstrip(' ,')}, {quote.text}"
+            last.end = quote.end
+            last.speaker = last.speaker or quote.speaker
+            last.cue = last.cue or quote.cue
+            continue
+        out.append(quote)
+    return out
 
 
 def _follows(text: str, previous_end: int, start: int) -> bool:

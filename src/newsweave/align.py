@@ -1,0 +1,391 @@
+"""Cross-source analysis of a story: facts, corroboration, disagreements and coverage.
+
+Sentences of different articles that state the same thing are aligned into facts:
+candidate pairs are scored by TF-IDF cosine over the story's sentences; pairs above
+`align_threshold` are merged best first, never putting two sentences of one article into one
+fact (so a fact cannot chain through a long sentence into something else).
+
+A fact's corroboration counts independent sources, not articles: an article that carries one
+wire's story (a single wire credit: "The Moscow Times (Reuters)") counts as that wire, so five
+sites reprinting Reuters are one source, shown as "Reuters (via ...)".
+
+Disagreements are looked for only inside facts, where outlets state the same thing: numbers
+with the same unit word ("450,000 killed" / "500,000 killed"), dates and weekdays, and
+polarity (one says "not"). Agreeing in other words is not a disagreement, and a value one
+statement lacks is an omission, not a conflict. Each outlet's version is shown; no winner.
+
+Quotes are matched across outlets the same way (`match_quotes`): one remark, several wordings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsweave.model import (
+    Article,
+    Disagreement,
+    Fact,
+    OutletCoverage,
+    QuoteVariant,
+    Statement,
+    StoryEntity,
+    StoryQuote,
+    Version,
+    normalise_body,
+)
+from newsweave.nlp.dates import find_time_expressions
+from newsweave.nlp.quotes import Quote
+from newsweave.text import tfidf, tokens
+
+
+@dataclass(frozen=True, slots=True)
+class AlignSettings:
+    align_threshold: float = 0.3
+    conflict_threshold: float = 0.5
+    min_words: int = 6
+    polarity_threshold: float = 0.6
+    exclusive_limit: int = 5
+    quote_min_words: int = 4
+    quote_min_shared: int = 4
+    quote_containment: float = 0.5
+
+
+def source_name(article: Article) -> str:
+    """The independent source an article stands for: its wire if it is a wire copy."""
+    if len(article.credits) == 1:
+        return article.credits[0]
+    return article.outlet_label
+
+
+def describe_sources(articles: Sequence[Article]) -> list[str]:
+    """ "Reuters (via The Moscow Times, ...)" for wire copies, the outlet otherwise."""
+    carriers: dict[str, list[str]] = defaultdict(list)
+    for article in articles:
+        name = source_name(article)
+        if article.outlet and name != article.outlet:
+            carriers[name].append(article.outlet)
+        else:
+            carriers.setdefault(name, [])
+    return [
+        f"{name} (via {', '.join(dict.fromkeys(via))})" if via else name
+        for name, via in carriers.items()
+    ]
+
+
+@dataclass(slots=True)
+class _Unit:
+    article: Article
+    index: int
+    text: str
+
+
+def _units(articles: Sequence[Article], settings: AlignSettings) -> list[_Unit]:
+    return [
+        _Unit(a, s.index, " ".join(s.text.split()))
+        for a in articles
+        for s in a.sentences
+        if len(s.text.split()) >= settings.min_words
+    ]
+
+
+@dataclass(slots=True)
+class Alignment:
+    """The story's sentences, their similarities, and the facts (groups of aligned sentences)."""
+
+    units: list[_Unit]
+    sims: np.ndarray
+    groups: list[list[int]]  # indices into `units`, one list per fact, same order as `facts`
+    facts: list[Fact]
+
+
+def align(articles: Sequence[Article], settings: AlignSettings | None = None) -> Alignment:
+    """Facts stated by two or more articles, most corroborated first."""
+    settings = settings or AlignSettings()
+    units = _units(articles, settings)
+    empty = Alignment(units, np.zeros((len(units), len(units))), [], [])
+    if len(units) < 2:
+        return empty
+    matrix, _ = tfidf([u.text for u in units])
+    if matrix.shape[1] == 0:
+        return empty
+    sims = (matrix @ matrix.T).toarray()
+    owner = [u.article.id for u in units]
+    pairs = [
+        (sims[i, j], i, j)
+        for i in range(len(units))
+        for j in range(i + 1, len(units))
+        if owner[i] != owner[j] and sims[i, j] >= settings.align_threshold
+    ]
+    parent = list(range(len(units)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(units))}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for _, i, j in sorted(pairs, reverse=True):
+        a, b = find(i), find(j)
+        if a == b or {owner[k] for k in members[a]} & {owner[k] for k in members[b]}:
+            continue
+        parent[b] = a
+        members[a].extend(members.pop(b))
+    groups = [sorted(m) for m in members.values() if len(m) > 1]
+    facts = [_fact([units[k] for k in g], sims, g) for g in groups]
+    order = sorted(
+        range(len(facts)),
+        key=lambda k: (-facts[k].sources, -len(facts[k].article_ids), groups[k][0]),
+    )
+    return Alignment(units, sims, [groups[k] for k in order], [facts[k] for k in order])
+
+
+def _fact(group: list[_Unit], sims: np.ndarray, indices: list[int]) -> Fact:
+    # The most representative statement: highest mean similarity to the others.
+    centre = max(range(len(group)), key=lambda k: sum(sims[indices[k], j] for j in indices))
+    articles = list({u.article.id: u.article for u in group}.values())
+    return Fact(
+        text=group[centre].text,
+        outlets=list(dict.fromkeys(u.article.outlet_label for u in group)),
+        article_ids=[a.id for a in articles],
+        sources=len({source_name(a) for a in articles}),
+        source_names=describe_sources(articles),
+        statements=[
+            Statement(u.article.id, u.article.outlet_label, u.index, u.text) for u in group
+        ],
+    )
+
+
+# ---- disagreements ----
+
+_NUMBER = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(million|billion|thousand|percent|%))?\s+(?:(?:people|of|the|are|were|is|was|have|has|had|been|be|to|more|than|about|some|around|believed|thought|estimated|reported|said|feared|now|already)\s+){0,5}(\w+)",
+    re.I,
+)
+_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+_NEGATION = re.compile(r"\b(not|no|never|n't|neither|nor|denied|denies)\b", re.I)
+
+
+def _numbers(text: str) -> dict[str, str]:
+    """Unit word -> number as written, e.g. {"killed": "450,000"}."""
+    found = {}
+    for match in _NUMBER.finditer(text):
+        number, scale, unit = match.groups()
+        if re.fullmatch(r"(19|20)\d\d", number):
+            continue  # a year: compared as a date
+        found[unit.lower()] = f"{number} {scale}".strip() if scale else number
+    return found
+
+
+def _dates(unit: _Unit) -> dict[str, str]:
+    found = {}
+    for expr in find_time_expressions(unit.text, unit.article.published):
+        if expr.value:
+            found["date"] = expr.value
+    weekdays = {m.group(1).lower() for m in _WEEKDAY.finditer(unit.text)}
+    if len(weekdays) == 1:
+        found["weekday"] = weekdays.pop()
+    return found
+
+
+def _compatible(kind: str, a: str, b: str) -> bool:
+    if kind == "date":
+        return a.startswith(b) or b.startswith(a) or not (a[:1].isdigit() and b[:1].isdigit())
+    if kind == "number":
+        return _as_float(a) == _as_float(b)
+    return a == b
+
+
+def _as_float(value: str) -> float | None:
+    number, _, scale = value.partition(" ")
+    try:
+        base = float(number.replace(",", ""))
+    except ValueError:
+        return None
+    return base * {"million": 1e6, "billion": 1e9, "thousand": 1e3}.get(scale.lower(), 1)
+
+
+def _values(unit: _Unit) -> dict[tuple[str, str], str]:
+    values = {("number", word): number for word, number in _numbers(unit.text).items()}
+    values.update({(kind, ""): value for kind, value in _dates(unit).items()})
+    return values
+
+
+def find_disagreements(
+    alignment: Alignment, settings: AlignSettings | None = None
+) -> list[Disagreement]:
+    """Conflicting values between close statements of one fact, every version side by side.
+
+    Only statements at least `conflict_threshold` alike are compared: a fact can hold loosely
+    related sentences, and a date in one of them need not be about the same thing.
+    """
+    settings = settings or AlignSettings()
+    sims, units = alignment.sims, alignment.units
+    out = []
+    for indices in alignment.groups:
+        values = {k: _values(units[k]) for k in indices}
+        conflicts: set[tuple[str, str]] = set()
+        polarity: tuple[int, int] | None = None
+        for x, i in enumerate(indices):
+            for j in indices[x + 1 :]:
+                if sims[i, j] < settings.conflict_threshold:
+                    continue
+                for key in values[i].keys() & values[j].keys():
+                    if not _compatible(key[0], values[i][key], values[j][key]):
+                        conflicts.add(key)
+                negated = (
+                    bool(_NEGATION.search(units[i].text)),
+                    bool(_NEGATION.search(units[j].text)),
+                )
+                if (
+                    negated[0] != negated[1]
+                    and sims[i, j] >= settings.polarity_threshold
+                    and polarity is None
+                ):
+                    polarity = (j, i) if negated[0] else (i, j)
+        for kind, word in sorted(conflicts):
+            about = (
+                f"number ({word})"
+                if kind == "number"
+                else ("day of the week" if kind == "weekday" else "date")
+            )
+            versions = [
+                Version(
+                    units[k].article.outlet_label,
+                    units[k].article.id,
+                    units[k].text,
+                    values[k][(kind, word)],
+                )
+                for k in indices
+                if (kind, word) in values[k]
+            ]
+            out.append(Disagreement(about, kind, versions))
+        if polarity is not None:
+            affirms, negates = (units[k] for k in polarity)
+            out.append(Disagreement("polarity", "polarity", [
+                Version(affirms.article.outlet_label, affirms.article.id, affirms.text, "affirms"),
+                Version(negates.article.outlet_label, negates.article.id, negates.text, "negates"),
+            ]))  # fmt: skip
+    return out
+
+
+# ---- coverage ----
+
+
+def coverage(
+    articles: Sequence[Article], alignment: Alignment, settings: AlignSettings | None = None
+) -> list[OutletCoverage]:
+    """Per outlet: what only it reports, and the widely reported facts it leaves out."""
+    settings = settings or AlignSettings()
+    facts, units = alignment.facts, alignment.units
+    aligned = {(s.article_id, s.sentence_index) for f in facts for s in f.statements}
+    widely = [f for f in facts if f.sources >= 2]
+    out = []
+    outlets = list(dict.fromkeys(a.outlet_label for a in articles))
+    for outlet in outlets:
+        own = [a for a in articles if a.outlet_label == outlet]
+        own_ids = {a.id for a in own}
+        exclusive = [
+            u.text
+            for u in units
+            if u.article.id in own_ids and (u.article.id, u.index) not in aligned
+        ][: settings.exclusive_limit]
+        missing = [f.text for f in widely if not own_ids & set(f.article_ids)]
+        out.append(OutletCoverage(outlet, exclusive, missing))
+    return out
+
+
+# ---- quotes across outlets ----
+
+
+def _surname(name: str | None) -> str | None:
+    if not name:
+        return None
+    words = name.replace("’s", "").replace("'s", "").split()
+    return words[-1].lower().removeprefix("al-") if words else None
+
+
+def canonical_speaker(speaker: str | None, entities: Sequence[StoryEntity]) -> str | None:
+    """The story's name for a quote's speaker ("Bashar Assad" -> "Bashar al-Assad")."""
+    surname = _surname(speaker)
+    for entity in entities:
+        if entity.type == "PERSON" and surname in {
+            _surname(n) for n in (entity.name, *entity.aliases)
+        }:
+            return entity.name
+    return speaker
+
+
+def _same_words(a: set[str], b: set[str], settings: AlignSettings) -> bool:
+    shared = len(a & b)
+    return shared >= settings.quote_min_shared and shared >= settings.quote_containment * min(
+        len(a), len(b)
+    )
+
+
+def match_quotes(
+    articles: Sequence[Article],
+    quotes: dict[str, list[Quote]],
+    entities: Sequence[StoryEntity],
+    settings: AlignSettings | None = None,
+) -> list[StoryQuote]:
+    """One `StoryQuote` per thing said, with every outlet's wording as a variant.
+
+    Two direct quotes are the same speech when their speakers agree (or one is unknown) and
+    most of the content words of the shorter occur in the longer: translations of one
+    remark share their nouns even when the grammar differs.
+    """
+    settings = settings or AlignSettings()
+    by_id = {a.id: a for a in articles}
+    items = [
+        (article_id, q, set(tokens(q.text)), canonical_speaker(q.speaker, entities))
+        for article_id, found in quotes.items()
+        for q in found
+        if q.direct and len(q.text.split()) >= settings.quote_min_words
+    ]
+    groups: list[list[int]] = []
+    for k, (article_id, _, words, speaker) in enumerate(items):
+        for group in groups:
+            g_speakers = {items[m][3] for m in group if items[m][3]}
+            if speaker and g_speakers and speaker not in g_speakers:
+                continue
+            if any(
+                items[m][0] != article_id and _same_words(words, items[m][2], settings)
+                for m in group
+            ):
+                group.append(k)
+                break
+        else:
+            groups.append([k])
+    out = []
+    for group in groups:
+        wordings: dict[str, list[int]] = defaultdict(list)
+        for m in group:  # one wording whatever its quotation marks, case or spacing
+            wordings[normalise_body(items[m][1].text)].append(m)
+        ranked = sorted(wordings.values(), key=lambda ms: (-len({items[m][0] for m in ms}), ms[0]))
+        variants = []
+        for members in ranked:
+            text = " ".join(items[members[0]][1].text.split())
+            ids = list(dict.fromkeys(items[m][0] for m in members))
+            variants.append(
+                QuoteVariant(text, list(dict.fromkeys(by_id[i].outlet_label for i in ids)), ids)
+            )
+        ids = list(dict.fromkeys(items[m][0] for m in group))
+        speakers = [items[m][3] for m in group if items[m][3]]
+        cues = [items[m][1].cue for m in group if items[m][1].cue]
+        out.append(
+            StoryQuote(
+                text=variants[0].text,
+                speaker=max(set(speakers), key=speakers.count) if speakers else None,
+                cue=max(set(cues), key=cues.count) if cues else None,
+                outlets=list(dict.fromkeys(by_id[i].outlet_label for i in ids)),
+                article_ids=ids,
+                variants=variants,
+            )
+        )
+    return sorted(out, key=lambda q: -len(q.article_ids))

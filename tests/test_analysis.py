@@ -1,0 +1,160 @@
+"""Cross-source analysis on the seeds: quotes across translations, corroborated facts,
+disagreements only where outlets really differ, canonical entities and the event date."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from newsweave.ingest import read_paths
+from newsweave.model import Article, Story
+from newsweave.pipeline import Annotator, RunReport, analyse_story, make_story, prepare
+
+SEEDS = Path(__file__).parents[1] / "examples" / "assad-putin"
+
+
+@pytest.fixture(scope="module")
+def annotator() -> Annotator:
+    return Annotator()
+
+
+def articles_from(directory: Path, annotator: Annotator) -> list[Article]:
+    articles = [prepare(raw) for raw in read_paths([directory])]
+    annotator.annotate(articles, RunReport())
+    return articles
+
+
+def sochi_story(directory: Path, annotator: Annotator) -> Story:
+    articles = [
+        a for a in articles_from(directory, annotator) if not Path(a.source).name.startswith("004")
+    ]
+    story = make_story(articles)
+    analyse_story(story, annotator)
+    return story
+
+
+@pytest.fixture(scope="module")
+def sochi(annotator: Annotator) -> Story:
+    return sochi_story(SEEDS, annotator)
+
+
+def quote_containing(story: Story, words: str):
+    return next(q for q in story.quotes if any(words in v.text for v in q.variants))
+
+
+def test_stability_quote_is_one_quote_with_a_dw_variant(sochi: Story) -> None:
+    quote = quote_containing(sochi, "Stability is improving")
+    assert quote.speaker == "Bashar al-Assad"
+    assert {"The Independent", "Kurdistan 24", "The Moscow Times (Reuters)"} <= set(
+        quote.variants[0].outlets
+    )
+    assert quote.text.startswith(
+        "Stability is improving, and all that opens the doors to the political process"
+    )
+    dw = [v for v in quote.variants if "DW" in v.outlets]
+    assert dw and "opening the door to the political process we started some time ago" in dw[0].text
+
+
+def test_withdrawal_promise_is_one_quote_in_three_translations(sochi: Story) -> None:
+    quote = quote_containing(sochi, "foreign armed forces will withdraw from Syrian territory")
+    assert quote.speaker == "Vladimir Putin"
+    assert {"DW", "The Independent", "Kurdistan 24"} <= set(quote.outlets)
+    assert len(quote.variants) >= 3
+
+
+def test_quote_attribution_inside_articles(annotator: Annotator) -> None:
+    articles = articles_from(SEEDS, annotator)
+    quotes = annotator.quotes(articles)
+    by_seed = {Path(a.source).name[:3]: quotes[a.id] for a in articles}
+    peskov = [q for q in by_seed["002"] if q.text.startswith("The two leaders emphasized")]
+    assert peskov and peskov[0].speaker == "Dmitry Peskov"  # "the Kremlin spokesperson added"
+    lengthy = [q for q in by_seed["004"] if q.text.startswith("lengthy")]
+    assert lengthy and lengthy[0].speaker == "Dmitry S. Peskov"
+    continued = [q for q in by_seed["001"] if q.text.startswith("I have always said")]
+    assert continued and continued[0].speaker == "Bashar al-Assad"  # a paragraph continuing a quote
+    reported = [q for q in by_seed["000"] if not q.direct and q.speaker == "Bashar Assad"]
+    assert reported  # "Syria's Assad said progress would be made in the Astana peace talks."
+
+
+def fact_with(story: Story, *words: str):
+    return [f for f in story.facts if any(all(w in s.text for w in words) for s in f.statements)]
+
+
+def test_peskov_delegation_statement_is_corroborated(sochi: Story) -> None:
+    (fact,) = fact_with(sochi, "Peskov", "delegation")
+    assert {"DW", "Kurdistan 24"} <= set(fact.outlets)
+    assert fact.sources >= 2
+
+
+def test_december_air_base_meeting_is_corroborated(sochi: Story) -> None:
+    facts = fact_with(sochi, "December", "air base")
+    assert facts
+    assert {"DW", "Kurdistan 24"} <= set(facts[0].outlets)
+
+
+def test_wire_copy_is_named_as_its_wire(sochi: Story) -> None:
+    names = {n for f in sochi.facts for n in f.source_names}
+    assert "Reuters (via The Moscow Times)" in names
+
+
+def test_event_date_and_entities(sochi: Story) -> None:
+    assert sochi.event_date == date(2018, 5, 17)
+    assad = next(e for e in sochi.entities if e.name == "Bashar al-Assad")
+    assert {"Bashar Assad", "Assad"} <= set(assad.aliases)
+    assert assad.type == "PERSON"
+    putin = next(e for e in sochi.entities if e.name == "Vladimir Putin")
+    assert "Putin" in putin.aliases
+    assert sochi.entities[0].name in {"Bashar al-Assad", "Vladimir Putin", "Syria", "Russia"}
+
+
+def test_no_disagreement_on_the_seeds(sochi: Story) -> None:
+    assert sochi.disagreements == []
+
+
+def test_coverage_matrix(sochi: Story) -> None:
+    rows = {c.outlet: c for c in sochi.coverage}
+    assert set(rows) == set(sochi.outlets)
+    assert any(c.exclusive for c in rows.values())
+
+
+@pytest.mark.parametrize(
+    ("seed", "old", "new", "about", "values"),
+    [
+        (
+            "001",
+            "Around 450,000 are believed",
+            "Around 500,000 are believed",
+            "number (killed)",
+            {"450,000", "500,000"},
+        ),
+        (
+            "002",
+            "Sochi on Thursday",
+            "Sochi on Wednesday",
+            "day of the week",
+            {"thursday", "wednesday"},
+        ),
+    ],
+)
+def test_edited_copy_yields_exactly_that_disagreement(
+    tmp_path: Path,
+    annotator: Annotator,
+    seed: str,
+    old: str,
+    new: str,
+    about: str,
+    values: set[str],
+) -> None:
+    for path in SEEDS.glob("00[0-3]_*.txt"):
+        shutil.copy(path, tmp_path)
+    (original,) = SEEDS.glob(f"{seed}_*.txt")
+    text = original.read_text(encoding="utf-8")
+    assert old in text
+    (tmp_path / f"{seed}_edited.txt").write_text(text.replace(old, new), encoding="utf-8")
+    story = sochi_story(tmp_path, annotator)
+    (disagreement,) = story.disagreements
+    assert disagreement.about == about
+    assert {v.value for v in disagreement.versions} == values
