@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
+from html.parser import HTMLParser
 from pathlib import Path
+
+import pytest
 
 from newsweave.model import Article, Removal, Story, SummarySentence
 from newsweave.render import write_report
-from newsweave.render.html import render_html
+from newsweave.render.html import render_html, safe_url
 from newsweave.render.json import stories_to_json
-from newsweave.render.markdown import render_markdown
+from newsweave.render.markdown import escape, heading, render_markdown
 
 EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 
@@ -20,24 +24,27 @@ def story() -> Story:
     a = Article(
         id="a" * 16, source="a.txt", text="Putin and Assad met in Sochi on Thursday.\nThey talked.",
         title="Assad in Sochi", outlet="DW", published=date(2018, 5, 18), credits=["AFP", "AP"],
-        removed=[Removal("Read more: x", "teaser")],
+        url="https://www.dw.com/en/a", removed=[Removal("Read more: x", "teaser")],
     )  # fmt: skip
     b = Article(
         id="b" * 16, source="b.txt", text="Assad flew to Sochi on Thursday. " + EVIL,
         title=EVIL, outlet="The Moscow Times", credits=["Reuters"], url="javascript:alert(3)",
+        removed=[Removal(EVIL, "ad")],
     )  # fmt: skip
+    c = Article(id="c" * 16, source="c.txt", text="Putin met Assad.", outlet="DW")
     summary = [
         SummarySentence(
             "Putin and Assad met in Sochi on Thursday.",
             a.id,
             0,
-            [a.id, b.id],
+            [a.id, b.id, c.id],
             ["DW", "The Moscow Times (Reuters)"],
-        )
+        ),
+        SummarySentence("They talked *a lot*.", a.id, 1, [a.id], ["DW"]),
     ]
     return Story(
         id="s1",
-        articles=[a, b],
+        articles=[a, b, c],
         title="Assad in Sochi",
         event_date=date(2018, 5, 17),
         summary=summary,
@@ -45,36 +52,143 @@ def story() -> Story:
 
 
 def test_json_contract() -> None:
-    data = json.loads(stories_to_json([story()]))
-    (s,) = data["stories"]
-    assert {"id", "title", "event_date", "articles", "summary"} <= set(s)
-    assert s["event_date"] == "2018-05-17"
-    a, b = s["articles"]
-    assert {"id", "source", "title", "outlet", "published", "credits", "text"} <= set(a)
-    assert a["published"] == "2018-05-18" and b["published"] is None
-    assert s["summary"][0]["outlets"] == ["DW", "The Moscow Times (Reuters)"]
-    assert s["summary"][0]["article_ids"] == ["a" * 16, "b" * 16]
+    text = stories_to_json([story(), Story(id="s2", articles=[])])
+    data = json.loads(text)
+    s, empty = data["stories"]
+    assert list(s)[:6] == ["id", "title", "event_date", "outlets", "articles", "summary"]
+    assert s["event_date"] == "2018-05-17" and empty["event_date"] is None
+    assert s["outlets"] == ["DW", "The Moscow Times (Reuters)"]  # AFP, AP: compiled from
+    a, b, _ = s["articles"]
+    contract = ["id", "source", "title", "outlet", "published", "published_estimated"]
+    contract += ["credits", "author", "url", "text"]
+    assert list(a)[: len(contract)] == contract
+    assert a["published"] == "2018-05-18" and b["published"] is None and b["author"] is None
+    assert b["credits"] == ["Reuters"] and b["published_estimated"] is False
+    first = s["summary"][0]
+    assert list(first)[:3] == ["text", "outlets", "article_ids"]
+    assert first["outlets"] == ["DW", "The Moscow Times (Reuters)"]
+    assert first["article_ids"] == ["a" * 16, "b" * 16, "c" * 16]
+    assert b["title"] == EVIL  # JSON is data: kept verbatim, not escaped for any page
+    assert text == stories_to_json([story(), Story(id="s2", articles=[])])  # stable
 
 
-def test_markdown_citations_and_escaping() -> None:
+def test_json_keeps_unicode() -> None:
+    s = story()
+    s.title = "Путин и Асад"
+    assert "Путин и Асад" in stories_to_json([s])
+
+
+def test_markdown_citations() -> None:
     md = render_markdown([story()])
-    assert "Putin and Assad met in Sochi on Thursday. \\[DW, The Moscow Times (Reuters)\\]" in md
-    assert "<script>" not in md
+    assert "## Assad in Sochi" in md
+    assert "Event date: 2018-05-17" in md and "DW, The Moscow Times (Reuters)" in md
+    assert "- Putin and Assad met in Sochi on Thursday. [DW, The Moscow Times (Reuters)]\n" in md
+    assert "- They talked \\*a lot\\*. [DW]\n" in md
+    assert "<https://www.dw.com/en/a>" in md  # http(s) URLs are autolinks
+    assert "`javascript:alert(3)`" in md  # anything else is code, never a link
+    assert "<script>" not in md.replace("\\<script>", "")  # every "<" of the title escaped
+
+
+NASTY = [
+    EVIL, "a*b* _c_ __d__ snake_case x_ ~~s~~ `c` C:\\Users \\* end\\", "[x](javascript:y)",
+    "![i](y)", "<http://x.y>", "[a]: http://evil", "&amp; & AT&T &#x3C;", "> quote", "- item",
+    "-- x", "---", "***", "___", "+ x", "# h", "#tag", "1. one", "2018) x", "1.5 million",
+    "    indented", "```", "a | b", "<!-- c -->", "www.example.com", "**bold**", "[^1]", "C ##",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_markdown_escaping_renders_the_text_itself(text: str) -> None:
+    """Whatever untrusted text holds, a CommonMark (+ GFM tables, strikethrough) parser shows it
+    as that text: no markup, no links, no HTML."""
+    markdown_it = pytest.importorskip("markdown_it")
+    md = markdown_it.MarkdownIt("commonmark").enable(["strikethrough", "table"])
+    want = html.escape(" ".join(text.split()), quote=False).replace('"', "&quot;")
+    assert md.render(f"- {escape(text)} [DW]") == f"<ul>\n<li>{want} [DW]</li>\n</ul>\n"
+    assert md.render(f"## {heading(text + ' #')}") == f"<h2>{want} #</h2>\n"
+
+
+def test_markdown_escaping_is_minimal() -> None:
+    plain = "Assad's visit (the first since 2015) cost $1.5m, 20% more - said snake_case.com"
+    assert escape(plain) == plain
+
+
+class Tags(HTMLParser):
+    """Collects the tags and attribute names a browser would see."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+        self.attributes: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.names.add(tag)
+        self.attributes.update(name for name, _ in attrs)
 
 
 def test_html_is_safe_and_self_contained() -> None:
-    html = render_html([story()])
-    assert "<script" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert not re.search(r"<img[^>]*onerror", html)
-    assert 'href="javascript:' not in html
-    assert not re.search(r"(<link|<script[^>]*src|@import|url\()", html)
-    assert "Content-Security-Policy" in html
-    assert 'href="#article-s1-' + "a" * 16 in html  # citation chip links to the cited article
-    assert "teaser" in html  # what the cleaner removed is shown
+    page = render_html([story()])
+    assert "<script" not in page and "<img" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    tags = Tags()
+    tags.feed(page)
+    assert not {"script", "img", "iframe", "object", "embed", "link"} & tags.names
+    assert not [a for a in tags.attributes if a.startswith("on")]  # no event handler anywhere
+    assert 'href="javascript:' not in page and "href='javascript:" not in page
+    assert not re.search(r"(<link|<script[^>]*src|@import|url\()", page)
+    assert not re.search(r"(src|href)=\"(https?:)?//", page.replace(
+        'href="https://www.dw.com/en/a"', ""
+    ))  # fmt: skip
+    assert "Content-Security-Policy" in page
+    assert "prefers-color-scheme: dark" in page and 'name="viewport"' in page
+
+
+def test_html_shows_stories_citations_and_articles() -> None:
+    page = render_html([story()], generated_at=datetime(2024, 1, 2, 3, 4, tzinfo=UTC))
+    assert 'href="#story-s1"' in page and "3 articles, 2 outlets" in page  # table of contents
+    assert '<time datetime="2018-05-17">' in page
+    # one chip per cited outlet: DW cites two articles (a <details>), The Moscow Times one
+    assert 'href="#article-s1-' + "b" * 16 + '"' in page
+    assert "DW ×2" in page and 'href="#article-s1-' + "c" * 16 + '"' in page
+    assert page.count('<details class="article"') == 3
+    assert 'href="https://www.dw.com/en/a"' in page and "URL (not linked)" in page
+    assert "Credits: AFP, AP" in page
+    assert "<p>Putin and Assad met in Sochi on Thursday.</p>" in page  # text as paragraphs
+    assert "What the cleaner removed (1)" in page and "teaser" in page
+    assert "2024-01-02 03:04 UTC" in page
+
+
+def test_generated_at_is_written_in_utc() -> None:
+    moment = datetime(2024, 1, 2, 5, 4, tzinfo=timezone(timedelta(hours=2)))
+    assert "2024-01-02 03:04 UTC" in render_html([], generated_at=moment)
+
+
+@pytest.mark.parametrize(
+    ("url", "linked"),
+    [
+        ("https://example.com/a?b=1", True),
+        ("HTTP://example.com", True),
+        ("javascript:alert(1)", False),
+        (" JavaScript:alert(1)", False),
+        ("java\tscript:alert(1)", False),
+        ("data:text/html,x", False),
+        ("//example.com/a", False),
+        ("http:///nohost", False),
+        (None, False),
+    ],
+)
+def test_safe_url(url: str | None, linked: bool) -> None:
+    assert (safe_url(url) is not None) is linked
 
 
 def test_write_report(tmp_path: Path) -> None:
-    files = write_report([story()], tmp_path / "out")
-    assert sorted(p.name for p in files.values()) == ["index.html", "stories.json", "stories.md"]
-    assert all(p.stat().st_size > 0 for p in files.values())
+    files = write_report([story()], tmp_path / "out" / "deeper")
+    assert {k: p.name for k, p in files.items()} == {
+        "html": "index.html",
+        "markdown": "stories.md",
+        "json": "stories.json",
+    }
+    assert all(p.parent == tmp_path / "out" / "deeper" for p in files.values())
+    assert json.loads(files["json"].read_text(encoding="utf-8"))["stories"][0]["id"] == "s1"
+    assert files["html"].read_text(encoding="utf-8").startswith("<!doctype html>")
+    assert files["markdown"].read_text(encoding="utf-8").startswith("# newsweave")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from newsweave.model import Article, Entity, Removal, Sentence, Story, SummarySentence, article_id
-from newsweave.store import SCHEMA_VERSION, StoreError, open_store
+from newsweave.store import Store, StoreError, open_store
+from newsweave.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 
 
 def make_article(text: str, **fields) -> Article:
@@ -30,7 +32,7 @@ def full_article() -> Article:
         credits=["Reuters"],
         url="https://www.themoscowtimes.com/x",
         external_id="ext-1",
-        removed=[Removal("Read more: x", "teaser")],
+        removed=[Removal("Read more: x", "teaser"), Removal("Ünïcode © ad", "ad")],
         sentences=[
             Sentence("Assad met Putin in Sochi.", 0, 25, 0),
             Sentence("Peskov spoke later.", 26, 45, 1),
@@ -39,50 +41,107 @@ def full_article() -> Article:
     )
 
 
-def test_round_trip_and_no_duplicates(tmp_path: Path) -> None:
-    article = full_article()
-    with open_store(tmp_path / "n.db") as store:
-        assert store.add_articles([article]) == [article.id]
-        assert store.add_articles([article, article]) == []
-        assert store.article_count() == 1
-        assert store.article(article.id) == article
-        assert store.has_article(article.id) and not store.has_article("nope")
-
-
-def test_stories_round_trip_and_prefix_lookup(tmp_path: Path) -> None:
-    a, b = full_article(), make_article("A second article about the same meeting.")
+def story_of(*articles: Article, id: str = "abc123def456") -> Story:
+    a = articles[0]
     summary = [
         SummarySentence(
-            "Assad met Putin in Sochi.", a.id, 0, [a.id, b.id], ["The Moscow Times (Reuters)", "b"]
+            a.sentences[0].text if a.sentences else a.text,
+            a.id,
+            0,
+            [x.id for x in articles],
+            [x.outlet_label for x in articles],
         )
     ]
-    story = Story(
-        id="abc123def456", articles=[a, b], title="T", event_date=date(2018, 5, 17), summary=summary
+    return Story(
+        id=id, articles=list(articles), title="T", event_date=date(2018, 5, 17), summary=summary
     )
-    with open_store(tmp_path / "n.db") as store:
-        store.add_articles([a, b])
-        store.replace_stories([story])
-        assert store.stories() == [story]
-        assert store.story("abc1") == story
-        assert store.story("zzz") is None
-        store.replace_stories([])
-        assert store.stories() == []
-        assert store.article_count() == 2
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with open_store(tmp_path / "n.db") as opened:
+        yield opened
+
+
+def test_round_trip_and_no_duplicates(store: Store) -> None:
+    article = full_article()
+    assert store.add_articles([article]) == [article.id]
+    assert store.add_articles([article, article]) == []
+    assert store.article_count() == 1
+    assert store.article(article.id) == article
+    assert store.articles() == [article]
+    assert store.has_article(article.id) and not store.has_article("nope")
+    assert store.article("nope") is None
+
+
+def test_annotations_that_are_not_slices_survive(store: Store) -> None:
+    """Offsets are stored compactly, but an annotation whose text is not its slice is kept."""
+    article = make_article(
+        "Mr.  Assad   met Putin.",
+        sentences=[Sentence("Mr. Assad met Putin.", 0, 23, 3)],
+        entities=[Entity("Assad", "PERSON", 5, 10), Entity("Mr Assad", "PERSON", 0, 10)],
+    )
+    store.add_articles([article])
+    assert store.article(article.id) == article
+
+
+def test_batches_dedupe_and_keep_order(store: Store) -> None:
+    many = [make_article(f"Article number {n} of a long batch.") for n in range(1234)]
+    first = many[0]
+    added = store.add_articles([first, *many, first])
+    assert added == [a.id for a in many]
+    assert store.article_count() == len(many)
+    assert store.articles() == many
+    wanted = [many[7].id, "unknown", many[3].id, many[7].id]
+    assert store.articles(wanted) == [many[7], many[3]]
+
+
+def test_stories_round_trip_and_prefix_lookup(store: Store) -> None:
+    a, b = full_article(), make_article("A second article about the same meeting.", outlet="DW")
+    c = make_article("Weather in Sochi was fine.")
+    one, two = story_of(a, b), story_of(c, id="abd000000000")
+    store.add_articles([a, b, c])
+    store.replace_stories([one, two])
+    assert store.stories() == [one, two]
+    assert store.story("abc1") == one
+    assert store.story("abc123def456") == one
+    assert store.story("ab") is None  # ambiguous
+    assert store.story("zzz") is None and store.story("") is None
+    store.replace_stories([two])
+    assert store.stories() == [two]
+    store.replace_stories([])
+    assert store.stories() == []
+    assert store.article_count() == 3
+
+
+def test_stories_need_stored_articles(store: Store) -> None:
+    a = full_article()
+    store.add_articles([a])
+    store.replace_stories([story_of(a)])
+    with pytest.raises(StoreError, match="not stored"):
+        store.replace_stories([story_of(make_article("Never added."), id="fff")])
+    assert store.stories() == [story_of(a)]  # the failed replacement changed nothing
 
 
 def test_crash_mid_batch_stores_nothing_of_it(tmp_path: Path) -> None:
     db = tmp_path / "n.db"
+    before = make_article("An article stored before the crash.")
 
     def batch() -> Iterator[Article]:
-        yield make_article("The first article of a batch that dies.")
+        for n in range(800):  # past one executemany chunk, so rows were already written
+            yield make_article(f"Article {n} of a batch that dies halfway.")
         raise RuntimeError("killed")
 
     with open_store(db) as store:
-        store.add_articles([make_article("An article stored before the crash.")])
+        store.add_articles([before])
         with pytest.raises(RuntimeError):
             store.add_articles(batch())
+        assert store.article_count() == 1
+        after = make_article("An article stored after the crash.")
+        assert store.add_articles([after]) == [after.id]  # the connection is still usable
     with open_store(db) as store:
-        assert [a.text for a in store.articles()] == ["An article stored before the crash."]
+        assert store.articles() == [before, after]
+        assert [h[0] for h in store.search("halfway")] == []
 
 
 def test_not_a_database(tmp_path: Path) -> None:
@@ -92,6 +151,13 @@ def test_not_a_database(tmp_path: Path) -> None:
         open_store(bogus)
     with pytest.raises(StoreError, match="directory"):
         open_store(tmp_path)
+    with pytest.raises(StoreError, match=r"missing"):
+        open_store(tmp_path / "missing" / "n.db")
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as raw:
+        raw.execute("CREATE TABLE accounts (id INTEGER)")
+    with pytest.raises(StoreError, match=r"other\.db.*not a newsweave"):
+        open_store(other)
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
@@ -101,18 +167,68 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         raw.execute(
             "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),)
         )
-    with pytest.raises(StoreError, match="newer"):
+    with pytest.raises(StoreError, match=r"n\.db.*newer"):
         open_store(db)
 
 
-def test_wal_and_search(tmp_path: Path) -> None:
-    with open_store(tmp_path / "n.db") as store:
-        store.add_articles(
-            [full_article(), make_article("Nothing about the Kremlin here, only weather.")]
-        )
-        hits = store.search("Peskov")
-        assert [h[0] for h in hits] == [full_article().id]
-        assert "<mark>Peskov</mark>" in hits[0][1]
-        assert store.search('"') == []
-    with sqlite3.connect(tmp_path / "n.db") as raw:
-        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+def test_version_1_file_is_migrated(tmp_path: Path) -> None:
+    """A file from schema 1 (summary as a JSON column) opens with its stories intact."""
+    db = tmp_path / "v1.db"
+    a = full_article()
+    raw = sqlite3.connect(db)
+    raw.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    for statement in MIGRATIONS[1]:
+        assert isinstance(statement, str)
+        raw.execute(statement)
+    raw.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    raw.execute(
+        "INSERT INTO articles (id, source, format, text, credits, removed, sentences, entities) "
+        "VALUES (?, ?, 'text', ?, '[]', '[]', '[[0,25]]', '[]')",
+        (a.id, a.source, a.text),
+    )
+    summary = [
+        {"text": "Assad met Putin in Sochi.", "article_id": a.id, "sentence_index": 0,
+         "article_ids": [a.id], "outlets": ["x.txt"]}
+    ]  # fmt: skip
+    raw.execute(
+        "INSERT INTO stories (id, title, summary) VALUES ('s1', 'T', ?)", (json.dumps(summary),)
+    )
+    raw.execute("INSERT INTO story_articles VALUES ('s1', ?, 0)", (a.id,))
+    raw.commit()
+    raw.close()
+    with open_store(db) as store:
+        (story,) = store.stories()
+        assert [x.id for x in story.articles] == [a.id]
+        assert story.summary == [
+            SummarySentence("Assad met Putin in Sochi.", a.id, 0, [a.id], ["x.txt"])
+        ]
+        assert [h[0] for h in store.search("Peskov")] == [a.id]
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("SELECT value FROM meta").fetchone()[0] == str(SCHEMA_VERSION)
+        assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_pragmas(store: Store) -> None:
+    db = store._db  # type: ignore[attr-defined]
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_search(store: Store) -> None:
+    store.add_articles(
+        [
+            full_article(),
+            make_article("Nothing about the Kremlin here, only weather. <b>Peskov</b> & co."),
+            make_article("Peskov is mentioned once in this body.", title="Peskov in the title"),
+        ]
+    )
+    hits = store.search("Peskov")
+    assert len(hits) == 3
+    assert hits[0][1].startswith("<mark>Peskov</mark>")  # the title match ranks first
+    assert {h[0] for h in store.search("peskov spoke")} == {full_article().id}
+    (escaped,) = [s for _, s in hits if "Kremlin" in s]
+    assert "&lt;b&gt;<mark>Peskov</mark>&lt;/b&gt; &amp; co." in escaped
+    assert store.search('"') == [] and store.search("   ") == []
+    assert store.search('Peskov OR NEAR( "x') == []  # operators are words, not syntax errors
+    assert len(store.search("Peskov", limit=1)) == 1

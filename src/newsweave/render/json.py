@@ -1,6 +1,7 @@
 """Stories as JSON: the contract other tools read (documented in the README).
 
-Keys listed in the README stay; new ones may be added. Dates are ISO 8601 strings or null.
+Keys listed in the README stay, in this order; new ones may be added after them. Dates are
+ISO 8601 strings or null, never omitted, so a reader can tell "unknown" from "missing".
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ def _iso(value: date | None) -> str | None:
 
 
 def article_to_dict(article: Article) -> dict[str, Any]:
+    """One article; the contract keys first, then `outlet_label` (how citations name it)."""
     return {
         "id": article.id,
         "source": article.source,
@@ -29,10 +31,14 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "author": article.author,
         "url": article.url,
         "text": article.text,
+        "outlet_label": article.outlet_label,
+        "format": article.format,
+        "external_id": article.external_id,
     }
 
 
 def story_to_dict(story: Story) -> dict[str, Any]:
+    """One story; each summary sentence also says which article sentence it was taken from."""
     return {
         "id": story.id,
         "title": story.title,
@@ -40,13 +46,19 @@ def story_to_dict(story: Story) -> dict[str, Any]:
         "outlets": story.outlets,
         "articles": [article_to_dict(a) for a in story.articles],
         "summary": [
-            {"text": s.text, "outlets": list(s.outlets), "article_ids": list(s.article_ids)}
+            {
+                "text": s.text,
+                "outlets": list(s.outlets),
+                "article_ids": list(s.article_ids),
+                "article_id": s.article_id,
+                "sentence_index": s.sentence_index,
+            }
             for s in story.summary
         ],
     }
 
 
 def stories_to_json(stories: Iterable[Story]) -> str:
-    return json.dumps(
-        {"stories": [story_to_dict(s) for s in stories]}, ensure_ascii=False, indent=2
-    )
+    """`{"stories": [...]}`, indented, UTF-8 text kept as is (not \\u-escaped)."""
+    data = {"stories": [story_to_dict(s) for s in stories]}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

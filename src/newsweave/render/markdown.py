@@ -1,48 +1,92 @@
-"""Stories as Markdown: readable as plain text, renders anywhere."""
+"""Stories as Markdown: readable as plain text (the CLI prints it raw), renders anywhere.
+
+Untrusted text (titles, sentences, outlet names) is escaped just enough that it stays text
+under CommonMark and GitHub's extensions: backslashes only where a character would start
+markup, so the raw output still reads cleanly.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
-from newsweave.model import Story
+from newsweave.model import Article, Story
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+# Inline markup: code spans, emphasis, strikethrough, link and image openers, raw HTML and
+# autolinks, entity references, and a backslash that would escape what follows it. `_` between
+# letters or digits cannot open or close emphasis, so "snake_case" and URLs stay as they are; a lone `]`
+# cannot make a link once every `[` is escaped.
+_INLINE = re.compile(
+    r"\\(?=[!-/:-@\[-`{-~]|$)|[`*~\[]|<(?=[A-Za-z/!?])|&(?=#?\w+;)|(?<![^\W_])_|_(?![^\W_])"
+)
+# Block markup at the start of a line: quote, bullet or thematic break, ATX heading.
+_BLOCK = re.compile(r"^(?:>|[-+](?=\s|$|-)|#{1,6}(?=\s|$))")
+# "1. Paris" would start an ordered list: escape the dot, not the digits.
+_ORDERED = re.compile(r"^(\d{1,9})(?=[.)](?:\s|$))")
+# A run of "#" after a space closes an ATX heading and would vanish from a title.
+_CLOSING_HASHES = re.compile(r"(?<= )#+$")
 
 
 def escape(text: str) -> str:
-    """Escape the characters that would turn untrusted text into Markdown or HTML markup."""
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Untrusted text as one line of Markdown that renders as exactly that text."""
+    text = _INLINE.sub(r"\\\g<0>", " ".join(text.split()))
+    return _ORDERED.sub(r"\1\\", _BLOCK.sub(r"\\\g<0>", text))
+
+
+def heading(text: str) -> str:
+    """Untrusted text as the content of an ATX heading."""
+    return _CLOSING_HASHES.sub(lambda m: "\\#" * len(m.group()), escape(text))
+
+
+def code(text: str) -> str:
+    """Untrusted text as a code span: fenced by more backticks than it contains in a row."""
+    text = " ".join(text.split())
+    fence = "`" * (max((len(r) for r in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _link(article: Article) -> str:
+    """The article's URL as an autolink if it is a plain http(s) one, else its source as code."""
+    url = (article.url or "").strip()
+    if urlsplit(url).scheme.lower() in ("http", "https") and not re.search(r"[\s<>]", url):
+        return f"<{url}>"
+    return code(article.url or article.source)
 
 
 def render_story(story: Story) -> str:
-    lines = [f"## {escape(story.title or 'Untitled story')}", ""]
-    meta = [f"Story `{story.id}`"]
-    if story.event_date:
-        meta.append(f"event date {story.event_date.isoformat()}")
-    meta.append(
-        f"{len(story.articles)} articles from {', '.join(escape(o) for o in story.outlets)}"
-    )
-    lines += [" · ".join(meta), "", "### Summary", ""]
+    title = heading(story.title) if story.title else "Untitled story"
+    when = story.event_date.isoformat() if story.event_date else "unknown"
+    outlets = ", ".join(escape(o) for o in story.outlets)
+    count = f"{len(story.articles)} article{'s' if len(story.articles) != 1 else ''}"
+    lines = [
+        f"## {title}",
+        "",
+        f"Event date: {when} · {count} from {outlets} · story {code(story.id)}",
+    ]
+    lines += ["", "### Summary", ""]
     for sentence in story.summary:
-        cites = ", ".join(escape(o) for o in sentence.outlets)
-        lines.append(f"- {escape(sentence.text)} \\[{cites}\\]")
+        lines.append(
+            f"- {escape(sentence.text)} [{', '.join(escape(o) for o in sentence.outlets)}]"
+        )
     if not story.summary:
         lines.append("_No sentence could be extracted._")
     lines += ["", "### Articles", ""]
     for article in story.articles:
-        parts = [f"**{escape(article.title or 'Untitled')}**", escape(article.outlet_label)]
+        parts = [f"**{escape(article.title)}**" if article.title else "Untitled"]
+        parts.append(escape(article.outlet_label))
         if article.published:
-            parts.append(
-                article.published.isoformat()
-                + (" (estimated)" if article.published_estimated else "")
-            )
-        parts.append(f"`{article.url or article.source}`")
+            estimated = " (estimated)" if article.published_estimated else ""
+            parts.append(article.published.isoformat() + estimated)
+        parts.append(_link(article))
         lines.append("- " + " · ".join(parts))
     return "\n".join(lines) + "\n"
 
 
 def render_markdown(stories: Iterable[Story]) -> str:
+    """All stories as one document: a heading each, summary with citations, then articles."""
     stories = list(stories)
     body = "\n".join(render_story(s) for s in stories)
-    return f"# newsweave: {len(stories)} stories\n\n{body}"
+    count = f"{len(stories)} stor{'y' if len(stories) == 1 else 'ies'}"
+    return f"# newsweave: {count}\n\n{body}"
