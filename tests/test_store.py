@@ -232,3 +232,50 @@ def test_search(store: Store) -> None:
     assert store.search('"') == [] and store.search("   ") == []
     assert store.search('Peskov OR NEAR( "x') == []  # operators are words, not syntax errors
     assert len(store.search("Peskov", limit=1)) == 1
+
+
+def test_story_analysis_round_trip(tmp_path: Path) -> None:
+    from newsweave.model import (
+        Disagreement,
+        Fact,
+        OutletCoverage,
+        QuoteVariant,
+        Statement,
+        StoryEntity,
+        StoryQuote,
+        Version,
+    )
+
+    a = make_article("Assad met Putin in Sochi on Thursday, the Kremlin said.")
+    story = Story(id="s1", articles=[a], title="T")
+    story.entities = [StoryEntity("Bashar al-Assad", "PERSON", ["Assad"], [a.id], 3, 1.2)]
+    story.facts = [
+        Fact(
+            "Assad met Putin.",
+            ["DW"],
+            [a.id],
+            1,
+            ["DW"],
+            [Statement(a.id, "DW", 0, "Assad met Putin.")],
+        )
+    ]
+    story.disagreements = [
+        Disagreement(
+            "day of the week", "weekday", [Version("DW", a.id, "met Thursday", "thursday")]
+        )
+    ]
+    story.quotes = [
+        StoryQuote(
+            "Stability",
+            "Bashar al-Assad",
+            "tell",
+            ["DW"],
+            [a.id],
+            [QuoteVariant("Stability", ["DW"], [a.id])],
+        )
+    ]
+    story.coverage = [OutletCoverage("DW", ["only DW"], [])]
+    with open_store(tmp_path / "n.db") as store:
+        store.add_articles([a])
+        store.replace_stories([story])
+        assert store.story("s1") == story

@@ -35,6 +35,7 @@ class SummarySettings:
     corroboration_weight: float = 1.0
     position_weight: float = 0.25
     redundancy_penalty: float = 0.5
+    overflow: bool = False  # let the last sentence run past the budget (for evaluations that cut)
 
 
 @dataclass(slots=True)
@@ -154,7 +155,7 @@ def _select(
         if best is None:
             break
         remaining.discard(best)
-        if candidates[best].words > budget and chosen:
+        if candidates[best].words > budget and chosen and not settings.overflow:
             continue  # too long for what is left; a shorter one may still fit
         chosen.append(best)
         budget -= candidates[best].words

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -55,7 +56,23 @@ def story_to_dict(story: Story) -> dict[str, Any]:
             }
             for s in story.summary
         ],
-    }
+        "facts": [
+            {"text": f.text, "outlets": f.outlets, "sources": f.sources, "source_names": f.source_names,
+             "article_ids": f.article_ids, "statements": [asdict(x) for x in f.statements]}
+            for f in story.facts
+        ],
+        "disagreements": [
+            {"about": d.about, "kind": d.kind, "versions": [asdict(v) for v in d.versions]}
+            for d in story.disagreements
+        ],
+        "quotes": [
+            {"text": q.text, "speaker": q.speaker, "cue": q.cue, "outlets": q.outlets,
+             "article_ids": q.article_ids, "variants": [asdict(v) for v in q.variants]}
+            for q in story.quotes
+        ],
+        "entities": [asdict(e) for e in story.entities],
+        "coverage": [asdict(c) for c in story.coverage],
+    }  # fmt: skip
 
 
 def stories_to_json(stories: Iterable[Story]) -> str:

@@ -72,6 +72,7 @@ def render_story(story: Story) -> str:
         )
     if not story.summary:
         lines.append("_No sentence could be extracted._")
+    lines += _analysis(story)
     lines += ["", "### Articles", ""]
     for article in story.articles:
         parts = [f"**{escape(article.title)}**" if article.title else "Untitled"]
@@ -82,6 +83,54 @@ def render_story(story: Story) -> str:
         parts.append(_link(article))
         lines.append("- " + " · ".join(parts))
     return "\n".join(lines) + "\n"
+
+
+def _meter(sources: int, total: int) -> str:
+    return "●" * sources + "○" * max(total - sources, 0)
+
+
+def _analysis(story: Story) -> list[str]:
+    lines: list[str] = []
+    total = len({n for f in story.facts for n in f.source_names}) or 1
+    if story.facts:
+        lines += ["", "### Facts", ""]
+        for fact in story.facts:
+            names = ", ".join(escape(n) for n in fact.source_names)
+            lines.append(
+                f"- {_meter(fact.sources, total)} {escape(fact.text)} ({fact.sources} sources: {names})"
+            )
+    if story.disagreements:
+        lines += ["", "### Where outlets disagree", ""]
+        for d in story.disagreements:
+            lines.append(f"- **{escape(d.about)}**")
+            lines += [
+                f"  - {escape(v.outlet)}: {escape(v.value)}: {escape(v.text)}" for v in d.versions
+            ]
+    if story.quotes:
+        lines += [
+            "",
+            "### Quotes",
+            "",
+            "| speaker | quote | outlets | variants |",
+            "|---|---|---|---|",
+        ]
+        for q in story.quotes:
+            cells = [q.speaker or "unknown", q.text, ", ".join(q.outlets), str(len(q.variants))]
+            lines.append("| " + " | ".join(escape(c).replace("|", "\\|") for c in cells) + " |")
+    if story.entities:
+        lines += ["", "### Entities", ""]
+        for e in story.entities[:15]:
+            aliases = f" (also {', '.join(escape(a) for a in e.aliases)})" if e.aliases else ""
+            lines.append(f"- {escape(e.name)} · {e.type}{aliases}")
+    if story.coverage:
+        lines += ["", "### Coverage by outlet", ""]
+        for c in story.coverage:
+            lines.append(
+                f"- **{escape(c.outlet)}**: {len(c.exclusive)} exclusive, misses {len(c.missing)} widely reported facts"
+            )
+            lines += [f"  - only here: {escape(x)}" for x in c.exclusive[:3]]
+            lines += [f"  - left out: {escape(x)}" for x in c.missing[:3]]
+    return lines
 
 
 def render_markdown(stories: Iterable[Story]) -> str:

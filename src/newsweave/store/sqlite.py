@@ -19,12 +19,28 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import date
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from newsweave.model import Article, Entity, Removal, Sentence, Story, SummarySentence
+from newsweave.model import (
+    Article,
+    Disagreement,
+    Entity,
+    Fact,
+    OutletCoverage,
+    QuoteVariant,
+    Removal,
+    Sentence,
+    Statement,
+    Story,
+    StoryEntity,
+    StoryQuote,
+    SummarySentence,
+    Version,
+)
 from newsweave.store import Store, StoreError
 from newsweave.store.sqlite_schema import SCHEMA_VERSION, migrate
 
@@ -214,8 +230,8 @@ class SQLiteStore(Store):
             db.execute("DELETE FROM stories")
             try:
                 db.executemany(
-                    "INSERT INTO stories (id, title, event_date) VALUES (?, ?, ?)",
-                    ((s.id, s.title, _iso(s.event_date)) for s in stories),
+                    "INSERT INTO stories (id, title, event_date, analysis) VALUES (?, ?, ?, ?)",
+                    ((s.id, s.title, _iso(s.event_date), analysis_to_json(s)) for s in stories),
                 )
             except sqlite3.IntegrityError as exc:
                 raise StoreError(f"{self.path}: two stories share an id ({exc})") from exc
@@ -236,18 +252,18 @@ class SQLiteStore(Store):
             )  # fmt: skip
 
     def stories(self) -> list[Story]:
-        rows = self._db.execute("SELECT id, title, event_date FROM stories ORDER BY seq")
+        rows = self._db.execute("SELECT id, title, event_date, analysis FROM stories ORDER BY seq")
         return self._assemble(rows.fetchall(), None)
 
     def story(self, story_id: str) -> Story | None:
         if not story_id:
             return None
         rows = self._db.execute(
-            "SELECT id, title, event_date FROM stories WHERE id = ?", (story_id,)
+            "SELECT id, title, event_date, analysis FROM stories WHERE id = ?", (story_id,)
         ).fetchall()
         if not rows:  # a prefix: the range scan uses the id index, unlike LIKE
             rows = self._db.execute(
-                "SELECT id, title, event_date FROM stories WHERE id >= ? AND id < ? LIMIT 2",
+                "SELECT id, title, event_date, analysis FROM stories WHERE id >= ? AND id < ? LIMIT 2",
                 (story_id, story_id + "\U0010ffff"),
             ).fetchall()
         return self._assemble(rows, rows[0][0])[0] if len(rows) == 1 else None
@@ -274,10 +290,14 @@ class SQLiteStore(Store):
                     text, article_id, index, json.loads(article_ids), json.loads(outlets)
                 )
             )
-        return [
-            Story(id=i, articles=articles[i], title=t, event_date=_date(d), summary=summaries[i])
-            for i, t, d in rows
-        ]
+        stories = []
+        for i, t, d, analysis in rows:
+            story = Story(
+                id=i, articles=articles[i], title=t, event_date=_date(d), summary=summaries[i]
+            )
+            analysis_from_json(story, analysis)
+            stories.append(story)
+        return stories
 
     # search
 
@@ -297,6 +317,34 @@ class SQLiteStore(Store):
 
     def close(self) -> None:
         self._db.close()
+
+
+def analysis_to_json(story: Story) -> str:
+    """A story's cross-source analysis as one JSON document: always read whole, with its story."""
+    return json.dumps(
+        {name: [asdict(x) for x in getattr(story, name)] for name in _ANALYSIS}, ensure_ascii=False
+    )
+
+
+def analysis_from_json(story: Story, text: str | None) -> None:
+    data = json.loads(text or "{}")
+    story.entities = [StoryEntity(**e) for e in data.get("entities", [])]
+    story.facts = [
+        Fact(**{**f, "statements": [Statement(**x) for x in f["statements"]]})
+        for f in data.get("facts", [])
+    ]
+    story.disagreements = [
+        Disagreement(d["about"], d["kind"], [Version(**v) for v in d["versions"]])
+        for d in data.get("disagreements", [])
+    ]
+    story.quotes = [
+        StoryQuote(**{**q, "variants": [QuoteVariant(**v) for v in q["variants"]]})
+        for q in data.get("quotes", [])
+    ]
+    story.coverage = [OutletCoverage(**c) for c in data.get("coverage", [])]
+
+
+_ANALYSIS = ("entities", "facts", "disagreements", "quotes", "coverage")
 
 
 def _highlight(snippet: str) -> str:
