@@ -55,18 +55,11 @@ class AlignSettings:
     quote_containment: float = 0.5
 
 
-def source_name(article: Article) -> str:
-    """The independent source an article stands for: its wire if it is a wire copy."""
-    if len(article.credits) == 1:
-        return article.credits[0]
-    return article.outlet_label
-
-
 def describe_sources(articles: Sequence[Article]) -> list[str]:
     """ "Reuters (via The Moscow Times, ...)" for wire copies, the outlet otherwise."""
     carriers: dict[str, list[str]] = defaultdict(list)
     for article in articles:
-        name = source_name(article)
+        name = article.independent_source
         if article.outlet and name != article.outlet:
             carriers[name].append(article.outlet)
         else:
@@ -153,7 +146,7 @@ def _fact(group: list[_Unit], sims: np.ndarray, indices: list[int]) -> Fact:
         text=group[centre].text,
         outlets=list(dict.fromkeys(u.article.outlet_label for u in group)),
         article_ids=[a.id for a in articles],
-        sources=len({source_name(a) for a in articles}),
+        sources=len({a.independent_source for a in articles}),
         source_names=describe_sources(articles),
         statements=[
             Statement(u.article.id, u.article.outlet_label, u.index, u.text) for u in group

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -28,7 +29,7 @@ from newsweave.pipeline import RunReport, build_stories, ingest
 from newsweave.render import write_report
 from newsweave.render.markdown import render_markdown
 from newsweave.store import Store, StoreError, open_store
-from newsweave.summarize import SummarySettings
+from newsweave.summarize import SummarySettings, summarize
 
 app = typer.Typer(
     help="Turn a pile of news articles from many outlets into sourced stories.",
@@ -39,6 +40,12 @@ console = Console()
 errors = Console(stderr=True)
 
 DbOption = Annotated[Path, typer.Option("--db", help="The embedded database (SQLite).")]
+FocusOption = Annotated[
+    str | None,
+    typer.Option(
+        help='Aim summaries at a question or aspect ("what did Putin say about troops?").'
+    ),
+]
 PathsArgument = Annotated[
     list[str],
     typer.Argument(help="Files or directories (read recursively); '-' reads JSONL from stdin."),
@@ -112,12 +119,13 @@ def _ingest(paths: list[str], store: Store) -> RunReport:
     return report
 
 
-def _build(store: Store, words: int) -> list[Story]:
+def _build(store: Store, words: int, focus: str | None) -> list[Story]:
     with _progress() as bar:
         task = bar.add_task("summarising stories", total=None)
         return build_stories(
             store,
             summary_settings=SummarySettings(words=words),
+            focus=focus,
             progress=lambda stage, n: bar.advance(task, n),
         )
 
@@ -155,11 +163,12 @@ def digest(
         Path, typer.Option(help="Where to write index.html, stories.md, stories.json.")
     ] = Path("report"),
     words: Annotated[int, typer.Option(min=10, help="Summary length in words.")] = 120,
+    focus: FocusOption = None,
 ) -> None:
     """Ingest PATHs, group all stored articles into stories, summarise them and write the report."""
     with _open(db) as store:
         _ingest(paths, store)
-        stories = _build(store, words)
+        stories = _build(store, words, focus)
     console.print(_story_table(stories))
     written = write_report(stories, out)
     console.print("wrote " + ", ".join(str(p) for p in written.values()))
@@ -176,13 +185,33 @@ def stories(db: DbOption = Path("newsweave.db")) -> None:
 def show(
     story_id: Annotated[str, typer.Argument(help="A story id, or a unique prefix of one.")],
     db: DbOption = Path("newsweave.db"),
+    focus: FocusOption = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"], help="Summarise only what articles after this date add."
+        ),
+    ] = None,
+    words: Annotated[int, typer.Option(min=10, help="Summary length in words.")] = 120,
 ) -> None:
-    """Show one story: summary with citations, then its articles."""
+    """Show one story: summary with citations, analysis, then its articles.
+
+    With --focus the summary is aimed at a question; with --since it is an update summary of
+    the articles published after that date, leaving out what earlier ones already said
+    (articles without a date count as already read).
+    """
     with _open(db) as store:
         story = store.story(story_id)
     if story is None:
         errors.print(f"[red]error:[/] no story {story_id!r} in {db}")
         raise typer.Exit(1)
+    if focus or since:
+        known = [
+            a for a in story.articles if since and not (a.published and a.published > since.date())
+        ]
+        story.summary = summarize(story, SummarySettings(words=words), focus=focus, known=known)
+        if since and not story.summary:
+            console.print(f"Nothing new since {since.date().isoformat()}.")
     console.print(render_markdown([story]), markup=False, highlight=False)
 
 
@@ -220,11 +249,17 @@ def eval_summarize(
         Path | None, typer.Option(help="Write every summary to DIR/<system>/<cluster>.txt.")
     ] = None,
     limit: Annotated[int | None, typer.Option(help="Only the first N clusters.")] = None,
+    focus: Annotated[
+        str | None,
+        typer.Option(help="One focus question for every cluster (default: each cluster's query)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """ROUGE of newsweave's summaries against lead, sumy's LexRank/TextRank/LSA/SumBasic and an oracle."""
     try:
         clusters = load_dataset(dataset, path)[:limit]
+        for cluster in clusters if focus else []:
+            cluster.query = focus
     except DatasetError as exc:
         errors.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc

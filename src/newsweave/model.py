@@ -109,6 +109,11 @@ class Article:
                 return host.removeprefix("www.")
         return PurePath(self.source).name or f"article {self.id[:8]}"
 
+    @property
+    def independent_source(self) -> str:
+        """What counts as one source for corroboration: the wire, for a wire copy."""
+        return self.credits[0] if len(self.credits) == 1 else self.outlet_label
+
 
 @dataclass(slots=True)
 class SummarySentence:

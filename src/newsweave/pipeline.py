@@ -194,6 +194,7 @@ def build_stories(
     summary_settings: SummarySettings | None = None,
     annotator: Annotator | None = None,
     analyse: bool = True,
+    focus: str | None = None,
     progress: Progress = _no_progress,
     report: RunReport | None = None,
 ) -> list[Story]:
@@ -207,7 +208,7 @@ def build_stories(
     stories = []
     for members in groups:
         with report.timed("summarize"):
-            story = make_story([articles[i] for i in members], summary_settings)
+            story = make_story([articles[i] for i in members], summary_settings, focus=focus)
         if analyse:
             with report.timed("analyse"):
                 analyse_story(story, annotator)
@@ -218,10 +219,15 @@ def build_stories(
     return stories
 
 
-def make_story(articles: list[Article], summary_settings: SummarySettings | None = None) -> Story:
+def make_story(
+    articles: list[Article],
+    summary_settings: SummarySettings | None = None,
+    *,
+    focus: str | None = None,
+) -> Story:
     articles = sorted(articles, key=lambda a: (a.published is None, a.published or date.min, a.id))
     story = Story(id=story_id([a.id for a in articles]), articles=articles)
-    story.summary = summarize(story, summary_settings)
+    story.summary = summarize(story, summary_settings, focus=focus)
     story.title = story_title(story)
     story.event_date = infer_event_date(articles)
     return story

@@ -7,7 +7,7 @@ Scoring favours what the story is centrally about and what several outlets repor
   story's sentences);
 - corroboration: how many other sources carry a sentence saying the same thing (their best
   matching sentence clears `support_threshold`); a wire copy reprinted by several sites counts
-  once, as sources are counted by outlet label;
+  once (`Article.independent_source`);
 - position: news puts the event first, so early sentences get a bonus that decays with depth.
 
 Selection is greedy under a word budget with a redundancy cut (maximal marginal relevance);
@@ -17,6 +17,7 @@ so the summary reads lead-first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +36,7 @@ class SummarySettings:
     corroboration_weight: float = 1.0
     position_weight: float = 0.25
     redundancy_penalty: float = 0.5
+    focus_floor: float = 0.1  # weight left to sentences unrelated to the focus
     overflow: bool = False  # let the last sentence run past the budget (for evaluations that cut)
 
 
@@ -62,21 +64,34 @@ def _candidates(articles: list[Article], settings: SummarySettings) -> list[_Can
     return out
 
 
-def _source_key(article: Article) -> str:
-    """What counts as one independent source: the outlet label (a wire copy keeps its credit)."""
-    return article.outlet_label if article.outlet or article.credits else article.id
+def summarize(
+    story: Story,
+    settings: SummarySettings | None = None,
+    *,
+    focus: str | None = None,
+    known: Sequence[Article] = (),
+) -> list[SummarySentence]:
+    """A grounded extractive summary of `story` of about `settings.words` words.
 
-
-def summarize(story: Story, settings: SummarySettings | None = None) -> list[SummarySentence]:
-    """A grounded extractive summary of `story` of about `settings.words` words."""
+    `focus` aims the summary at a question or aspect: sentences are weighted by their
+    similarity to it. `known` makes it an update summary: those articles were read already, so
+    only the others are summarised, and sentences that repeat what the known articles said
+    are left out.
+    """
     settings = settings or SummarySettings()
-    articles = sorted(story.articles, key=lambda a: (a.published is None, a.published or 0, a.id))
+    known_ids = {a.id for a in known}
+    articles = sorted(
+        (a for a in story.articles if a.id not in known_ids),
+        key=lambda a: (a.published is None, a.published or 0, a.id),
+    )
     candidates = _candidates(articles, settings)
     if not candidates:
         return []
-    matrix, _ = tfidf([c.text for c in candidates])
+    known_texts = [" ".join(s.text.split()) for a in known for s in a.sentences]
+    matrix, vectorizer = tfidf([c.text for c in candidates] + known_texts)
     if matrix.shape[1] == 0:
         return []
+    matrix, known_matrix = matrix[: len(candidates)], matrix[len(candidates) :]
     similarity = (matrix @ matrix.T).toarray()
     centroid = np.asarray(matrix.mean(axis=0)).ravel()
     norm = np.linalg.norm(centroid)
@@ -86,17 +101,25 @@ def summarize(story: Story, settings: SummarySettings | None = None) -> list[Sum
     supporters = _supporters(
         candidates, similarity, article_of, articles, settings.support_threshold
     )
-    sources = {_source_key(a) for a in articles}
-    scores = []
+    sources = {a.independent_source for a in articles}
+    scores = np.zeros(len(candidates))
     for k, cand in enumerate(candidates):
-        own = _source_key(cand.article)
-        corroboration = len({_source_key(articles[i]) for i in supporters[k]} - {own})
+        own = cand.article.independent_source
+        corroboration = len({articles[i].independent_source for i in supporters[k]} - {own})
         share = corroboration / max(len(sources) - 1, 1)
-        score = centrality[k] * (1 + settings.corroboration_weight * share)
-        score += settings.position_weight * (1 - cand.position) * centrality[k]
-        scores.append(score)
+        scores[k] = centrality[k] * (1 + settings.corroboration_weight * share)
+        scores[k] += settings.position_weight * (1 - cand.position) * centrality[k]
+    if focus:
+        relevance = (matrix @ vectorizer.transform([focus]).T).toarray().ravel()
+        scores *= settings.focus_floor + relevance / (relevance.max() or 1.0)
+    if known_matrix.shape[0]:
+        repeated = (matrix @ known_matrix.T).toarray().max(axis=1)
+        scores *= 1 - np.clip(repeated, 0, 1)
+        scores[repeated >= settings.redundancy_threshold] = -np.inf  # already said: not news
 
-    chosen = _select(candidates, np.array(scores), similarity, settings)
+    chosen = [
+        k for k in _select(candidates, scores, similarity, settings) if np.isfinite(scores[k])
+    ]
     chosen.sort(key=lambda k: (candidates[k].position, article_of[k]))
     summary = []
     for k in chosen:

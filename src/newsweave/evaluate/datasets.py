@@ -4,7 +4,10 @@ Formats:
 - `multinews`: the Multi-News CSV (`documents` is a Python list literal of article strings,
   `summary` the human reference).
 - `clusters`: JSONL, one cluster a line:
-  `{"id", "documents": [{"text", "title"?, "published"?, "source"?}], "references": ["..."], "query"?}`.
+  `{"id", "documents": [{"text", "title"?, "published"?, "source"?}], "references": ["..."],
+  "query"?, "update"?: {"known": [documents]}}`. `query` asks for a focused summary; `update`
+  lists documents the reader has already seen, and the references summarise only what is new.
+  Any multi-document set converts to it.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class Cluster:
     documents: list[ClusterDocument]
     references: list[str] = field(default_factory=list)
     query: str | None = None
+    known: list[ClusterDocument] = field(default_factory=list)  # update task: already read
 
 
 def load_multinews(path: Path) -> list[Cluster]:
@@ -55,6 +59,25 @@ def load_multinews(path: Path) -> list[Cluster]:
     return clusters
 
 
+def _document(d: dict) -> ClusterDocument:
+    return ClusterDocument(
+        text=d["text"],
+        title=d.get("title"),
+        published=date.fromisoformat(d["published"][:10]) if d.get("published") else None,
+        source=d.get("source"),
+    )
+
+
+def _document(d: dict) -> ClusterDocument:
+    published = d.get("published")
+    return ClusterDocument(
+        text=d["text"],
+        title=d.get("title"),
+        published=date.fromisoformat(published[:10]) if published else None,
+        source=d.get("source"),
+    )
+
+
 def load_clusters_jsonl(path: Path) -> list[Cluster]:
     clusters = []
     with path.open(encoding="utf-8") as handle:
@@ -63,23 +86,13 @@ def load_clusters_jsonl(path: Path) -> list[Cluster]:
                 continue
             try:
                 raw = json.loads(line)
-                docs = [
-                    ClusterDocument(
-                        text=d["text"],
-                        title=d.get("title"),
-                        published=date.fromisoformat(d["published"][:10])
-                        if d.get("published")
-                        else None,
-                        source=d.get("source"),
-                    )
-                    for d in raw["documents"]
-                ]
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                docs = [_document(d) for d in raw["documents"]]
+                known = [_document(d) for d in (raw.get("update") or {}).get("known", [])]
+                references = [str(r) for r in raw.get("references", [])]
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise DatasetError(f"{path}: line {n}: not a valid cluster ({exc})") from exc
             clusters.append(
-                Cluster(
-                    str(raw.get("id", n)), docs, list(raw.get("references", [])), raw.get("query")
-                )
+                Cluster(str(raw.get("id", n)), docs, references, raw.get("query"), known)
             )
     return clusters
 

@@ -29,15 +29,19 @@ from newsweave.text import tokens
 METRICS = ("rouge1", "rouge2", "rougeL")
 SYSTEMS = ("newsweave", "lead", "lexrank", "textrank", "lsa", "sumbasic", "oracle")
 
-Summariser = Callable[[list[Article], int, "str | None"], list[str]]
+Summariser = Callable[[list[Article], int, "str | None", list[Article]], list[str]]
+"""(articles, words, focus query, articles already known) -> summary sentences."""
 
 
-def cluster_articles(cluster: Cluster, splitter: SentenceSplitter) -> list[Article]:
-    """Clean and split a cluster's documents into articles, as `ingest` would."""
+def cluster_articles(
+    cluster: Cluster, splitter: SentenceSplitter, *, known: bool = False
+) -> list[Article]:
+    """Clean and split a cluster's documents (or its known ones) into articles, as `ingest` would."""
     articles = []
-    for n, doc in enumerate(cluster.documents):
+    documents = cluster.known if known else cluster.documents
+    for n, doc in enumerate(documents):
         raw = RawDocument(
-            source=doc.source or f"{cluster.id}/{n}",
+            source=doc.source or f"{cluster.id}/{'known/' if known else ''}{n}",
             text=doc.text,
             format="text",
             title=doc.title,
@@ -68,12 +72,18 @@ def _all_sentences(articles: list[Article]) -> list[str]:
     return [" ".join(s.text.split()) for a in articles for s in a.sentences]
 
 
-def newsweave_system(articles: list[Article], words: int, query: str | None) -> list[str]:
-    story = Story(id="eval", articles=articles)
-    return [s.text for s in summarize(story, SummarySettings(words=words))]
+def newsweave_system(
+    articles: list[Article], words: int, query: str | None, known: list[Article]
+) -> list[str]:
+    story = Story(id="eval", articles=articles + known)
+    return [
+        s.text for s in summarize(story, SummarySettings(words=words), focus=query, known=known)
+    ]
 
 
-def lead_system(articles: list[Article], words: int, query: str | None) -> list[str]:
+def lead_system(
+    articles: list[Article], words: int, query: str | None, known: list[Article]
+) -> list[str]:
     return [" ".join(s.text.split()) for s in articles[0].sentences] if articles else []
 
 
@@ -111,7 +121,9 @@ def sumy_system(name: str) -> Summariser:
     summarizer.stop_words = get_stop_words("english")
     tokenizer = _Tokenizer(SentenceSplitter())
 
-    def run(articles: list[Article], words: int, query: str | None) -> list[str]:
+    def run(
+        articles: list[Article], words: int, query: str | None, known: list[Article]
+    ) -> list[str]:
         paragraphs = [
             Paragraph([Sentence(" ".join(s.text.split()), tokenizer) for s in a.sentences])
             for a in articles
@@ -137,7 +149,9 @@ def oracle_system(references: list[str]) -> Summariser:
     scorer = rouge_scorer.RougeScorer(["rouge2"], use_stemmer=True)
     reference = "\n".join(references)
 
-    def run(articles: list[Article], words: int, query: str | None) -> list[str]:
+    def run(
+        articles: list[Article], words: int, query: str | None, known: list[Article]
+    ) -> list[str]:
         pool = [s for s in _all_sentences(articles) if len(tokens(s)) >= 3]
         chosen: list[str] = []
         best = 0.0
@@ -229,10 +243,11 @@ def evaluate_summaries(
     report.scores = {s: {f"{m}_{k}": [] for m in METRICS for k in "fr"} for s in systems}
     for cluster in clusters:
         articles = cluster_articles(cluster, splitter)
+        known = cluster_articles(cluster, splitter, known=True)
         reference = "\n".join(cluster.references)
         for system in systems:
             run = oracle_system(cluster.references) if system == "oracle" else fixed[system]
-            summary = cut(run(articles, words, cluster.query), words) if articles else []
+            summary = cut(run(articles, words, cluster.query, known), words) if articles else []
             if save is not None:
                 target = save / system / f"{cluster.id}.txt"
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,122 @@
+"""The summariser's promises (grounded, focused, update) and the evaluation harness scoring."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from newsweave.cli import app
+from newsweave.evaluate.datasets import Cluster, ClusterDocument, load_dataset
+from newsweave.evaluate.summarize import evaluate_summaries
+from newsweave.model import Article, Story, article_id
+from newsweave.nlp.sentences import SentenceSplitter
+from newsweave.summarize import SummarySettings, summarize
+
+SPLIT = SentenceSplitter()
+
+
+def article(text: str, outlet: str, published: str | None = None) -> Article:
+    from datetime import date
+
+    a = Article(id=article_id(text), source=f"{outlet}.txt", text=text, outlet=outlet)
+    a.published = date.fromisoformat(published) if published else None
+    a.sentences = SPLIT.split(text)
+    return a
+
+
+BRIDGE = [
+    article(
+        "The city council approved the new river bridge on Monday after a long debate. "
+        "The bridge will cost 40 million dollars and open in 2024. "
+        "Opponents said the money should repair existing roads instead.",
+        "Gazette",
+        "2021-06-01",
+    ),
+    article(
+        "Councillors voted on Monday to approve a new bridge across the river. "
+        "The mayor said the bridge would cost 40 million dollars. "
+        "Traffic on the old crossing has doubled in ten years, engineers reported.",
+        "Herald",
+        "2021-06-01",
+    ),
+    article(
+        "Construction of the approved river bridge will start in March, the city announced. "
+        "The contract went to a local firm after a tender with five bidders. "
+        "The mayor said the bridge would cost 40 million dollars.",
+        "Tribune",
+        "2021-06-09",
+    ),
+]
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_every_sentence_is_grounded_and_cited() -> None:
+    summary = summarize(Story("s", BRIDGE), SummarySettings(words=60))
+    assert summary
+    by_id = {a.id: a for a in BRIDGE}
+    for sentence in summary:
+        assert sentence.outlets and sentence.article_ids
+        assert squash(sentence.text) in squash(by_id[sentence.article_id].text)
+        assert all(by_id[i].outlet_label in sentence.outlets for i in sentence.article_ids)
+
+
+def test_corroborated_sentence_cites_every_outlet_saying_it() -> None:
+    summary = summarize(Story("s", BRIDGE), SummarySettings(words=80))
+    cost = [s for s in summary if "40 million" in s.text]
+    assert cost and {"Gazette", "Herald", "Tribune"} <= set(cost[0].outlets)
+
+
+def test_focus_moves_the_summary() -> None:
+    plain = summarize(Story("s", BRIDGE), SummarySettings(words=15))
+    focused = summarize(
+        Story("s", BRIDGE),
+        SummarySettings(words=15),
+        focus="who won the construction contract tender",
+    )
+    assert "contract" in focused[0].text
+    assert plain[0].text != focused[0].text
+
+
+def test_update_summary_leaves_out_what_was_known() -> None:
+    known = BRIDGE[:2]
+    update = summarize(Story("s", BRIDGE), SummarySettings(words=60), known=known)
+    assert update
+    assert all(s.article_ids == [BRIDGE[2].id] for s in update)
+    assert not any("40 million" in s.text for s in update)  # already reported before
+
+
+def test_harness_scores_a_perfect_and_an_empty_summary(tmp_path: Path) -> None:
+    text = "The council approved the river bridge on Monday after a long debate in the city hall."
+    perfect = Cluster("perfect", [ClusterDocument(text)], [text])
+    empty = Cluster(
+        "empty", [ClusterDocument("   ")], ["Something else entirely happened yesterday."]
+    )
+    report = evaluate_summaries(
+        [perfect, empty], words=50, systems=["newsweave", "lead"], save=tmp_path
+    )
+    assert report.scores["newsweave"]["rouge1_f"] == [1.0, 0.0]
+    assert report.scores["lead"]["rouge2_f"] == [1.0, 0.0]
+    assert (tmp_path / "newsweave" / "perfect.txt").read_text().strip() == text
+
+
+def test_clusters_format_with_query_and_update(tmp_path: Path) -> None:
+    line = {
+        "id": "c1",
+        "documents": [{"text": BRIDGE[2].text, "published": "2021-06-09"}],
+        "references": ["Construction starts in March; a local firm won the contract."],
+        "query": "who built it",
+        "update": {"known": [{"text": BRIDGE[0].text}]},
+    }
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps(line) + "\n")
+    (cluster,) = load_dataset("clusters", path)
+    assert cluster.query == "who built it" and len(cluster.known) == 1
+    result = CliRunner().invoke(app, ["eval", "summarize", str(path), "--dataset", "clusters", "--words", "40",
+                                      "--systems", "newsweave,lead", "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "rouge2_f" in result.output
