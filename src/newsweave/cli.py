@@ -23,6 +23,7 @@ from rich.table import Table
 from newsweave import __version__
 from newsweave.evaluate.datasets import DatasetError, load_dataset
 from newsweave.evaluate.dates import evaluate_dates
+from newsweave.evaluate.quotes import evaluate_quotes
 from newsweave.evaluate.summarize import SYSTEMS, evaluate_summaries
 from newsweave.model import Story
 from newsweave.pipeline import RunReport, build_stories, ingest
@@ -302,6 +303,28 @@ def eval_dates(
         )
         raise typer.Exit(2)
     title = f"DATE value accuracy on {report.total} TIMEX3 of {directory}"
+    _print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
+
+
+@eval_app.command("quotes")
+def eval_quotes(
+    directory: Annotated[
+        Path, typer.Argument(help="PolNeAR data: a folder with text/ and attributions/.")
+    ],
+    dataset: Annotated[str, typer.Option(help="Format: polnear.")] = "polnear",
+    limit: Annotated[int | None, typer.Option(help="Only the first N texts.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Quote detection and speaker attribution (PolNeAR) against textacy's direct_quotations."""
+    if dataset != "polnear" or not directory.is_dir():
+        errors.print(f"[red]error:[/] {directory}: expected PolNeAR's layout (--dataset polnear)")
+        raise typer.Exit(2)
+    try:
+        report = evaluate_quotes(directory, limit=limit)
+    except (FileNotFoundError, ValueError) as exc:
+        errors.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    title = f"Quotes and speakers on {report.documents} PolNeAR texts of {directory}"
     _print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
 
 

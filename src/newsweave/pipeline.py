@@ -27,7 +27,7 @@ from newsweave.ingest import IngestError, read_paths
 from newsweave.model import Article, RawDocument, Story, article_id, story_id
 from newsweave.nlp.canonical import canonical_entities
 from newsweave.nlp.entities import EntityRecognizer, load_model
-from newsweave.nlp.quotes import Quote, extract_quotes
+from newsweave.nlp.quotes import Quote, add_paragraph_breaks, extract_quotes
 from newsweave.nlp.sentences import SentenceSplitter
 from newsweave.store import Store
 from newsweave.summarize import SummarySettings, summarize
@@ -112,7 +112,7 @@ class Annotator:
     @property
     def parser(self) -> Language:
         if self._parser is None:
-            self._parser = load_model(ner_only=False)
+            self._parser = add_paragraph_breaks(load_model(ner_only=False))
         return self._parser
 
     def quotes(self, articles: list[Article]) -> dict[str, list[Quote]]:

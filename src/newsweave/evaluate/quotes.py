@@ -5,28 +5,35 @@ PolNeAR (brat standoff, `attributions/<name>_<annotator>.ann`) annotates attribu
 Source, Cue and Content spans, a Content possibly in several pieces (a quote split by its
 attribution, a quote over several paragraphs). Definitions, the same for both systems:
 
-- Gold direct quote: an attribution whose content holds a quotation mark, or is enclosed by
-  marks just outside it. The content then quotes its source, wholly or in part
-  ("...that the team avoided the ER to “keep the details under wraps.”"). Every other
-  attribution is gold reported speech. One annotator per text: the first that metadata.tsv
-  lists for it, else the first file by name.
-- Match: a predicted quote matches a gold one when its [start, end) overlaps the gold content
+- Gold direct quote: an attribution whose content holds a quotation mark (" “ ” « » „ '' ``)
+  or starts right after one (also ‘): it quotes its source, wholly or in part ("…that the
+  team avoided the ER to “keep the details under wraps.”"). Every other attribution is gold
+  reported speech. One annotator per text: the first that metadata.tsv lists for it, else the
+  first file by name. A gold source that is a relative pronoun ("who") also covers the noun
+  phrase the relative clause hangs on.
+- Predictions are grouped as PolNeAR groups contents: the quoted fragments of one sentence
+  with the same speaker mention are one prediction (both systems), and so are the paragraphs
+  of a newsweave quote over several paragraphs (`Quote.continues`).
+- Match: a prediction matches a gold quote when its [start, end) overlaps the gold content
   pieces by at least half of the shorter of the two; predictions are matched in text order to
   the unused gold quote they overlap most, so each gold quote is used at most once.
 - Detection: P = matched predictions / predictions, R = matched gold / gold.
-- Speaker (end to end): a prediction's speaker is right when it matches a gold quote that has a
-  source and either (a) the predicted speaker mention overlaps the gold source span, or (b) after
-  resolution they name the same person: a capitalised name word of the resolved speaker
-  ("Dmitry Peskov" from "the Kremlin spokesman") occurs, capitalised, in the gold source text
-  ("Peskov"). A resolved pronoun therefore counts when the gold source is a name of the same
-  person; it does not count when the gold source is another pronoun elsewhere. P = right /
-  predictions with a speaker, R = right / gold quotes with a source.
-- Speaker | matched: the same judgement over matched pairs only (P over matched predictions with
-  a speaker, R over matched gold quotes with a source): attribution quality apart from detection.
+- Speaker (end to end): a prediction's speaker is right when it matches a gold quote that has
+  a source and either (a) the predicted speaker mention overlaps the gold source span, or (b)
+  after resolution they name the same person: the surname (last capitalised word) of the
+  resolved speaker ("Dmitry Peskov" from "the Kremlin spokesman") is a capitalised word of
+  the gold source text ("Kremlin spokesman Peskov").
+  A resolved pronoun counts when the gold source is a name of that person, not when it is
+  another pronoun elsewhere. P = right / predictions with a speaker, R = right / gold quotes
+  with a source.
+- Speaker | matched: the same judgement over matched pairs only (P over matched predictions
+  with a speaker, R over matched gold quotes with a source): attribution apart from detection.
 - Reported speech (newsweave only; textacy has no counterpart): predictions with
   `direct=False` against gold reported speech, matched and scored as above.
 
 textacy raises on some documents (unbalanced quotation marks): those count as no predictions.
+By default the shared parse starts a sentence at each line break (`add_paragraph_breaks`), as
+newsweave's quote stage is meant to run; `--no-paragraph-breaks` scores spaCy's plain parse.
 """
 
 from __future__ import annotations
@@ -45,13 +52,16 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from newsweave.nlp.entities import load_model
-from newsweave.nlp.quotes import extract_quotes
+from newsweave.nlp.quotes import Quote, add_paragraph_breaks, extract_quotes
 
-QUOTE_MARKS = '"“”«»„'
+QUOTE_MARKS = ('"', "“", "”", "«", "»", "„", "''", "``")
 _NAME_WORD = re.compile(r"\b[A-Z][\w’'-]*[a-z][\w’'-]*\b|\b[A-Z]{3,}\b")
 _NOT_NAMES = frozenset(
-    "The A An He She It They We I You This That Mr Mrs Ms Dr Sir President Secretary Minister "
-    "Senator Sen Gov Governor Rep Spokesman Spokeswoman Spokesperson Leader".split()
+    re.findall(
+        r"\S+",
+        """The A An He She It They We I You This That Mr Mrs Ms Dr Sir President Secretary
+        Minister Senator Sen Gov Governor Rep Spokesman Spokeswoman Spokesperson Leader""",
+    )
 )
 
 
@@ -93,10 +103,11 @@ def _pieces(where: str) -> list[Span]:
 
 
 def is_direct(text: str, content: list[Span]) -> bool:
-    """Whether an attributed content quotes its source: a mark inside it or right around it."""
+    """Whether an attributed content quotes its source: a mark inside it or right before it."""
     start = min(s.start for s in content)
     inside = "".join(text[s.start : s.end] for s in content)
-    return any(m in inside + text[max(0, start - 2) : start] for m in QUOTE_MARKS)
+    before = text[max(0, start - 2) : start]
+    return any(m in inside for m in QUOTE_MARKS) or any(m in before for m in (*QUOTE_MARKS, "‘"))
 
 
 def read_gold(ann: Path, text: str) -> list[GoldAttribution]:
@@ -123,18 +134,35 @@ def read_gold(ann: Path, text: str) -> list[GoldAttribution]:
     return gold
 
 
-def _name_words(text: str | None) -> set[str]:
-    return {w for w in _NAME_WORD.findall(text or "") if w not in _NOT_NAMES}
+def resolve_relative(gold: GoldAttribution, doc: Doc) -> GoldAttribution:
+    """A gold source that is a relative pronoun ("who") also covers the noun phrase it stands
+    for ("Will Smith, who said"): syntax, not coreference, so it is resolved for the gold."""
+    if gold.source_text.lower() not in ("who", "which", "that") or len(gold.source) != 1:
+        return gold
+    token = doc.char_span(gold.source[0].start, gold.source[0].end, alignment_mode="expand")
+    if token is None or token.root.head.dep_ != "relcl":
+        return gold
+    noun = token.root.head.head
+    phrase = Span(doc[noun.left_edge.i].idx, noun.idx + len(noun))
+    return GoldAttribution(
+        gold.content, [*gold.source, phrase], doc.text[phrase.start : phrase.end], gold.direct
+    )
+
+
+def _name_words(text: str | None) -> list[str]:
+    return [w for w in _NAME_WORD.findall(text or "") if w not in _NOT_NAMES]
 
 
 def speaker_right(prediction: Prediction, gold: GoldAttribution) -> bool:
-    """Definition (b) of the module docstring: same span, or same person after resolution."""
+    """The speaker judgement of the module docstring: the predicted mention overlaps the gold
+    source, or the surname of the resolved speaker is a name word of the gold source."""
     if not gold.source or not prediction.speaker:
         return False
     span = prediction.speaker_span
     if span is not None and any(span.overlap(s) for s in gold.source):
         return True
-    return bool(_name_words(prediction.speaker) & _name_words(gold.source_text))
+    names = _name_words(prediction.speaker)
+    return bool(names) and names[-1] in _name_words(gold.source_text)
 
 
 @dataclass
@@ -197,14 +225,22 @@ def match(
             yield p, gold[best]
 
 
+def _prediction(q: Quote) -> Prediction:
+    span = Span(q.speaker_start, q.speaker_end) if q.speaker_start is not None else None
+    return Prediction(Span(q.start, q.end), span, q.speaker)
+
+
 def newsweave_predict(doc: Doc) -> tuple[list[Prediction], list[Prediction]]:
-    """newsweave's (direct, reported) quotes of a parsed text."""
-    direct, reported = [], []
+    """newsweave's (direct, reported) quotes of a parsed text. The paragraphs of a quote over
+    several paragraphs are one prediction, as they are one attribution in PolNeAR."""
+    direct: list[Prediction] = []
+    reported: list[Prediction] = []
     for q in extract_quotes(doc):
-        span = Span(q.speaker_start, q.speaker_end) if q.speaker_start is not None else None
-        p = Prediction(Span(q.start, q.end), span, q.speaker)
-        (direct if q.direct else reported).append(p)
-    return direct, reported
+        if q.direct and q.continues and direct:
+            direct[-1].content.end = q.end
+        else:
+            (direct if q.direct else reported).append(_prediction(q))
+    return group_fragments(doc, direct), reported
 
 
 def textacy_predict(doc: Doc) -> tuple[list[Prediction], list[Prediction]]:
@@ -219,7 +255,37 @@ def textacy_predict(doc: Doc) -> tuple[list[Prediction], list[Prediction]]:
             out.append(Prediction(Span(content.start_char, content.end_char), span, name))
     except (ValueError, IndexError, AttributeError):
         return [], []
-    return out, []
+    return group_fragments(doc, out), []
+
+
+def group_fragments(doc: Doc, predictions: list[Prediction]) -> list[Prediction]:
+    """Quoted fragments of one sentence with one speaker mention as one prediction ("called
+    him a “nasty guy,” an “anchor baby” and “unstable”"), as PolNeAR annotates them as one
+    attribution. Applied to both systems alike."""
+    out: list[Prediction] = []
+    for p in sorted(predictions, key=lambda p: p.content.start):
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and p.speaker_span is not None
+            and last.speaker_span == p.speaker_span
+            and _one_sentence(doc, last.content.start, p.content.start, p.speaker_span.start)
+        ):
+            last.content.end = max(last.content.end, p.content.end)
+        else:
+            out.append(Prediction(Span(p.content.start, p.content.end), p.speaker_span, p.speaker))
+    return out
+
+
+def _one_sentence(doc: Doc, *offsets: int) -> bool:
+    """Whether the characters at these offsets lie in one sentence of the parse."""
+    starts = set()
+    for at in offsets:
+        span = doc.char_span(at, at + 1, alignment_mode="expand")
+        if span is None:
+            return False
+        starts.add(span.sent.start)
+    return len(starts) == 1
 
 
 SYSTEMS: dict[str, Callable[[Doc], tuple[list[Prediction], list[Prediction]]]] = {
@@ -303,17 +369,28 @@ def polnear_documents(directory: Path) -> Iterator[tuple[str, str, Path]]:
 
 
 def evaluate_quotes(
-    directory: Path, limit: int | None = None, nlp: Language | None = None
+    directory: Path,
+    limit: int | None = None,
+    nlp: Language | None = None,
+    paragraph_breaks: bool = True,
 ) -> QuoteEvalReport:
-    """Score newsweave and textacy over a PolNeAR folder (see the module docstring)."""
-    nlp = nlp or load_model(ner_only=False)
+    """Score newsweave and textacy over a PolNeAR folder (see the module docstring).
+
+    Both systems read the same parse of each text. By default the parse starts a sentence at
+    every line break (`add_paragraph_breaks`), as newsweave's quote stage should; pass
+    `paragraph_breaks=False` to score on spaCy's plain pipeline.
+    """
+    if nlp is None:
+        nlp = load_model(ner_only=False)
+        if paragraph_breaks:
+            add_paragraph_breaks(nlp)
     report = QuoteEvalReport(
         direct={name: Scores() for name in SYSTEMS}, seconds=dict.fromkeys(SYSTEMS, 0.0)
     )
     documents = list(polnear_documents(directory))[:limit]
     parsed = nlp.pipe((text for _, text, _ in documents), batch_size=8)
     for (_name, text, ann), doc in zip(documents, parsed, strict=True):
-        gold = read_gold(ann, text)
+        gold = [resolve_relative(g, doc) for g in read_gold(ann, text)]
         report.documents += 1
         for system, predict in SYSTEMS.items():
             started = time.perf_counter()
@@ -333,8 +410,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("directory", type=Path, help="PolNeAR root or compartment folder")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N texts")
+    parser.add_argument(
+        "--no-paragraph-breaks",
+        action="store_true",
+        help="parse with spaCy's plain pipeline (no sentence start at line breaks)",
+    )
     args = parser.parse_args(argv)
-    report = evaluate_quotes(args.directory, limit=args.limit)
+    report = evaluate_quotes(
+        args.directory, limit=args.limit, paragraph_breaks=not args.no_paragraph_breaks
+    )
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
         return 0

@@ -1,106 +1,157 @@
-"""Quotations with their speakers, like textacy's `direct_quotations` but resolved.
+"""Quotations with their speakers, like textacy's `direct_quotations` but typed and resolved.
 
-Small steps over one parsed spaCy `Doc`:
+`extract_quotes(doc)` takes one article parsed by the full spaCy pipeline (parser and NER are
+both read) and works in small steps:
 
-1. `quote_spans` pairs quotation marks (straight and curly). A quote still open at the end of
-   a paragraph closes there; if the next paragraph opens with a quotation mark, that quote
-   continues the same speech (news style for multi-paragraph quotes).
-2. For each quote, the cue is a speech verb outside the quoted text: in the same sentence
-   ("..., Assad said", "He added: ..."), or in the sentence before it when that one ends with a
-   colon. The speaker is the cue's subject ("said Putin" too), the object of "quote X as
-   saying", the passive subject of "X was quoted as saying", or the object of "according to".
-3. Pronouns resolve to the previous speaker, else the last person named; descriptions
-   ("the Kremlin spokesperson", "the Syrian leader") to the person the article names with
-   those words ("Kremlin spokesperson Dmitry Peskov", "Syrian President Bashar al-Assad").
-   Names become the fullest form the article uses ("Assad" -> "Bashar al-Assad").
-4. Reported speech: a speech verb with a person as subject and a clause as complement,
-   outside quotation marks ("Putin said the Syrian military's successes have ...").
+1. `quote_spans` pairs quotation marks: straight and curly doubles, guillemets, typewriter
+   doubles ('' and ``), and single marks used as top-level quotes. Whether a mark opens or
+   closes is read from its neighbours, not only its glyph, as web text mixes them up (a
+   paragraph opening with ”). A quote still open at the end of its paragraph closes there; a
+   quote opening the next paragraph continues it (`Quote.continues`), the news convention for
+   a speech over several paragraphs.
+2. `_attribution` finds the cue and the speaker of each quote, trying in order: the speech verb
+   the quote hangs on in the parse; the nearest speech verb outside quotation marks in the
+   quote's sentence and paragraph; a sentence just before that ends with a colon ("He
+   added:"); the sentence right after when the parser split it off ("…?” Graham asked.");
+   "according to X"; a name after a dash ("“…” ― Sonya Herridge"); the subject of a clause
+   ending in a colon before the quote. The speaker of a cue is its subject ("said Putin" too),
+   the object of "quote X as saying", the subject of "X was quoted as saying", the noun a
+   relative clause hangs on ("Putin, who said"), the subject of the verb a participle hangs on
+   ("…, calling it"), else a person named right next to the cue when the parse went wrong.
+   A quote without an attribution of its own takes the previous quote's when it continues it
+   (next paragraph of a speech, a quote opening the paragraph right after, or later in the
+   same paragraph).
+3. A quote split by its attribution ("“…,” he added, “…”") is one quote, its parts joined with
+   a space (and a full stop where the first part ended a sentence with a comma).
+4. Speakers resolve to people (`_People`): pronouns to a PERSON subject earlier in the same or
+   the previous sentence, else the previous speaker, else the last person named, skipping
+   people whose title says another gender ("Mrs.", "spokeswoman"); definite descriptions ("the
+   Kremlin spokesman", "the Syrian leader") to the person the article introduces with those
+   role words ("Kremlin spokesperson Dmitry Peskov", "Dmitry S. Peskov, the Kremlin
+   spokesman", "President of Syria Bashar al-Assad"), another nationality ruling a person out;
+   names to the longest PERSON name of the article that holds them ("Mr Assad" ->
+   "Bashar al-Assad").
+5. Unattributed short quotes and quoted titles ("on “Fox News Sunday”") are dropped: a quote
+   is kept when it has a speaker or reads like speech.
+6. Reported speech (`direct=False`): a speech verb, or a reporting verb ("the poll found"),
+   with a clause complement and a clear speaker (a noun or a person pronoun, not "it"), or
+   "according to X" before or after a clause; no quotation marks in the clause.
 
-Lexicons (speech verbs, role synonyms) are data at the top of the module.
+spaCy's parser runs a headline and the paragraph under it into one sentence; put
+`add_paragraph_breaks(nlp)` in the pipeline that parses articles for this module (speakers
+come out better; everything works without it). Lexicons (speech, naming and reporting verbs,
+roles, honorifics, gendered titles) are data at the top of the module.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-SPEECH_VERBS = frozenset(
-    [
-        "say",
-        "tell",
-        "add",
-        "state",
-        "claim",
-        "announce",
-        "declare",
-        "explain",
-        "insist",
-        "note",
-        "argue",
-        "warn",
-        "write",
-        "report",
-        "quote",
-        "cite",
-        "confirm",
-        "deny",
-        "reply",
-        "respond",
-        "answer",
-        "ask",
-        "continue",
-        "acknowledge",
-        "admit",
-        "assert",
-        "comment",
-        "describe",
-        "emphasize",
-        "emphasise",
-        "stress",
-        "suggest",
-        "predict",
-        "promise",
-        "vow",
-        "urge",
-        "recall",
-        "remark",
-        "observe",
-        "mention",
-        "contend",
-        "maintain",
-        "tweet",
-        "post",
-        "caution",
-        "complain",
-        "concede",
-        "agree",
-        "disagree",
-        "express",
-        "indicate",
-        "reiterate",
-        "repeat",
-        "point",
-    ]
+# ---- lexicons ----
+
+
+def _lexicon(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Lemmas of verbs that introduce speech or writing.
+SPEECH_VERBS = _lexicon(
+    """say tell add state claim announce declare explain insist note argue warn write report
+    quote cite confirm deny reply respond answer ask continue acknowledge admit assert comment
+    describe emphasize emphasise stress suggest predict promise vow urge recall remark observe
+    mention contend maintain tweet post caution complain concede agree disagree express
+    indicate reiterate repeat point testify tout boast joke recount lament muse counter retort
+    quip exclaim scold chide rebuke shout yell scream whisper chant sing read echo pledge
+    charge accuse allege propose recommend demand proclaim inform reveal disclose wonder"""
 )
-PRONOUNS = frozenset({"he", "she", "they", "i", "we", "him", "her"})
-ROLE_SYNONYMS = {
-    "leader": {"president", "leader", "head", "premier", "chancellor", "prime"},
-    "president": {"president", "leader"},
-    "spokesperson": {"spokesperson", "spokesman", "spokeswoman", "press"},
-    "spokesman": {"spokesperson", "spokesman", "spokeswoman"},
-    "spokeswoman": {"spokesperson", "spokesman", "spokeswoman"},
-    "minister": {"minister", "secretary"},
-    "secretary": {"minister", "secretary"},
+# Verbs that quote a name someone gave ("called her “Miss Housekeeping”"): cues of a quote
+# they govern, never of reported speech.
+NAMING_VERBS = _lexicon(
+    """call dub label brand term refer praise laud hail denounce condemn slam blast criticize
+    criticise characterize characterise liken compare mock decry"""
+)
+# Verbs that report what a document or a study says ("the poll found that ..."): cues of
+# reported speech only.
+REPORTING_VERBS = _lexicon("find show conclude estimate")
+# Cues whose grammatical object, not subject, is the speaker ("quotes Assad as saying").
+QUOTING_VERBS = _lexicon("quote cite")
+# Pronouns that stand for a speaker, and those that say the speaker's gender.
+PRONOUNS = _lexicon("he him she her they i we")
+PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
+# Titles and role words that say a person's gender ("Mrs. Clinton", "spokeswoman").
+GENDER_WORDS = {
+    **dict.fromkeys(
+        _lexicon("mr mr. sir spokesman chairman congressman businessman king father husband"),
+        "m",
+    ),
+    **dict.fromkeys(
+        _lexicon(
+            "mrs mrs. ms ms. miss madam spokeswoman chairwoman congresswoman businesswoman "
+            "queen actress mother wife"
+        ),
+        "f",
+    ),
 }
-HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "mr.", "mrs.", "ms.", "dr."})
-OPENING = {'"': '"', "“": "”", "„": "“", "«": "»"}
-_NOT_NAME = re.compile(r"[^\w\s.'’-]")
+# Role words that name the same kind of office; a description matches a person introduced
+# with any word of the same group ("the Syrian leader" ~ "Syrian President Bashar al-Assad").
+ROLE_GROUPS: tuple[frozenset[str], ...] = tuple(
+    _lexicon(group)
+    for group in (
+        "president leader premier chancellor ruler head king monarch counterpart",
+        "spokesman spokeswoman spokesperson representative",
+        "minister secretary",
+        "senator lawmaker congressman congresswoman legislator",
+        "governor",
+        "mayor",
+        "chairman chairwoman chair chairperson",
+        "candidate nominee contender",
+        "ceo executive chief",
+        "general commander",
+        "ambassador envoy diplomat",
+        "judge justice",
+        "professor analyst economist scientist researcher expert",
+        "director manager founder owner",
+        "official aide adviser advisor",
+        "lawyer attorney",
+        "host anchor",
+    )
+)
+ROLE_WORDS = frozenset().union(*ROLE_GROUPS)
+# Words before a name that are titles, not part of it ("Mr Putin", "President Obama").
+HONORIFICS = _lexicon(
+    "mr mrs ms miss dr sir madam mr. mrs. ms. dr. gov. sen. rep. gen. lt. col. sgt. "
+    "president gov sen rep gen"
+)
+# Adjectives that say nothing about which person a description means.
+VAGUE_WORDS = _lexicon(
+    "former current new interim then top senior longtime outgoing incoming acting own"
+)
+SURNAME_PARTICLES = ("al-", "el-", "ad-", "as-", "an-", "ash-", "bin-")
+
+_KINDS = {'"': "straight", "“": "curly", "”": "curly", "„": "curly", "«": "angle", "»": "angle"}
+_SINGLE = {"‘": "single", "’": "single", "'": "single"}
+_OPEN_BEFORE = " \t\n([{—–-/:"
+_MENTION_DEPS = frozenset({"compound", "amod", "det", "poss", "nmod", "nummod", "case", "flat"})
+_SENTENCE_END = re.compile(r"[.!?…]$")
 
 
 @dataclass(slots=True)
 class Quote:
+    """A quotation (or reported speech) with its cue and speaker.
+
+    `text` is the quoted content (a quote split by its attribution: its parts joined with " ");
+    `start`/`end` are character offsets of the content in the article text. `speaker` is the
+    resolved name where one was found ("Dmitry Peskov"), else the speaker as written;
+    `speaker_mention` is the speaker as written ("the Kremlin spokesman") and
+    `speaker_start`/`speaker_end` its offsets. `continues` marks a paragraph that continues the
+    previous quote of a speech over several paragraphs.
+    """
+
     text: str
     speaker: str | None
     speaker_mention: str | None
@@ -110,335 +161,787 @@ class Quote:
     direct: bool = True
     speaker_start: int | None = None
     speaker_end: int | None = None
+    continues: bool = False
+
+
+# ---- 0. parsing ----
+
+PARAGRAPHS = "newsweave_paragraphs"
+
+
+@Language.component(PARAGRAPHS)
+def paragraph_sentences(doc: Doc) -> Doc:
+    """Start a sentence after every line break. Web text has headlines, captions and
+    paragraphs without final stops; without this the parser runs them into one sentence and
+    attaches a quote to a verb in the headline above it."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text_with_ws and not token.is_space:
+            token.is_sent_start = True
+    return doc
+
+
+def add_paragraph_breaks(nlp: Language) -> Language:
+    """Put `paragraph_sentences` before the parser (spaCy's parser keeps preset sentence
+    starts); quotes are found with or without it, but speakers better with it."""
+    if PARAGRAPHS not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPHS, before="parser")
+    return nlp
 
 
 # ---- 1. quote spans ----
 
 
-def quote_spans(text: str) -> list[tuple[int, int, bool]]:
-    """(start, end, continues_previous) of the text inside each pair of quotation marks."""
-    spans: list[tuple[int, int, bool]] = []
+@dataclass(slots=True)
+class QuoteSpan:
+    """The text between one pair of quotation marks (marks excluded)."""
+
+    start: int
+    end: int
+    continues: bool = False  # opens the paragraph after one whose quote was left open
+
+
+def _role(text: str, i: int) -> str | None:
+    """Whether the mark at `i` opens, closes or is ambiguous, judged by its neighbours."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    opens = before in _OPEN_BEFORE or before in "“‘\"'" or before.isspace()
+    closes = not before.isspace() and (not after.isalnum())
+    if opens and not closes:
+        return "open"
+    if closes and not opens:
+        return "close"
+    return None  # glued on both sides or free-standing: trust the glyph
+
+
+def _double_apostrophes(text: str) -> str:
+    """Text with typewriter doubles ('' and ``, as in some wire copy) as one straight mark,
+    placed so that its context still says whether it opens or closes; offsets unchanged."""
+
+    def one(match: re.Match[str]) -> str:
+        at = match.start()
+        opens = match.group() == "``" or at == 0 or text[at - 1].isspace()
+        return ' "' if opens else '" '
+
+    return re.sub(r"''|``", one, text)
+
+
+def quote_spans(text: str) -> list[QuoteSpan]:
+    """Pair quotation marks into spans, paragraph by paragraph; see the module docstring."""
+    text = _double_apostrophes(text)
+    spans: list[QuoteSpan] = []
+    left_open = False
+    offset = 0
+    for paragraph in text.split("\n"):
+        found, still_open = _pair(paragraph)
+        for k, (s, e) in enumerate(found):
+            starts_paragraph = not paragraph[: s - 1].strip()
+            continues = k == 0 and left_open and starts_paragraph
+            spans.append(QuoteSpan(offset + s, offset + e, continues))
+        if paragraph.strip():
+            left_open = still_open
+        offset += len(paragraph) + 1
+    return [s for s in spans if any(ch.isalpha() for ch in text[s.start : s.end])]
+
+
+def _pair(paragraph: str) -> tuple[list[tuple[int, int]], bool]:
+    """Pairs of one paragraph, and whether its last quote was still open at its end.
+
+    Marks of another kind inside an open quote are nested quotes and are skipped; single marks
+    open a quote only at top level and only when they close in the same paragraph.
+    """
+    spans: list[tuple[int, int]] = []
     open_at: int | None = None
-    closer = ""
-    continues = False
-    closed_by_paragraph = False  # the last quote was still open when its paragraph ended
-    for i, ch in enumerate(text):
-        if open_at is None:
-            if ch in OPENING and _opens(text, i):
-                continues = closed_by_paragraph and _paragraph_start(text, i)
-                open_at, closer = i + 1, OPENING[ch]
-            elif ch.isalnum():
-                closed_by_paragraph = False
-        elif ch == closer or (closer in '"”' and ch in '"”'):
-            spans.append((open_at, i, continues))
-            open_at, closed_by_paragraph = None, False
-        elif ch == "\n":
-            spans.append((open_at, i, continues))
-            open_at, closed_by_paragraph = None, True
+    kind, nested, i = "", 0, 0
+    while i < len(paragraph):
+        ch = paragraph[i]
+        if ch in _KINDS:
+            role = _role(paragraph, i)
+            if role is None:
+                role = "close" if (ch in "”»" or (ch == '"' and open_at is not None)) else "open"
+            if open_at is None:
+                if role == "open":
+                    open_at, kind, nested = i + 1, _KINDS[ch], 0
+            elif _KINDS[ch] != kind and role == "open":
+                nested += 1
+            elif _KINDS[ch] != kind and nested:
+                nested -= 1
+            else:  # the same kind, or a mismatched closer ("…” after an opening ")
+                spans.append((open_at, i))
+                open_at = None
+        elif ch in _SINGLE and open_at is None and _role(paragraph, i) == "open":
+            end = _single_close(paragraph, i + 1)
+            if end is not None:
+                spans.append((i + 1, end))
+                i = end
+        i += 1
     if open_at is not None:
-        spans.append((open_at, len(text), continues))
-    return [(s, e, c) for s, e, c in spans if any(ch.isalpha() for ch in text[s:e])]
+        spans.append((open_at, len(paragraph)))
+        return spans, True
+    return spans, False
 
 
-def _opens(text: str, i: int) -> bool:
-    """A mark opens a quote when it is not glued to a word on its left (straight quotes)."""
-    if text[i] != '"':
-        return True
-    return i == 0 or not text[i - 1].isalnum() or text[i - 1] in ",:"
-
-
-def _paragraph_start(text: str, i: int) -> bool:
-    return i == 0 or text[:i].rstrip(" \t").endswith("\n")
-
-
-# ---- 2./3. attribution ----
-
-
-def _cue_in(tokens: list[Token]) -> Token | None:
-    verbs = [t for t in tokens if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")]
-    if not verbs:
+def _single_close(paragraph: str, at: int) -> int | None:
+    """The closing single mark of a top-level single-quoted span, or None if there is none."""
+    if at >= len(paragraph) or not paragraph[at].isalnum():
         return None
-    # Prefer the sentence's root-most speech verb.
-    return min(verbs, key=lambda t: len(list(t.ancestors)))
+    for j in range(at + 1, len(paragraph)):
+        if paragraph[j] in "’'" and _role(paragraph, j) == "close":
+            if j + 1 < len(paragraph) and paragraph[j + 1] == "s":
+                continue
+            return j
+        if paragraph[j] in '“"':
+            return None
+    return None
 
 
-def _speaker_token(cue: Token) -> Token | None:
-    if cue.lemma_.lower() == "quote":
-        for child in cue.children:
-            if child.dep_ in ("dobj", "nsubjpass"):
-                return child
-    for child in cue.children:
-        if child.dep_ in ("nsubj", "nsubjpass"):
-            return child
-    # "as saying": the speaker is the subject/object of the governing verb ("X was quoted as saying").
-    head = cue.head
-    if cue.dep_ in ("advcl", "pcomp", "xcomp", "conj") and head is not cue:
-        return _speaker_token(head) if head.lemma_.lower() in SPEECH_VERBS else None
+# ---- 2. attribution ----
+
+
+def _speech_verb(token: Token, naming: bool = False) -> bool:
+    lemma = token.lemma_.lower()
+    return token.pos_ in ("VERB", "AUX") and (
+        lemma in SPEECH_VERBS or (naming and lemma in NAMING_VERBS)
+    )
+
+
+def _governing_cue(content: Span, quoted: list[bool]) -> Token | None:
+    """The nearest speech verb outside quotation marks that the quote hangs on in the parse
+    (a naming verb only within three steps: "called her a “disgrace”")."""
+    best: tuple[int, Token] | None = None
+    for token in content:
+        if token.is_punct or token.is_space or content.start <= token.head.i < content.end:
+            continue
+        for steps, ancestor in enumerate(token.ancestors, 1):
+            if quoted[ancestor.idx] or steps > 6:
+                break
+            if _speech_verb(ancestor, naming=steps <= 3):
+                if best is None or steps < best[0]:
+                    best = (steps, ancestor)
+                break
+    return best[1] if best else None
+
+
+def _nearest_cue(tokens: list[Token], near: int) -> Token | None:
+    verbs = [t for t in tokens if _speech_verb(t, naming=True)]
+    return min(verbs, key=lambda t: abs(t.i - near)) if verbs else None
+
+
+def _speaker_of(cue: Token, depth: int = 0) -> tuple[Token | None, Token]:
+    """The speaker token of a cue, and the verb it was read from ("quoted as saying")."""
+    if depth > 3:
+        return None, cue
+    children = list(cue.children)
+    if cue.lemma_.lower() in QUOTING_VERBS:
+        for dep in ("dobj", "nsubjpass"):
+            found = next((c for c in children if c.dep_ == dep), None)
+            if found is not None:
+                return found, cue
+    subject = next((c for c in children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        agent = next((c for c in children if c.dep_ == "agent"), None)
+        subject = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+    if subject is not None and subject.dep_ == "nsubjpass" and cue.lemma_ not in QUOTING_VERBS:
+        subject = None  # "it was said that": no speaker
+    if subject is not None:
+        if subject.lower_ in ("who", "that") and cue.dep_ == "relcl":
+            return cue.head, cue
+        return subject, cue
+    if cue.dep_ == "relcl":
+        return cue.head, cue
+    if cue.dep_ in ("conj", "xcomp", "advcl", "pcomp", "pobj", "acl") and cue.head.i != cue.i:
+        head = cue.head
+        while head.pos_ == "ADP" and head.head.i != head.i:
+            head = head.head  # "as saying" -> the verb "as" hangs on
+        speaker, source = _speaker_of(head, depth + 1)
+        return speaker, (source if source.lemma_.lower() in QUOTING_VERBS else cue)
+    return None, cue
+
+
+def _adjacent_speaker(cue: Token, quoted: list[bool]) -> Token | None:
+    """A person named right next to a cue the parser left without a subject ("…,” Tulsa
+    police Chief Chuck Jordan said" parsed with "Tulsa" as a verb): the nearest name or
+    pronoun within a few words before the cue, else after it, with no quote in between."""
+    doc = cue.doc
+    sent = cue.sent
+    before = range(cue.i - 1, max(sent.start, cue.i - 7) - 1, -1)
+    after = range(cue.i + 1, min(sent.end, cue.i + 7))
+    for side in (before, after):
+        for k in side:
+            t = doc[k]
+            if quoted[t.idx] or t.text in '“”"':
+                break
+            if t.ent_type_ == "PERSON" or (t.lower_ in PRONOUNS and t.dep_.startswith("nsubj")):
+                return t
+    return None
+
+
+def _frame_subject(frame: list[Token]) -> Token | None:
+    """The person a quote's sentence is about, outside the quote: the last resort for a cue
+    whose own subject the parser put inside the quotation."""
+    for t in frame:
+        if t.dep_ in ("nsubj", "nsubjpass") and (t.ent_type_ == "PERSON" or t.lower_ in PRONOUNS):
+            return t
     return None
 
 
 def _according_to(tokens: list[Token]) -> Token | None:
     for t in tokens:
         if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
-            for child in t.doc[t.i + 1].children:
-                if child.dep_ == "pobj":
-                    return child
+            return next((c for c in t.doc[t.i + 1].children if c.dep_ == "pobj"), None)
     return None
 
 
 def _mention(token: Token) -> Span:
-    """The noun phrase of a speaker token, without trailing relative clauses."""
+    """The noun phrase of a speaker token: its name, title and determiners, no clauses."""
+    doc = token.doc
     left, right = token.i, token.i
     for child in token.lefts:
-        if (
-            child.dep_ in ("compound", "amod", "det", "poss", "nmod", "nummod", "case", "punct")
-            or child.ent_type_
-        ):
+        if child.dep_ in _MENTION_DEPS or child.ent_type_:
             left = min(left, child.left_edge.i)
     for child in token.rights:
-        if child.dep_ in ("appos", "flat", "compound") or (child.ent_type_ == "PERSON"):
+        if child.dep_ in ("flat", "compound") or (
+            child.ent_type_ == "PERSON" and child.i == right + 1
+        ):
             right = max(right, child.right_edge.i)
-    span = token.doc[left : right + 1]
-    while len(span) > 1 and span[-1].is_punct:
-        span = span[:-1]
-    return span
+    if token.ent_iob_ != "O":
+        ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+        if ent is not None:
+            left, right = min(left, ent.start), max(right, ent.end - 1)
+    sent = token.sent
+    left, right = max(left, sent.start), min(right, sent.end - 1)
+    for k in range(left, right + 1):  # never across a paragraph break
+        if "\n" in doc[k].text_with_ws and k < token.i:
+            left = k + 1
+        elif "\n" in doc[k].text_with_ws:
+            right = min(right, k - 1 if doc[k].is_space else k)
+    while left < right and doc[left].is_punct:
+        left += 1
+    while right > left and doc[right].is_punct:
+        right -= 1
+    return doc[left : right + 1]
 
 
-class _People:
-    """The persons an article names, with the words that introduce them, for resolution."""
-
-    def __init__(self, doc: Doc) -> None:
-        self.mentions: list[tuple[int, str, set[str]]] = []  # (char position, name, role words)
-        for ent in doc.ents:
-            if ent.label_ != "PERSON":
-                continue
-            name = _clean_name(ent.text)
-            if not name:
-                continue
-            roles = set()
-            k = ent.start - 1  # the title right before the name: "Kremlin spokesman", "Syria's"
-            while (
-                k >= ent.sent.start
-                and doc[k].pos_ in ("PROPN", "ADJ", "NOUN", "PART")
-                and k > ent.start - 5
-            ):
-                if doc[k].is_alpha:
-                    roles.add(doc[k].lemma_.lower())
-                k -= 1
-            for t in doc[ent.end : min(ent.end + 8, ent.sent.end)]:
-                if t.dep_ == "appos" and ent.start <= t.head.i < ent.end:
-                    roles |= {w.lemma_.lower() for w in t.subtree if w.is_alpha and not w.is_stop}
-            self.mentions.append((ent.start_char, name, roles))
-        self.names = [m[1] for m in self.mentions]
-
-    def full_name(self, name: str) -> str:
-        """The longest name the article uses that contains this one's surname."""
-        words = name.split()
-        if not words:
-            return name
-        surname = words[-1].lower().removeprefix("al-")
-        matches = [n for n in self.names if n.split()[-1].lower().removeprefix("al-") == surname]
-        return max(matches, key=lambda n: (len(n.split()), len(n)), default=name)
-
-    def last_before(self, position: int) -> str | None:
-        before = [m for m in self.mentions if m[0] < position]
-        return self.full_name(before[-1][1]) if before else None
-
-    def by_role(self, words: set[str], position: int, previous: str | None = None) -> str | None:
-        """The person introduced with these words ("Kremlin spokesperson" -> Dmitry Peskov).
-
-        Descriptors ("Kremlin", "Syrian") must match; role nouns may match through synonyms
-        ("leader" ~ "president"); the previous speaker wins a tie.
-        """
-        roles_wanted = (
-            set().union(*(ROLE_SYNONYMS.get(w, {w}) for w in words & _ROLE_NOUNS))
-            if words & _ROLE_NOUNS
-            else set()
-        )
-        descriptors = {w[:5] for w in words - _ROLE_NOUNS}
-        roles_of: dict[str, set[str]] = {}
-        for _, name, roles in self.mentions:
-            roles_of.setdefault(self.full_name(name), set()).update(roles)
-        scores: dict[str, float] = {}
-        for full, roles in roles_of.items():
-            stems = {r[:5] for r in roles}
-            if descriptors and not descriptors <= stems:
-                continue
-            scores[full] = len(descriptors & stems) * 2 + len(roles_wanted & roles)
-        if previous in scores:
-            scores[previous] += 0.5
-        if not scores or max(scores.values()) < 1:
-            return None
-        return max(scores, key=lambda n: scores[n])
+@dataclass(slots=True)
+class _Attribution:
+    speaker: Span | None
+    cue: Token | None
+    cue_lemma: str | None
 
 
-_ROLE_NOUNS = frozenset().union(*ROLE_SYNONYMS.values(), ROLE_SYNONYMS)
-
-
-def _clean_name(text: str) -> str:
-    words = [
-        w for w in text.replace("’s", "").replace("'s", "").split() if w.lower() not in HONORIFICS
+def _attribution(doc: Doc, span: QuoteSpan, quoted: list[bool]) -> _Attribution:
+    """Cue and speaker of one quote; the tries are in the order of the module docstring."""
+    content = doc.char_span(span.start, span.end, alignment_mode="expand")
+    if content is None or not len(content):
+        return _Attribution(None, None, None)
+    governing = _governing_cue(content, quoted)
+    sentences = list(dict.fromkeys(t.sent for t in (content[0], content[-1])))
+    text = doc.text
+    para_start, para_end = text.rfind("\n", 0, span.start) + 1, text.find("\n", span.end)
+    para_end = len(text) if para_end < 0 else para_end
+    frame = [
+        t
+        for s in sentences
+        for t in s
+        if para_start <= t.idx < para_end and not (quoted[t.idx] or t.is_punct or t.is_space)
     ]
-    name = " ".join(words).strip(" ,.")
-    return "" if _NOT_NAME.search(name) else name
+    tries: list[tuple[Token | None, list[Token]]] = [
+        (governing, frame),
+        (_nearest_cue(frame, content.start), frame),
+    ]
+    first, last = sentences[0], sentences[-1]
+    if first.start > 0:  # "He added:" / "Putin said:" just before
+        before = doc[first.start - 1].sent
+        if before.text.rstrip().endswith(":"):
+            outside = [t for t in before if not quoted[t.idx]]
+            tries.append((_nearest_cue(outside, content.start), outside))
+    if last.end < len(doc):  # "…?” Graham asked." split off as a sentence of its own
+        after = doc[last.end].sent
+        gap = text[span.end : after.start_char]
+        if "\n" not in gap and not gap.strip(" \"”’'.,!?"):
+            lead = [t for t in after if not t.is_punct and t.idx < para_end]
+            lead = lead[: next((k for k, t in enumerate(lead) if quoted[t.idx]), len(lead))]
+            tries.append((_nearest_cue(lead, after.start), lead))
+    for cue, _tokens in tries:
+        if cue is None:
+            continue
+        speaker, source = _speaker_of(cue)
+        if speaker is None or quoted[speaker.idx]:
+            speaker, source = _adjacent_speaker(cue, quoted) or _frame_subject(frame), cue
+        if speaker is not None:
+            return _Attribution(_mention(speaker), cue, source.lemma_.lower())
+    for _cue, tokens in tries:
+        according = _according_to(tokens)
+        if according is not None:
+            return _Attribution(_mention(according), None, "according to")
+    return _Attribution(_unverbed_speaker(doc, span, content, quoted), None, None)
 
 
-def _subject_before(doc: Doc, position: int) -> Token | None:
-    """The person who is the subject of the sentence before `position`, for "he said"."""
-    sent = doc.char_span(position, position + 1, alignment_mode="expand")
-    if sent is None or sent.sent.start == 0:
-        return None
-    previous = doc[sent.sent.start - 1].sent
-    for token in previous:
-        if token.dep_ in ("nsubj", "nsubjpass") and token.ent_type_ == "PERSON":
-            return token
+_DASH_NAME = re.compile(
+    r"[”\"’']?[ \t\xa0]*[―—–-]{1,2}[ \t\xa0]*([A-Z][\w'’-]*(?:[ \t\xa0.]+[A-Z][\w'’-]*){0,3})"
+)
+
+
+def _unverbed_speaker(doc: Doc, span: QuoteSpan, content: Span, quoted: list[bool]) -> Span | None:
+    """A speaker named without a speech verb: "“…” ― Sonya Herridge" (a dash and a name
+    after the quote), or "Obama has a new message: “It's about me.”" (a colon before the quote
+    closing a clause whose subject is a person)."""
+    text = doc.text
+    dash = _DASH_NAME.match(text, span.end)
+    if dash and "\n" not in dash.group():
+        named = doc.char_span(dash.start(1), dash.end(1), alignment_mode="expand")
+        if named is not None:
+            return named
+    sent = content[0].sent
+    before = text[sent.start_char : span.start].rstrip(" \"“‘'")
+    if before.endswith(":") and not quoted[sent.root.idx]:
+        subject = next((c for c in sent.root.children if c.dep_ == "nsubj"), None)
+        if subject is not None and (subject.ent_type_ == "PERSON" or subject.lower_ in PRONOUNS):
+            return _mention(subject)
     return None
 
 
-def _resolve(span: Span, people: _People, previous: str | None) -> str | None:
-    text = _clean_name(span.text) or span.text
-    lowered = span.text.lower()
-    if span.root.lower_ in PRONOUNS or lowered in PRONOUNS:
-        subject = _subject_before(span.doc, span.start_char)
-        if subject is not None:
-            return people.full_name(_clean_name(_mention(subject).text) or subject.text)
-        return previous or people.last_before(span.start_char)
-    persons = [e for e in span.ents if e.label_ == "PERSON"]
+# ---- 4. resolution ----
+
+
+def _words(name: str) -> list[str]:
+    """Lower-cased name words without particles: "Bashar al-Assad" -> [bashar, assad]."""
+    out = []
+    for word in name.lower().split():
+        for particle in SURNAME_PARTICLES:
+            word = word.removeprefix(particle)
+        out.append(word.strip(".,"))
+    return [w for w in out if w]
+
+
+def clean_name(text: str) -> str:
+    """A name without honorifics, possessive or stray punctuation: "Mr Putin's" -> "Putin"."""
+    text = re.sub(r"['’]s?$", "", text.strip())
+    words = text.split()
+    while len(words) > 1 and words[0].lower() in HONORIFICS:
+        words = words[1:]
+    name = " ".join(words).strip(" ,.;:")
+    return "" if re.search(r"[^\w\s.'’-]", name) or "\n" in name else name
+
+
+@dataclass(slots=True)
+class _Mention:
+    at: int  # character offset
+    name: str
+    roles: frozenset[str]  # role and descriptor words that introduce the person here
+    nations: frozenset[str]  # stems of nationality/place words among them ("syria", "russi")
+    gender: str | None = None  # "m"/"f" where a title or role word says so
+
+
+class _People:
+    """The persons an article names, with the role words that introduce them."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.mentions: list[_Mention] = []
+        for ent in doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            name = clean_name(ent.text)
+            if name and name[0].isupper():
+                roles, nations = _roles(ent)
+                words = [t.lower_ for t in doc[max(ent.start - 1, 0) : ent.start + 1]]
+                gender = next(
+                    (GENDER_WORDS[w] for w in [*words, *roles] if w in GENDER_WORDS), None
+                )
+                self.mentions.append(_Mention(ent.start_char, name, roles, nations, gender))
+
+    def gender(self, name: str) -> str | None:
+        """The gender the article's titles give a person ("Mrs. Clinton"), if any."""
+        found = {m.gender for m in self.mentions if m.gender and _contains(name, m.name)}
+        return found.pop() if len(found) == 1 else None
+
+    def agrees(self, name: str | None, pronoun: str) -> bool:
+        """Whether a name may stand for a pronoun: no title says otherwise."""
+        wanted = PRONOUN_GENDER.get(pronoun.lower())
+        known = self.gender(name) if name else None
+        return name is not None and (wanted is None or known is None or known == wanted)
+
+    def names_for(self, short: str) -> list[str]:
+        """Names in the article holding every word of `short` ("Assad" in "Bashar al-Assad")."""
+        wanted = set(_words(short))
+        if not wanted:
+            return []
+        names = dict.fromkeys(m.name for m in self.mentions)
+        return [n for n in names if wanted <= set(_words(n))]
+
+    def full_name(self, short: str, position: int | None = None) -> str:
+        """The longest form of the person's name in the article; of two people sharing the
+        short form (Bill and Hillary Clinton), the one mentioned last before `position`, else
+        the one mentioned most."""
+        names = self.names_for(short)
+        if not names:
+            return short
+        people = [n for n in names if not any(_contains(m, n) for m in names if m != n)]
+        if len(people) > 1:
+            before = [
+                m
+                for m in self.mentions
+                if m.name in names and (position is None or m.at < position)
+            ]
+            if before:
+                people = [n for n in people if _contains(n, before[-1].name)] or people
+            else:
+                counts = {n: sum(1 for m in self.mentions if _contains(n, m.name)) for n in people}
+                people = [max(people, key=lambda n: counts[n])]
+        return max(people, key=lambda n: (len(_words(n)), len(n)))
+
+    def last_before(self, position: int, pronoun: str = "") -> str | None:
+        """The person named last before `position` who may stand for `pronoun`."""
+        for m in reversed([m for m in self.mentions if m.at < position]):
+            name = self.full_name(m.name, position)
+            if self.agrees(name, pronoun):
+                return name
+        return None
+
+    def by_role(self, description: Span, previous: str | None) -> str | None:
+        """The person the article introduces with the words of a definite description.
+
+        A role word must match through `ROLE_GROUPS`; a person introduced with another
+        nationality only ("Russian President" for "the Syrian leader") is out. Each matching
+        descriptor ("Kremlin", "Syrian") scores 2, unmatched descriptors cost 0.5; the previous
+        speaker gets 0.5, each mention 0.01.
+        """
+        words = {t.lemma_.lower() for t in description if t.is_alpha and not t.is_stop}
+        words |= {t.lower_ for t in description if t.is_alpha and not t.is_stop}
+        groups = [g for g in ROLE_GROUPS if g & words]
+        if not groups:
+            return None
+        descriptors = {w[:5] for w in words - ROLE_WORDS - VAGUE_WORDS}
+        nations = {t.lower_[:5] for t in description if t.ent_type_ in ("NORP", "GPE")}
+        roles: dict[str, set[str]] = {}
+        their_nations: dict[str, set[str]] = {}
+        counts: dict[str, int] = {}
+        for m in self.mentions:
+            full = self.full_name(m.name)
+            roles.setdefault(full, set()).update(m.roles)
+            their_nations.setdefault(full, set()).update(m.nations)
+            counts[full] = counts.get(full, 0) + 1
+        scores: dict[str, float] = {}
+        for full, person_roles in roles.items():
+            if not any(g & person_roles for g in groups):
+                continue
+            if nations and their_nations[full] and not nations & their_nations[full]:
+                continue
+            stems = {r[:5] for r in person_roles - ROLE_WORDS}
+            scores[full] = (
+                1
+                + 2 * len(descriptors & stems)
+                - (0.5 if descriptors - stems else 0)
+                + (0.5 if full == previous else 0)
+                + 0.01 * counts[full]
+            )
+        best = max(scores, key=lambda n: scores[n], default=None)
+        return best if best is not None and scores[best] > 0 else None
+
+
+def _contains(long: str, short: str) -> bool:
+    return set(_words(short)) <= set(_words(long))
+
+
+def _roles(ent: Span) -> tuple[frozenset[str], frozenset[str]]:
+    """Words that introduce a person, and the nationality stems among them: a title before the
+    name ("Kremlin spokesman", "President of Syria", "Putin's spokesman") and an apposition
+    after it (", the Kremlin spokesman,"). A plural title ("Russian and Syrian Presidents")
+    is shared, so only its role word counts."""
+    doc = ent.doc
+    words: list[Token] = []
+    k = ent.start - 1
+    plural = False
+    while k >= max(ent.sent.start, ent.start - 6):
+        t = doc[k]
+        if not (t.pos_ in ("PROPN", "NOUN", "ADJ") or t.lower_ in ("of", "'s", "’s")):
+            break
+        if plural and t.pos_ != "NOUN":
+            break
+        plural = plural or t.tag_ in ("NNS", "NNPS")
+        words.append(t)
+        k -= 1
+    root = ent.root
+    for head in (c for c in root.children if c.dep_ == "appos" and c.i >= ent.end):
+        words.extend(w for w in head.subtree if w.dep_ != "relcl" and w.head.dep_ != "relcl")
+    if root.dep_ == "appos" and root.head.i < ent.start:  # "the Kremlin spokesman, Dmitry Peskov"
+        words.extend([*root.head.lefts, root.head])
+    roles = {w.lemma_.lower() for w in words if w.is_alpha and not w.is_stop}
+    roles |= {w.lower_ for w in words if w.is_alpha and not w.is_stop}
+    nations = {w.lower_[:5] for w in words if w.ent_type_ in ("NORP", "GPE")}
+    return frozenset(roles), frozenset(nations)
+
+
+def _subjects_before(mention: Span) -> list[Token]:
+    """Persons a pronoun may stand for by position: the PERSON subjects earlier in its own
+    sentence (nearest first), then those of the sentence before."""
+    doc, sent = mention.doc, mention.sent
+    found = [t for t in doc[sent.start : mention.start] if t.dep_.startswith("nsubj")][::-1]
+    if sent.start > 0:
+        found += [t for t in doc[sent.start - 1].sent if t.dep_.startswith("nsubj")]
+    return [t for t in found if t.ent_type_ == "PERSON"]
+
+
+def _person_name(token: Token) -> str:
+    ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    text = ent.text if ent is not None else token.text
+    return clean_name(text) or text
+
+
+def resolve(mention: Span, people: _People, previous: str | None) -> str:
+    """The name a speaker mention stands for; the mention as written when none is found."""
+    text = mention.text
+    root = mention.root
+    if root.lower_ in PRONOUNS or text.lower() in PRONOUNS:
+        pronoun = root.lower_
+        candidates = [
+            people.full_name(_person_name(t), mention.start_char) for t in _subjects_before(mention)
+        ]
+        candidates += [previous, people.last_before(mention.start_char, pronoun)]
+        return next((c for c in candidates if people.agrees(c, pronoun)), text)
+    persons = [e for e in mention.ents if e.label_ == "PERSON"]
     if persons:
-        own = next((e for e in persons if e.start <= span.root.i < e.end), persons[-1])
-        return people.full_name(_clean_name(own.text) or own.text)
-    if span.root.ent_type_ in ("ORG", "GPE", "NORP"):
-        return span.text
-    words = {t.lower_ for t in span if t.is_alpha and not t.is_stop}
-    if words & _ROLE_NOUNS:
-        return people.by_role(words, span.start_char, previous) or text
-    if span.root.pos_ == "PROPN":
-        return people.full_name(text)
+        own = next((e for e in persons if e.start <= root.i < e.end), persons[-1])
+        return people.full_name(clean_name(own.text) or own.text, mention.start_char)
+    words = {t.lower_ for t in mention} | {t.lemma_.lower() for t in mention}
+    definite = mention[0].lower_ in ("the", "this", "that") or mention[0].dep_ == "poss"
+    if words & ROLE_WORDS and definite and root.tag_ != "NNS":
+        found = people.by_role(mention, previous)
+        if found:
+            return found
+    if root.pos_ == "PROPN" and root.ent_type_ not in ("ORG", "GPE", "NORP", "FAC"):
+        name = clean_name(text)
+        if name:
+            return people.full_name(name, mention.start_char)
     return text
 
 
+# ---- 3. putting it together ----
+
+
 def extract_quotes(doc: Doc) -> list[Quote]:
-    """Direct quotes (with speaker and cue) and reported speech in a parsed article."""
+    """Direct quotes (with speaker and cue) and reported speech of a parsed article, in text
+    order."""
     text = doc.text
     people = _People(doc)
+    spans = quote_spans(text)
+    quoted = [False] * (len(text) + 1)
+    for s in spans:
+        quoted[s.start : s.end] = [True] * (s.end - s.start)
     quotes: list[Quote] = []
-    previous_speaker: str | None = None
-    quoted = [False] * len(text)
-    for start, end, continues in quote_spans(text):
-        for k in range(start, end):
-            quoted[k] = True
-        content = text[start:end].strip(" ,")
-        if not content:
-            continue
-        speaker_span, cue = _attribute(doc, start, end, quoted)
-        if speaker_span is not None:
-            speaker = _resolve(speaker_span, people, previous_speaker)
-            mention = speaker_span.text
-        elif quotes and (continues or _follows(text, quotes[-1].end, start)):
-            speaker, mention, cue = quotes[-1].speaker, quotes[-1].speaker_mention, quotes[-1].cue
+    cues: list[Token | None] = []
+    previous: str | None = None
+    for span in spans:
+        found = _attribution(doc, span, quoted)
+        content = text[span.start : span.end]
+        quote = Quote(
+            content.strip(" ,"),
+            None,
+            None,
+            found.cue_lemma,
+            span.start,
+            span.end,
+            continues=span.continues,
+        )
+        if found.speaker is not None:
+            quote.speaker = resolve(found.speaker, people, previous)
+            quote.speaker_mention = found.speaker.text
+            quote.speaker_start, quote.speaker_end = (
+                found.speaker.start_char,
+                found.speaker.end_char,
+            )
+        elif quotes and _continues(text, quotes[-1], span):
+            last = quotes[-1]
+            quote.speaker, quote.speaker_mention, quote.cue = (
+                last.speaker,
+                last.speaker_mention,
+                last.cue,
+            )
+            quote.speaker_start, quote.speaker_end = last.speaker_start, last.speaker_end
         else:
-            speaker = mention = None
-        quote = Quote(content, speaker, mention, cue, start, end)
-        if speaker_span is not None:
-            quote.speaker_start, quote.speaker_end = speaker_span.start_char, speaker_span.end_char
-        quotes.append(quote)
-        if speaker:
-            previous_speaker = speaker
-    quotes = _join_split(text, quotes)
+            transcript = re.match(r"([A-Z][A-Za-z.'’-]+(?: [A-Z][A-Za-z.'’-]+){0,2}): ", content)
+            if transcript:
+                quote.speaker = quote.speaker_mention = transcript.group(1)
+                quote.speaker_start = span.start
+                quote.speaker_end = span.start + len(transcript.group(1))
+                quote.start = span.start + transcript.end()
+                quote.text = text[quote.start : span.end].strip(" ,")
+        if quotes and _split(doc, quotes[-1], cues[-1], quote, found.cue):
+            _join(quotes[-1], quote, text)
+            continue
+        if quote.speaker:
+            previous = quote.speaker
+        title = _title_like(quote.text) and (_used_as_name(doc, span) or not quote.speaker)
+        if quote.text and (quote.speaker or _speech_like(quote.text)) and not title:
+            quotes.append(quote)
+            cues.append(found.cue)
     quotes.extend(_reported(doc, quoted, people))
     return sorted(quotes, key=lambda q: q.start)
 
 
-def _join_split(text: str, quotes: list[Quote]) -> list[Quote]:
-    """ "...to Syria," Assad was quoted as saying. "However, ..." is one quote in two parts."""
-    out: list[Quote] = []
-    for quote in quotes:
-        last = out[-1] if out else None
-        if (
-            last is not None
-            and text[last.start : last.end].rstrip().endswith(",")
-            and "\n" not in text[last.end : quote.start]
-            and len(text[last.end : quote.start]) <= 80
-            and (quote.speaker is None or last.speaker is None or quote.speaker == last.speaker)
-        ):
-            last.text = f"{last.text.rstrip(' ,')}, {quote.text}"
-            last.end = quote.end
-            last.speaker = last.speaker or quote.speaker
-            last.cue = last.cue or quote.cue
-            continue
-        out.append(quote)
-    return out
-
-
-def _follows(text: str, previous_end: int, start: int) -> bool:
-    """A quote with no attribution of its own continues the quote just before it: in the same
-    paragraph or the next, with at most a short attribution ("Assad was quoted as saying.")
-    between them."""
-    between = text[previous_end:start].strip(' "“”')
-    if between.count("\n\n") > 1 or any(mark in between for mark in '"“”'):
+def _speech_like(content: str) -> bool:
+    """An unattributed quote is kept when it reads like speech, not a title or scare quote."""
+    words = content.split()
+    if len(words) < 4:
         return False
-    if "\n\n" in text[previous_end:start] and not text[previous_end:start].split("\n\n")[-1].strip(
-        ' "“'
-    ):
-        return True  # a quote opening the paragraph after a quoted one
-    return len(between.strip(' \n"“”,.')) <= 60
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    return capitalised < 0.7 * len(words)
 
 
-def _attribute(
-    doc: Doc, start: int, end: int, quoted: list[bool]
-) -> tuple[Span | None, str | None]:
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None:
-        return None, None
-    sentences = list(dict.fromkeys([span[0].sent, span[-1].sent]))
-    outside = [t for s in sentences for t in s if not quoted[t.idx] and not t.is_punct]
-    candidates = [outside]
-    first = sentences[0]
-    if first.start > 0:
-        before = doc[first.start - 1].sent
-        if before.text.rstrip().endswith(":") or not outside:
-            candidates.append([t for t in before if not quoted[t.idx]])
-    last = sentences[-1]
-    if not outside and last.end < len(doc):
-        after = doc[last.end].sent
-        if after.text.count('"') + after.text.count("“") == 0:
-            candidates.append(list(after))
-    for tokens in candidates:
-        cue = _cue_in(tokens)
-        if cue is not None:
-            speaker = _speaker_token(cue)
-            if speaker is not None:
-                return _mention(speaker), cue.lemma_.lower()
-        according = _according_to(tokens)
-        if according is not None:
-            return _mention(according), "accord"
-    return None, None
+_SMALL_WORDS = _lexicon("of the and a an on in for to with at by or from")
 
 
-def _reported(doc: Doc, quoted: list[bool], people: _People) -> list[Quote]:
-    out = []
+def _title_like(content: str) -> bool:
+    """A short quote in title case ("Fox News Sunday", "Morning Joe") names a show, a book or
+    a nickname rather than quoting anyone."""
+    words = re.findall(r"[^\W\d_][\w’'-]*", content)
+    if not words or len(words) > 6:
+        return False
+    return words[0][0].isupper() and all(w[0].isupper() or w in _SMALL_WORDS for w in words)
+
+
+_NAME_DEPS = frozenset({"compound", "poss", "nmod", "npadvmod", "nsubj", "nsubjpass", "appos"})
+
+
+def _used_as_name(doc: Doc, span: QuoteSpan) -> bool:
+    """Whether a quote stands where a name does: after a preposition other than "as"
+    ("on “Fox News Sunday”"), or as a modifier or subject ("“Morning Joe” host")."""
+    content = doc.char_span(span.start, span.end, alignment_mode="expand")
+    if content is None:
+        return False
+    root = content.root
+    if root.dep_ == "pobj":
+        return root.head.lower_ not in ("as", "like")
+    return root.dep_ in _NAME_DEPS
+
+
+def _paragraph_between(text: str, a: int, b: int) -> bool:
+    return "\n" in text[a:b]
+
+
+def _continues(text: str, last: Quote, span: QuoteSpan) -> bool:
+    """A quote with no attribution of its own continues the one before it: the next paragraph
+    of a speech, a quote opening the paragraph right after a quoted one, or a quote later in
+    the same paragraph."""
+    if span.continues:
+        return True
+    between = text[last.end : span.start]
+    if "\n" not in between:
+        return len(between) < 200
+    skipped = [p for p in between.split("\n")[1:-1] if p.strip()]
+    opens_paragraph = not between.rsplit("\n", 1)[-1].strip(" \t\"“”‘'")
+    return opens_paragraph and not skipped
+
+
+def _split(
+    doc: Doc, first: Quote, cue: Token | None, second: Quote, second_cue: Token | None
+) -> bool:
+    """Whether `second` is the rest of `first`, split by `first`'s attribution: same paragraph,
+    the cue between them and no cue of its own but that one, and nothing between them but the
+    attribution (speaker, cue, their modifiers) in one sentence: no clause of its own hanging
+    on the cue (", suggesting a few questions, including")."""
+    text = doc.text
+    if not first.direct or _paragraph_between(text, first.end, second.start):
+        return False
+    between = text[first.end : second.start].strip(" \"“”‘’'")
+    if not between:
+        return second_cue is None or (cue is not None and second_cue.i == cue.i)
+    if cue is None or not (first.end <= cue.idx < second.start):
+        return False
+    if (second_cue is not None and second_cue.i != cue.i) or not re.search(r"[,.:;—–]$", between):
+        return False
+    tokens = doc.char_span(first.end, second.start, alignment_mode="contract")
+    if tokens is None:
+        return True
+    if not all(t.sent == cue.sent or t.is_punct or t.is_space for t in tokens):
+        return False
+    return not any(t.pos_ == "VERB" and _clause_of(t, cue) for t in tokens)
+
+
+def _clause_of(verb: Token, cue: Token) -> bool:
+    """Whether `verb` heads a clause of its own hanging on `cue` (not the speaker's relative
+    clause, not "as saying")."""
+    child = verb
+    while child.head.i not in (child.i, cue.i):
+        child = child.head
+    return child.head.i == cue.i and child.i != cue.i and child.dep_ in _CLAUSE_DEPS
+
+
+_CLAUSE_DEPS = frozenset({"advcl", "xcomp", "conj", "ccomp", "parataxis"})
+
+
+def _join(first: Quote, second: Quote, text: str) -> None:
+    head = first.text.rstrip(" ,")
+    if second.text[:1].isupper() and not _SENTENCE_END.search(head):
+        head += "."
+    first.text = f"{head} {second.text}"
+    first.end = second.end
+
+
+def _clear_speaker(mention: Span) -> bool:
+    """A named or described source ("Putin", "the Kremlin", "officials", "a new poll") or a
+    pronoun that resolves to a person; not "it", "this" or "which"."""
+    root = mention.root
+    return root.pos_ in ("NOUN", "PROPN") or root.lower_ in PRONOUNS
+
+
+def _reported(doc: Doc, quoted: list[bool], people: _People) -> Iterator[Quote]:
+    """Reported speech: a speech verb (or a reporting verb: "the poll found") with a clear
+    speaker and a clause, or "according to X" before or after a clause; no quotation marks."""
+    previous = None
     for sent in doc.sents:
-        if any(quoted[t.idx] for t in sent):
+        found = _reported_clause(sent, quoted) or _according_clause(sent, quoted)
+        if found is None:
             continue
-        for token in sent:
-            if token.lemma_.lower() not in SPEECH_VERBS or token.pos_ != "VERB":
-                continue
-            clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
-            subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
-            if clause is None or subject is None:
-                continue
-            mention = _mention(subject)
-            if (
-                not (mention.ents and mention.root.ent_type_ == "PERSON")
-                and subject.lower_ not in PRONOUNS
-                and not ({t.lower_ for t in mention} & _ROLE_NOUNS)
-            ):
-                continue
-            speaker = _resolve(mention, people, None)
-            content = doc[clause.left_edge.i : clause.right_edge.i + 1]
-            out.append(
-                Quote(content.text, speaker, mention.text, token.lemma_.lower(), content.start_char,
-                      content.end_char, direct=False, speaker_start=mention.start_char, speaker_end=mention.end_char)
-            )  # fmt: skip
-            break
-    return out
+        mention, cue, content = found
+        if len(content) < 3 or any(quoted[t.idx] or "\n" in t.text for t in content):
+            continue
+        name = resolve(mention, people, previous)
+        previous = name
+        yield Quote(
+            content.text, name, mention.text, cue, content.start_char, content.end_char,
+            direct=False, speaker_start=mention.start_char, speaker_end=mention.end_char,
+        )  # fmt: skip
+
+
+def _reported_clause(sent: Span, quoted: list[bool]) -> tuple[Span, str, Span] | None:
+    doc = sent.doc
+    for token in sent:
+        reporting = token.lemma_.lower() in REPORTING_VERBS and token.pos_ == "VERB"
+        if not (_speech_verb(token) or reporting) or quoted[token.idx]:
+            continue
+        clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
+        if clause is None:
+            continue
+        content = doc[max(clause.left_edge.i, sent.start) : min(clause.right_edge.i + 1, sent.end)]
+        speaker, source = _speaker_of(token)
+        if speaker is None or content.start <= speaker.i < content.end:
+            continue
+        mention = _mention(speaker)
+        if _clear_speaker(mention):
+            return mention, source.lemma_.lower(), content
+    return None
+
+
+def _according_clause(sent: Span, quoted: list[bool]) -> tuple[Span, str, Span] | None:
+    """ "According to X, <clause>." or "<clause>, according to X." """
+    according = _according_to(list(sent))
+    if according is None or quoted[according.idx]:
+        return None
+    doc = sent.doc
+    phrase_start = according.i
+    while phrase_start > sent.start and doc[phrase_start - 1].lower_ not in ("according",):
+        phrase_start -= 1
+    phrase_start -= 1
+    phrase_end = according.right_edge.i + 1
+    if phrase_start <= sent.start + 1:
+        rest = doc[phrase_end : sent.end]
+    elif phrase_end >= sent.end - 2:
+        rest = doc[sent.start : phrase_start]
+    else:
+        return None
+    while len(rest) and (rest[0].is_punct or rest[0].is_space):
+        rest = rest[1:]
+    while len(rest) and (rest[-1].is_punct or rest[-1].is_space):
+        rest = rest[:-1]
+    return _mention(according), "according to", rest
