@@ -8,7 +8,8 @@ Scoring favours what the story is centrally about and what several outlets repor
 - corroboration: how many other sources carry a sentence saying the same thing (their best
   matching sentence clears `support_threshold`); a wire copy reprinted by several sites counts
   once (`Article.independent_source`);
-- position: news puts the event first, so early sentences get a bonus that decays with depth.
+- position: news puts the event first, so early sentences get a bonus that decays with their
+  depth in sentences (not relative to the article's length: a long article's lead is no longer).
 
 Selection is greedy under a word budget with a redundancy cut (maximal marginal relevance);
 the chosen sentences are ordered by their position in their articles, earliest articles first,
@@ -17,6 +18,7 @@ so the summary reads lead-first.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,7 +36,8 @@ class SummarySettings:
     support_threshold: float = 0.35
     redundancy_threshold: float = 0.45
     corroboration_weight: float = 1.0
-    position_weight: float = 0.25
+    position_weight: float = 0.5
+    position_decay: float = 10.0  # sentences; the lead bonus falls to a third by the tenth
     redundancy_penalty: float = 0.5
     focus_floor: float = 0.1  # weight left to sentences unrelated to the focus
     overflow: bool = False  # let the last sentence run past the budget (for evaluations that cut)
@@ -46,13 +49,12 @@ class _Candidate:
     index: int  # sentence index within its article
     text: str
     words: int
-    position: float  # 0 for the lead sentence, towards 1 at the end
+    position: float  # 0 for the lead sentence, towards 1 deep into the article
 
 
 def _candidates(articles: list[Article], settings: SummarySettings) -> list[_Candidate]:
     out = []
     for article in articles:
-        total = max(len(article.sentences), 1)
         for sentence in article.sentences:
             text = " ".join(sentence.text.split())
             n = len(text.split())
@@ -60,7 +62,8 @@ def _candidates(articles: list[Article], settings: SummarySettings) -> list[_Can
                 continue
             if not any(c.islower() for c in text) or text[-1] not in ".!?\"'”’)":
                 continue  # headings, captions and cut-off fragments
-            out.append(_Candidate(article, sentence.index, text, n, sentence.index / total))
+            depth = 1 - math.exp(-sentence.index / settings.position_decay)
+            out.append(_Candidate(article, sentence.index, text, n, depth))
     return out
 
 
