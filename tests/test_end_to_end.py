@@ -204,3 +204,21 @@ def test_jsonl_from_stdin(tmp_path: Path) -> None:
     with open_store(db) as store:
         (article,) = store.articles()
     assert article.outlet == "Gazette"
+
+
+def test_analysis_in_the_report(digest_run: dict) -> None:
+    stories = {len(s["articles"]): s for s in digest_run["data"]["stories"]}
+    sochi, moscow = stories[4], stories[1]
+    assert sochi["event_date"] == "2018-05-17"
+    assert sochi["facts"] and sochi["quotes"] and sochi["coverage"]
+    assert sochi["disagreements"] == []
+    stability = next(q for q in sochi["quotes"] if q["text"].startswith("Stability is improving"))
+    assert stability["speaker"] == "Bashar al-Assad"
+    # one name for one man across stories, though the Moscow story only says "Bashar Assad"
+    assert "Bashar al-Assad" in {e["name"] for e in moscow["entities"]}
+    html = (digest_run["out"] / "index.html").read_text(encoding="utf-8")
+    assert (
+        "Where outlets disagree" not in html
+        and "<meter" in html
+        and "Stability is improving" in html
+    )

@@ -25,7 +25,7 @@ from newsweave.clean import clean_text
 from newsweave.cluster import ClusterSettings, cluster_articles
 from newsweave.ingest import IngestError, read_paths
 from newsweave.model import Article, RawDocument, Story, article_id, story_id
-from newsweave.nlp.canonical import canonical_entities
+from newsweave.nlp.canonical import canonical_entities, unify_across_stories
 from newsweave.nlp.entities import EntityRecognizer, load_model
 from newsweave.nlp.quotes import Quote, add_paragraph_breaks, extract_quotes
 from newsweave.nlp.sentences import SentenceSplitter
@@ -214,6 +214,8 @@ def build_stories(
                 analyse_story(story, annotator)
         stories.append(story)
         progress("summarize", 1)
+    if analyse:
+        unify_across_stories(stories)
     with report.timed("store"):
         store.replace_stories(stories)
     return stories

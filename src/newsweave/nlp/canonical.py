@@ -18,7 +18,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from newsweave.model import Article, Entity, StoryEntity
+from newsweave.model import Article, Entity, Story, StoryEntity
 from newsweave.nlp.entities import NAMED_LABELS
 
 HONORIFICS = frozenset(
@@ -144,3 +144,25 @@ def _entity(
         mentions=len(mentions),
         salience=round(salience, 4),
     )
+
+
+def unify_across_stories(stories: Sequence[Story]) -> None:
+    """Give a person the same name in every story ("Bashar Assad" in one story and "Bashar
+    al-Assad" in another are one man): the full form used by the most articles overall wins,
+    and the other forms become aliases. People are matched by first name and surname."""
+    forms: dict[tuple[str | None, str], Counter[str]] = defaultdict(Counter)
+    for story in stories:
+        for entity in story.entities:
+            if entity.type == "PERSON" and len(entity.name.split()) > 1:
+                forms[_person_parts(entity.name)][entity.name] += len(entity.article_ids)
+    for story in stories:
+        for entity in story.entities:
+            if entity.type != "PERSON":
+                continue
+            counts = forms.get(_person_parts(entity.name))
+            if not counts:
+                continue
+            best = max(counts, key=lambda f: (counts[f], len(f), f))
+            if best != entity.name:
+                entity.aliases = sorted({*entity.aliases, entity.name} - {best})
+                entity.name = best
