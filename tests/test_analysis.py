@@ -158,3 +158,22 @@ def test_edited_copy_yields_exactly_that_disagreement(
     (disagreement,) = story.disagreements
     assert disagreement.about == about
     assert {v.value for v in disagreement.versions} == values
+
+
+def test_a_failing_analysis_costs_only_its_story(
+    tmp_path: Path, annotator: Annotator, monkeypatch
+) -> None:
+    import newsweave.pipeline as pipeline
+    from newsweave.store import open_store
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(pipeline, "align", broken)
+    report = RunReport()
+    with open_store(tmp_path / "n.db") as store:
+        pipeline.ingest([SEEDS], store, annotator=annotator)
+        stories = pipeline.build_stories(store, annotator=annotator, report=report)
+        assert len(stories) == 2 and all(s.summary for s in stories)
+        assert len(store.stories()) == 2
+    assert len(report.warnings) == 2 and "boom" in report.warnings[0]

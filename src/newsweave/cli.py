@@ -121,14 +121,19 @@ def _ingest(paths: list[str], store: Store) -> RunReport:
 
 
 def _build(store: Store, words: int, focus: str | None) -> list[Story]:
+    report = RunReport()
     with _progress() as bar:
         task = bar.add_task("summarising stories", total=None)
-        return build_stories(
+        stories = build_stories(
             store,
             summary_settings=SummarySettings(words=words),
             focus=focus,
             progress=lambda stage, n: bar.advance(task, n),
+            report=report,
         )
+    for warning in report.warnings:
+        errors.print(f"[yellow]warning:[/] {warning}")
+    return stories
 
 
 def _story_table(stories: list[Story]) -> Table:

@@ -50,6 +50,7 @@ class RunReport:
     duplicates: int = 0
     empty: int = 0
     errors: list[IngestError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
 
     @contextmanager
@@ -211,7 +212,12 @@ def build_stories(
             story = make_story([articles[i] for i in members], summary_settings, focus=focus)
         if analyse:
             with report.timed("analyse"):
-                analyse_story(story, annotator)
+                try:
+                    analyse_story(story, annotator)
+                except Exception as exc:  # one story's analysis must not cost every other story
+                    report.warnings.append(
+                        f"story {story.id}: analysis failed ({type(exc).__name__}: {exc})"
+                    )
         stories.append(story)
         progress("summarize", 1)
     if analyse:

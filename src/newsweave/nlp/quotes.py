@@ -576,7 +576,8 @@ class _People:
         names = self.names_for(short)
         if not names:
             return short
-        people = [n for n in names if not any(_contains(m, n) for m in names if m != n)]
+        # Names no other name contains; two spellings that contain each other both stay.
+        people = [n for n in names if not any(_contains(m, n) for m in names if m != n)] or names
         if len(people) > 1:
             before = [
                 m
