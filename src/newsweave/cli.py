@@ -21,6 +21,7 @@ from rich.progress import (
 from rich.table import Table
 
 from newsweave import __version__
+from newsweave.evaluate.cluster import evaluate_clustering
 from newsweave.evaluate.datasets import DatasetError, load_dataset
 from newsweave.evaluate.dates import evaluate_dates
 from newsweave.evaluate.quotes import evaluate_quotes
@@ -330,6 +331,33 @@ def eval_quotes(
         errors.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc
     title = f"Quotes and speakers on {report.documents} PolNeAR texts of {directory}"
+    _print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
+
+
+@eval_app.command("cluster")
+def eval_cluster(
+    path: Annotated[Path, typer.Argument(help="The dataset file.")],
+    dataset: Annotated[
+        str, typer.Option(help="Format: multinews (CSV) or clusters (JSONL).")
+    ] = "multinews",
+    bare: Annotated[bool, typer.Option(help="Drop titles and dates before clustering.")] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the shuffle.")] = 13,
+    save: Annotated[
+        Path | None, typer.Option(help="Write the assignment as JSONL: cluster, doc, story.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """B-cubed and pairwise scores of story clustering against a set's clusters, with a tuned
+    scikit-learn agglomerative baseline."""
+    try:
+        clusters = load_dataset(dataset, path)
+    except DatasetError as exc:
+        errors.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    report = evaluate_clustering(clusters, seed=seed, bare=bare, save=save)
+    title = f"Story clustering of {report.documents} documents from {report.clusters} clusters of {path.name}"
+    if report.baseline_threshold is not None:
+        title += f" (baseline threshold {report.baseline_threshold})"
     _print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
 
 

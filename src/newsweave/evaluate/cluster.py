@@ -1,0 +1,180 @@
+"""Story clustering against the clusters of a multi-document set.
+
+All documents of the set are pooled, shuffled (fixed seed), cleaned as `ingest` would, and
+grouped by `cluster.cluster_articles`; the stories are scored against the dataset's clusters
+with B-cubed precision, recall and F1 (per document, averaged) and pairwise F1 (over pairs of
+documents put together). The baseline in the same run is scikit-learn's agglomerative
+clustering (average linkage, cosine distance) over TF-IDF of the same texts, with its distance
+threshold tuned on the same data: an upper bound for that method, not a fair held-out figure.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsweave.cluster import cluster_articles
+from newsweave.evaluate.datasets import Cluster
+from newsweave.model import Article, RawDocument
+from newsweave.pipeline import prepare
+from newsweave.text import tfidf
+
+BASELINE_THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(8, 20))
+
+
+@dataclass(slots=True)
+class Scores:
+    bcubed_p: float
+    bcubed_r: float
+    bcubed_f: float
+    pairwise_p: float
+    pairwise_r: float
+    pairwise_f: float
+    stories: int
+
+
+def _f(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def score(predicted: Sequence[int], gold: Sequence[int]) -> Scores:
+    """B-cubed and pairwise scores of a labelling against the gold labels."""
+    n = len(gold)
+    if n == 0:
+        return Scores(0, 0, 0, 0, 0, 0, 0)
+    size_p, size_g = Counter(predicted), Counter(gold)
+    both = Counter(zip(predicted, gold, strict=True))
+    bp = sum(both[(p, g)] / size_p[p] for p, g in zip(predicted, gold, strict=True)) / n
+    br = sum(both[(p, g)] / size_g[g] for p, g in zip(predicted, gold, strict=True)) / n
+    pairs_both = sum(c * (c - 1) / 2 for c in both.values())
+    pairs_p = sum(c * (c - 1) / 2 for c in size_p.values())
+    pairs_g = sum(c * (c - 1) / 2 for c in size_g.values())
+    pp = pairs_both / pairs_p if pairs_p else 1.0
+    pr = pairs_both / pairs_g if pairs_g else 1.0
+    return Scores(bp, br, _f(bp, br), pp, pr, _f(pp, pr), len(size_p))
+
+
+@dataclass
+class ClusterEvalReport:
+    documents: int = 0
+    clusters: int = 0
+    systems: dict[str, Scores] = field(default_factory=dict)
+    baseline_threshold: float | None = None
+
+    @staticmethod
+    def header() -> list[str]:
+        return ["system", "B3 P", "B3 R", "B3 F1", "pair P", "pair R", "pair F1", "stories"]
+
+    def rows(self) -> list[list[str]]:
+        return [
+            [
+                name,
+                *(
+                    f"{v:.3f}"
+                    for v in (
+                        s.bcubed_p,
+                        s.bcubed_r,
+                        s.bcubed_f,
+                        s.pairwise_p,
+                        s.pairwise_r,
+                        s.pairwise_f,
+                    )
+                ),
+                str(s.stories),
+            ]
+            for name, s in self.systems.items()
+        ]
+
+    def to_dict(self) -> dict:
+        return {
+            "documents": self.documents,
+            "clusters": self.clusters,
+            "baseline_threshold": self.baseline_threshold,
+            "systems": {
+                name: {k: round(v, 4) for k, v in vars_of(s).items()}
+                for name, s in self.systems.items()
+            },
+        }
+
+
+def vars_of(scores: Scores) -> dict[str, float]:
+    return {name: getattr(scores, name) for name in Scores.__slots__}
+
+
+def _articles(
+    clusters: Sequence[Cluster], seed: int, bare: bool
+) -> tuple[list[Article], list[int], list[tuple[str, int]]]:
+    pool = [(c.id, n, d) for c in clusters for n, d in enumerate(c.documents)]
+    random.Random(seed).shuffle(pool)
+    articles, gold, where = [], [], []
+    labels = {c.id: k for k, c in enumerate(clusters)}
+    for cluster_id, n, doc in pool:
+        raw = RawDocument(
+            source=f"{cluster_id}/{n}",
+            text=doc.text,
+            format="text",
+            title=None if bare else doc.title,
+            published=None if bare else doc.published,
+        )
+        article = prepare(raw)
+        if bare:
+            article.title, article.published = None, None
+        articles.append(article)
+        gold.append(labels[cluster_id])
+        where.append((cluster_id, n))
+    return articles, gold, where
+
+
+def _baseline(articles: list[Article], gold: list[int]) -> tuple[Scores, float]:
+    from sklearn.cluster import AgglomerativeClustering
+
+    matrix, _ = tfidf([f"{a.title or ''}\n{a.text}" for a in articles])
+    dense = matrix.toarray()
+    empty = ~dense.any(axis=1)
+    dense[empty, 0] = 1.0  # a document with no words: its own point, not NaN distances
+    best: tuple[Scores, float] | None = None
+    for threshold in BASELINE_THRESHOLDS:
+        model = AgglomerativeClustering(
+            n_clusters=None, metric="cosine", linkage="average", distance_threshold=threshold
+        )
+        labels = model.fit_predict(dense)
+        scores = score(list(labels), gold)
+        if best is None or scores.bcubed_f > best[0].bcubed_f:
+            best = (scores, threshold)
+    assert best is not None
+    return best
+
+
+def evaluate_clustering(
+    clusters: Sequence[Cluster],
+    *,
+    seed: int = 13,
+    bare: bool = False,
+    save: Path | None = None,
+    baseline: bool = True,
+) -> ClusterEvalReport:
+    """Pool, shuffle, cluster and score; `bare` drops titles and dates first."""
+    articles, gold, where = _articles(clusters, seed, bare)
+    groups = cluster_articles(articles)
+    predicted = [0] * len(articles)
+    for story, members in enumerate(groups):
+        for i in members:
+            predicted[i] = story
+    report = ClusterEvalReport(documents=len(articles), clusters=len(clusters))
+    report.systems["newsweave"] = score(predicted, gold)
+    if baseline and len(articles) > 1:
+        report.systems["agglomerative (tuned)"], report.baseline_threshold = _baseline(
+            articles, gold
+        )
+    if save is not None:
+        with save.open("w", encoding="utf-8") as out:
+            for (cluster_id, n), story in zip(where, predicted, strict=True):
+                out.write(json.dumps({"cluster": cluster_id, "doc": n, "story": story}) + "\n")
+    return report
+
+
+__all__ = ["ClusterEvalReport", "evaluate_clustering", "score"]
