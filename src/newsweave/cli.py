@@ -22,7 +22,7 @@ from rich.table import Table
 
 from newsweave import __version__
 from newsweave.evaluate.cluster import evaluate_clustering
-from newsweave.evaluate.datasets import DatasetError, load_dataset
+from newsweave.evaluate.datasets import Cluster, DatasetError, load_dataset
 from newsweave.evaluate.dates import evaluate_dates
 from newsweave.evaluate.quotes import evaluate_quotes
 from newsweave.evaluate.summarize import SYSTEMS, evaluate_summaries
@@ -228,6 +228,18 @@ eval_app = typer.Typer(
 app.add_typer(eval_app, name="eval")
 
 
+DatasetArgument = Annotated[Path, typer.Argument(help="The dataset file.")]
+DatasetOption = Annotated[str, typer.Option(help="Format: multinews (CSV) or clusters (JSONL).")]
+
+
+def _load_clusters(dataset: str, path: Path) -> list[Cluster]:
+    try:
+        return load_dataset(dataset, path)
+    except DatasetError as exc:
+        errors.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+
+
 def _print_eval(title: str, header: list[str], rows: list[list[str]], as_json: dict | None) -> None:
     if as_json is not None:
         console.print_json(data=as_json)
@@ -242,10 +254,8 @@ def _print_eval(title: str, header: list[str], rows: list[list[str]], as_json: d
 
 @eval_app.command("summarize")
 def eval_summarize(
-    path: Annotated[Path, typer.Argument(help="The dataset file.")],
-    dataset: Annotated[
-        str, typer.Option(help="Format: multinews (CSV) or clusters (JSONL).")
-    ] = "multinews",
+    path: DatasetArgument,
+    dataset: DatasetOption = "multinews",
     words: Annotated[
         int, typer.Option(min=10, help="Every summary is cut at this many words.")
     ] = 300,
@@ -263,13 +273,9 @@ def eval_summarize(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """ROUGE of newsweave's summaries against lead, sumy's LexRank/TextRank/LSA/SumBasic and an oracle."""
-    try:
-        clusters = load_dataset(dataset, path)[:limit]
-        for cluster in clusters if focus else []:
-            cluster.query = focus
-    except DatasetError as exc:
-        errors.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from exc
+    clusters = _load_clusters(dataset, path)[:limit]
+    for cluster in clusters if focus else []:
+        cluster.query = focus
     chosen = [s.strip() for s in systems.split(",") if s.strip()]
     unknown = set(chosen) - set(SYSTEMS)
     if unknown or "newsweave" not in chosen:
@@ -336,10 +342,8 @@ def eval_quotes(
 
 @eval_app.command("cluster")
 def eval_cluster(
-    path: Annotated[Path, typer.Argument(help="The dataset file.")],
-    dataset: Annotated[
-        str, typer.Option(help="Format: multinews (CSV) or clusters (JSONL).")
-    ] = "multinews",
+    path: DatasetArgument,
+    dataset: DatasetOption = "multinews",
     bare: Annotated[bool, typer.Option(help="Drop titles and dates before clustering.")] = False,
     seed: Annotated[int, typer.Option(help="Seed of the shuffle.")] = 13,
     save: Annotated[
@@ -349,11 +353,7 @@ def eval_cluster(
 ) -> None:
     """B-cubed and pairwise scores of story clustering against a set's clusters, with a tuned
     scikit-learn agglomerative baseline."""
-    try:
-        clusters = load_dataset(dataset, path)
-    except DatasetError as exc:
-        errors.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from exc
+    clusters = _load_clusters(dataset, path)
     report = evaluate_clustering(clusters, seed=seed, bare=bare, save=save)
     title = f"Story clustering of {report.documents} documents from {report.clusters} clusters of {path.name}"
     if report.baseline_threshold is not None:
