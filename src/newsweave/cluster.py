@@ -7,7 +7,9 @@ Method, chosen so that cost grows with the corpus and not with its square:
 2. Candidates come from an inverted index over each article's most salient terms: two articles
    are compared only when they share at least `min_shared_terms` of them. Terms whose posting
    list is longer than `max_postings` are too common to say anything and are not followed.
-3. Candidate pairs are scored by cosine similarity blended with entity overlap.
+3. Candidate pairs are scored by cosine similarity, optionally blended with entity overlap
+   (`entity_weight`, off by default: the same people meeting twice share every entity, so
+   entity overlap pulled the seeds' 2015 and 2018 meetings together).
 4. Topics form by average-link merging over the candidate pairs, best pair first: two groups
    merge when the mean similarity over all their cross pairs clears `threshold` and their
    publication dates (where known) stay within `max_span_days`. Average link, unlike single
