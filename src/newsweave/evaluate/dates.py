@@ -1,14 +1,22 @@
 """Date normalisation against TempEval-3 TimeML: value accuracy relative to the document
 creation time (DCT), newsweave against plain dateparser in the same run.
 
-Every gold TIMEX3 of type DATE, except the DCT itself, is normalised from its own text with the
-DCT as base; a prediction is right when it equals the gold `value` string exactly ("1998-02-13",
-"1998-W07", "1998-Q1", "PAST_REF", ...). dateparser only knows days, so it is scored at day
-granularity, which is how a user of it would get a value. Groups: day, month, year, other.
+Normalisation: every gold TIMEX3 of type DATE, except the DCT itself, is normalised from its
+own text with the DCT as base (newsweave also reads the text before it, as the pipeline does);
+a prediction is right when it equals the gold `value` ("1998-02-13", "1998-W07", "1998-Q1",
+"PAST_REF", ...), week numbers compared zero-padded ("2000-W7" is "2000-W07" in ISO 8601).
+dateparser only knows days, so it is scored at day granularity, which is how a user of it would
+get a value. Groups by gold value: day, month, year, other.
+
+End to end: `find_time_expressions` over each document's raw text against the gold DATE spans,
+TempEval-3 style relaxed matching (spans overlap). A prediction with a value counts; one that
+overlaps only a TIME, DURATION or SET annotation is left out, as those are not scored here.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import re
 import time
 from collections import defaultdict
@@ -19,10 +27,28 @@ from pathlib import Path
 
 import dateparser
 
-from newsweave.nlp.dates import context_direction, normalise
+from newsweave.nlp.dates import find_time_expressions, normalise
 
-_TIMEX = re.compile(r"<TIMEX3([^>]*)>(.*?)</TIMEX3>", re.S)
+GROUPS = ("all", "day", "month", "year", "other")
+_TAG = re.compile(r"<(/?)(\w+)([^>]*)>")
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
+
+
+@dataclass(slots=True)
+class GoldTimex:
+    start: int
+    end: int
+    text: str
+    type: str
+    value: str
+
+
+@dataclass(slots=True)
+class TimeMLDocument:
+    file: str
+    dct: date
+    text: str  # the raw text inside <TEXT>, tags removed
+    timexes: list[GoldTimex]
 
 
 @dataclass(slots=True)
@@ -31,33 +57,69 @@ class GoldDate:
     text: str
     value: str
     dct: date
-    context: str = ""  # the words just before the expression, for tense cues
+    context: str = ""  # the text just before the expression, for tense and earnings cues
+
+
+def _parse(path: Path) -> TimeMLDocument | None:
+    content = path.read_text(encoding="utf-8", errors="replace")
+    dct_match = re.search(r'<TIMEX3[^>]*functionInDocument="CREATION_TIME"[^>]*>', content)
+    value = dict(_ATTR.findall(dct_match.group(0))).get("value", "") if dct_match else ""
+    body = re.search(r"<TEXT>(.*?)</TEXT>", content, re.S)
+    if not re.match(r"\d{4}-\d{2}-\d{2}", value) or body is None:
+        return None
+    raw = body.group(1)
+    parts: list[str] = []
+    length, position, open_timex = 0, 0, None
+    timexes = []
+    for tag in _TAG.finditer(raw):
+        chunk = unescape(raw[position : tag.start()])
+        parts.append(chunk)
+        length += len(chunk)
+        position = tag.end()
+        closing, name, attrs = tag.groups()
+        if name != "TIMEX3":
+            continue
+        if not closing:
+            open_timex = (length, dict(_ATTR.findall(attrs)))
+        elif open_timex:
+            start, attributes = open_timex
+            text = "".join(parts)[start:length]
+            timexes.append(
+                GoldTimex(
+                    start, length, text, attributes.get("type", ""), attributes.get("value", "")
+                )
+            )
+            open_timex = None
+    parts.append(unescape(raw[position:]))
+    return TimeMLDocument(path.name, date.fromisoformat(value[:10]), "".join(parts), timexes)
+
+
+def read_documents(directory: Path) -> list[TimeMLDocument]:
+    """Every .tml file under `directory` with a DCT, each document once (by file name)."""
+    documents, seen = [], set()
+    for path in sorted(directory.rglob("*.tml")):
+        if path.name in seen:  # the same document in two folders counts once
+            continue
+        seen.add(path.name)
+        if document := _parse(path):
+            documents.append(document)
+    return documents
 
 
 def read_timeml(directory: Path) -> list[GoldDate]:
-    gold = []
-    for path in sorted(directory.rglob("*.tml")):
-        content = path.read_text(encoding="utf-8", errors="replace")
-        dct = None
-        items = []
-        body = content[content.find("<TEXT>") :] if "<TEXT>" in content else content
-        for match in _TIMEX.finditer(content):
-            attrs = dict(_ATTR.findall(match.group(1)))
-            text = unescape(re.sub(r"<[^>]+>", "", match.group(2))).strip()
-            if attrs.get("functionInDocument") == "CREATION_TIME":
-                try:
-                    dct = date.fromisoformat(attrs.get("value", "")[:10])
-                except ValueError:
-                    dct = None
-            elif attrs.get("type") == "DATE" and "value" in attrs:
-                before = content[max(0, match.start() - 400) : match.start()]
-                context = unescape(re.sub(r"<[^>]*>?", "", before))[-80:] if body else ""
-                items.append((text, attrs["value"], context))
-        if dct is not None:
-            gold.extend(
-                GoldDate(path.name, text, value, dct, context) for text, value, context in items
-            )
-    return gold
+    return [
+        GoldDate(
+            doc.file, t.text.strip(), t.value, doc.dct, doc.text[max(0, t.start - 400) : t.start]
+        )
+        for doc in read_documents(directory)
+        for t in doc.timexes
+        if t.type == "DATE" and t.value
+    ]
+
+
+def canonical(value: str | None) -> str | None:
+    """A TimeML value with ISO week numbers zero-padded."""
+    return re.sub(r"-W(\d)(?=$|-)", r"-W0\1", value) if value else value
 
 
 def group(value: str) -> str:
@@ -78,9 +140,31 @@ def dateparser_value(text: str, dct: date) -> str | None:
 
 
 SYSTEMS = {
-    "newsweave": lambda g: normalise(g.text, g.dct, direction=context_direction(g.context))[0],
+    "newsweave": lambda g: normalise(g.text, g.dct, context=g.context)[0],
     "dateparser": lambda g: dateparser_value(g.text, g.dct),
 }
+
+
+@dataclass
+class EndToEnd:
+    """Recognition + normalisation counts over raw documents."""
+
+    gold: int = 0
+    predicted: int = 0
+    span_hits: int = 0  # predictions overlapping a gold DATE
+    value_hits: int = 0  # ... with the gold value
+    gold_found: int = 0  # gold DATEs overlapped by a prediction
+    gold_right: int = 0  # ... by one with the gold value
+    seconds: float = 0.0
+
+    def scores(self, right: bool) -> tuple[float, float, float]:
+        p = (
+            (self.value_hits if right else self.span_hits) / self.predicted
+            if self.predicted
+            else 0.0
+        )
+        r = (self.gold_right if right else self.gold_found) / self.gold if self.gold else 0.0
+        return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 
 @dataclass
@@ -92,6 +176,7 @@ class DateEvalReport:
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     ms: dict[str, float] = field(default_factory=dict)
     errors: list[tuple[str, str, str, str | None]] = field(default_factory=list)  # newsweave misses
+    end_to_end: EndToEnd | None = None
 
     def accuracy(self, system: str, grp: str = "all") -> float:
         n = self.total if grp == "all" else self.counts[grp]
@@ -99,37 +184,88 @@ class DateEvalReport:
 
     @staticmethod
     def header() -> list[str]:
-        return ["system", "all", "day", "month", "year", "other", "ms/expr"]
+        return ["system", *GROUPS, "ms/expr"]
 
     def rows(self) -> list[list[str]]:
         return [
-            [
-                system,
-                *(
-                    f"{self.accuracy(system, g):.3f}"
-                    for g in ("all", "day", "month", "year", "other")
-                ),
-                f"{self.ms[system]:.2f}",
-            ]
+            [system, *(f"{self.accuracy(system, g):.3f}" for g in GROUPS), f"{self.ms[system]:.2f}"]
             for system in SYSTEMS
         ]
 
+    @staticmethod
+    def end_to_end_header() -> list[str]:
+        return ["newsweave end to end", "P", "R", "F1", "gold", "predicted"]
+
+    def end_to_end_rows(self) -> list[list[str]]:
+        e = self.end_to_end
+        if e is None:
+            return []
+        return [
+            [name, *(f"{x:.3f}" for x in e.scores(right)), str(e.gold), str(e.predicted)]
+            for name, right in (("span (relaxed)", False), ("span + value", True))
+        ]
+
     def to_dict(self) -> dict:
-        return {
+        result = {
             "expressions": self.total,
             "by_group": dict(self.counts),
             "systems": {
-                s: {
-                    g: round(self.accuracy(s, g), 4)
-                    for g in ("all", "day", "month", "year", "other")
-                }
+                s: {g: round(self.accuracy(s, g), 4) for g in GROUPS}
                 | {"ms_per_expression": round(self.ms[s], 3)}
                 for s in SYSTEMS
             },
         }
+        if e := self.end_to_end:
+            result["end_to_end"] = {
+                "gold": e.gold,
+                "predicted": e.predicted,
+                "seconds": round(e.seconds, 2),
+            } | {
+                name: dict(
+                    zip(("p", "r", "f1"), (round(x, 4) for x in e.scores(right)), strict=True)
+                )
+                for name, right in (("span", False), ("span_value", True))
+            }
+        return result
 
 
-def evaluate_dates(directory: Path) -> DateEvalReport:
+def _end_to_end(documents: list[TimeMLDocument], nlp=None) -> EndToEnd:
+    counts = EndToEnd()
+    start = time.perf_counter()
+    for document in documents:
+        doc = nlp(document.text) if nlp is not None else None
+        gold = [t for t in document.timexes if t.type == "DATE" and t.value]
+        other = [t for t in document.timexes if t.type != "DATE"]
+        counts.gold += len(gold)
+        found = [
+            e
+            for e in find_time_expressions(document.text, document.dct, doc)
+            if e.value is not None
+        ]
+        right_gold: set[int] = set()
+        found_gold: set[int] = set()
+        for expr in found:
+            hits = [i for i, t in enumerate(gold) if t.start < expr.end and expr.start < t.end]
+            if not hits:
+                if not any(t.start < expr.end and expr.start < t.end for t in other):
+                    counts.predicted += 1
+                continue
+            counts.predicted += 1
+            counts.span_hits += 1
+            found_gold.update(hits)
+            right = [i for i in hits if canonical(gold[i].value) == expr.value]
+            counts.value_hits += bool(right)
+            right_gold.update(right)
+        counts.gold_found += len(found_gold)
+        counts.gold_right += len(right_gold)
+    counts.seconds = time.perf_counter() - start
+    return counts
+
+
+def evaluate_dates(directory: Path, *, end_to_end: bool = True, nlp=None) -> DateEvalReport:
+    """Value accuracy per system and, with `end_to_end`, recognition + normalisation scores
+    (`nlp`: a spaCy pipeline whose DATE entities help recognition)."""
+    documents = read_documents(directory)
     gold = read_timeml(directory)
     report = DateEvalReport(total=len(gold))
     for item in gold:
@@ -139,9 +275,50 @@ def evaluate_dates(directory: Path) -> DateEvalReport:
         predictions = [predict(g) for g in gold]
         report.ms[system] = 1000 * (time.perf_counter() - start) / max(len(gold), 1)
         for item, predicted in zip(gold, predictions, strict=True):
-            if predicted == item.value:
+            if canonical(predicted) == canonical(item.value):
                 report.correct[system]["all"] += 1
                 report.correct[system][group(item.value)] += 1
             elif system == "newsweave":
                 report.errors.append((item.text, item.value, item.dct.isoformat(), predicted))
+    if end_to_end:
+        report.end_to_end = _end_to_end(documents, nlp)
     return report
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("directory", type=Path, help="a directory of TimeML (.tml) files")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    parser.add_argument("--spacy", action="store_true", help="add spaCy DATE entities end to end")
+    parser.add_argument("--errors", type=int, default=0, help="print N newsweave misses")
+    args = parser.parse_args(argv)
+    nlp = None
+    if args.spacy:
+        from newsweave.nlp.entities import load_model
+
+        nlp = load_model()
+    report = evaluate_dates(args.directory, nlp=nlp)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    title = f"DATE value accuracy on {report.total} TIMEX3 of {args.directory}"
+    for caption, header, rows in (
+        (title, report.header(), report.rows()),
+        ("Recognition + normalisation", report.end_to_end_header(), report.end_to_end_rows()),
+    ):
+        table = Table(title=caption)
+        for column in header:
+            table.add_column(column, justify="left" if column == header[0] else "right")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    for text, value, dct, predicted in report.errors[: args.errors]:
+        console.print(f"{text!r}: gold {value}, got {predicted} (DCT {dct})", markup=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,17 +1,19 @@
 """Temporal expressions: found in text and normalised against the article's publication date.
 
-Values follow TimeML (TIMEX3): "2018-05-17" (day), "2018-W20" (week), "2017-12" (month),
-"2018-Q3" (quarter), "2018-SU" (season), "2018" (year), "201" (decade), and the references
-"PRESENT_REF", "PAST_REF", "FUTURE_REF". Granularity is kept explicitly: dateparser fills a
-missing day from its base ("December 2017" -> 2017-12-18), which would show a month as a day.
+Values follow TimeML (TIMEX3): "2018-05-17" (day), "2018-W20" (week), "2018-W20-WE"
+(weekend), "2017-12" (month), "2018-Q3" (quarter), "2018-H1" (half), "2018-SU" (season),
+"2018" (year), "201" (decade), "20" (century), and "PRESENT_REF", "PAST_REF", "FUTURE_REF".
+Granularity is kept explicitly: dateparser fills a missing day from its base ("December 2017"
+-> 2017-12-18), which would show a month as a day.
 
-News conventions decide what a relative expression means: a bare weekday is the latest such
+News conventions decide what a relative expression means. A bare weekday is the latest such
 day on or before publication ("Thursday" in a Friday article is the day before) unless the
-context looks ahead ("will", "next"); a bare month is the latest such month not after
-publication ("in March" in May 2018 is 2018-03, "in December" is 2017-12). Our rules cover
-what dateparser misses ("late Tuesday", "last December", "November last year", "earlier this
-year"); dateparser with `RELATIVE_BASE` handles the rest. Without a publication date only
-absolute expressions get a value: nothing is guessed.
+words before it look ahead ("will", "next", "due"). A bare month or calendar day is the latest
+one too ("in March" in May 2018 is 2018-03, "in December" 2017-12), except within the coming
+quarter, where news announce dates ("payable Dec. 7" in October); a holiday is the nearest one.
+In an earnings report "a year ago" is the same quarter a year before, the one being reported. Our rules cover what dateparser misses ("late Tuesday",
+"last December", "November last year", "earlier this year"); dateparser with `RELATIVE_BASE`
+handles the rest. Without a publication date only absolute expressions get a value.
 """
 
 from __future__ import annotations
@@ -20,8 +22,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import dateparser
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 MONTHS = {
     m: i + 1
@@ -39,78 +45,98 @@ WEEKDAYS = {
     )
 }
 SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
-ORDINALS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "1st": 1,
-    "2nd": 2,
-    "3rd": 3,
-    "4th": 4,
-}
-NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-           "eight": 8, "nine": 9, "ten": 10, "several": 3, "a few": 3, "few": 3}  # fmt: skip
-PRESENT = (
-    "now",
-    "currently",
-    "at present",
-    "presently",
-    "today's",
-    "nowadays",
-    "at the moment",
-    "this time",
-)
-PAST = (
-    "the past",
-    "recently",
-    "previously",
-    "formerly",
-    "once",
-    "earlier",
-    "in the past",
-    "lately",
-    "before",
-)
-FUTURE = ("the future", "future", "in the future", "soon", "someday", "eventually", "later")
-LOOKING_AHEAD = re.compile(
-    r"\b(will|shall|to be|going to|plans?|planned|scheduled|expected|due|set to)\b[^.]{0,40}$", re.I
-)
-LOOKING_BACK = re.compile(
-    r"\b(said|says|was|were|had|did|met|told|announced|reported|\w{3,}ed)\b[^.]{0,40}$", re.I
-)
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3,
+            "4th": 4}  # fmt: skip
+SMALL = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+         "eighteen", "nineteen"]  # fmt: skip
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+        "eighty": 80, "ninety": 90}  # fmt: skip
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+           "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50, "a hundred": 100}  # fmt: skip
+# A bare month or day up to this many days ahead is meant as coming: news report the past but
+# announce dates and deadlines of the coming weeks ("payable Dec. 7" in late October).
+AHEAD_DAYS = 92
 
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+# Words before an expression, in its sentence, that say it looks ahead or back; ahead wins.
+TENSE_CUES = re.compile(
+    r"\b(?:(?P<future>will|shall|'ll|would|could|might|may|must|can|to be|going to|is to|are to"
+    r"|plans? to|planned to|planning|scheduled|expects?|expected|due|set to|supposed to|until|till|next"
+    r"|upcoming|deadline|ahead of|as soon as|as early as|hopes? to|wants? to|intends? to|aims? to)"
+    r"|(?P<past>said|says|was|were|had|did|met|told|announced|reported|last|since|ago|\w{3,}ed))\b"
+    r"(?=[^.;]{0,40}$)",
+    re.I,
+)
+# Cues that the text compares quarterly results, where "a year ago" is a quarter.
+EARNINGS = re.compile(r"\bquarter|\b(?:a|per) share\b|\bcents a share", re.I)
+NAMED_QUARTER = re.compile(
+    r"\b(first|second|third|fourth|1st|2nd|3rd|4th)[- ](?:fiscal[- ])?quarter|\bQ([1-4])\b", re.I
+)
+COMPARISON = re.compile(r"\b(from|with|than|versus|vs\.?)\b[^.;]{0,40}$", re.I)
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")  # fmt: skip
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
-_NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|few)"
+_PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
+_NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|a hundred)"
+_VAGUE = r"(?:several|a few|few|some|many|a couple of|a number of)"
+_APPROX = r"(?:about |nearly |almost |some |more than |less than |over |roughly |just )"
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_SMALL_RE = "|".join(SMALL[1:10])
+_SPELLED_YEAR = (
+    rf"(?:eighteen|nineteen|twenty)[- ](?:hundred|oh[- ](?:{_SMALL_RE})"
+    rf"|(?:{'|'.join(TENS)})(?:[- ](?:{_SMALL_RE}))?|{'|'.join(SMALL[10:])})"
+    rf"|two thousand(?: and)?(?: (?:{'|'.join(SMALL[1:])}))?"
+)
+_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
+                 "seventies": 7, "eighties": 8, "nineties": 9}  # fmt: skip
+_HOLIDAY = (
+    r"(?:christmas(?: day| eve)?|new year's(?: day| eve)?|thanksgiving(?: day)?|easter(?: sunday"
+    r"| monday| week)?|good friday|independence day|election day|memorial day|labor day"
+    r"|valentine's day|halloween|veterans day|boxing day)"
+)
 
 
 @dataclass(slots=True)
 class TimeExpression:
-    text: str
-    start: int
+    text: str  # as written: "Thursday", "last December", "October 2015"
+    start: int  # character offsets in the text
     end: int
-    value: str | None
-    granularity: str | None
-    date: date | None
+    value: str | None  # TimeML value ("2018-05-17", "2017-12", "2015", "PAST_REF"), None if unknown
+    granularity: str | None  # "day", "week", "month", "quarter", "half", "season", "year", ...
+    date: date | None  # first day of the period, for sorting; None for references
 
 
-# ---- normalisation rules: (pattern over the whole lower-cased expression, handler) ----
+@dataclass(slots=True, frozen=True)
+class _Cues:
+    direction: str | None = None  # "past" or "future" from the tense around the expression
+    preceding: str = ""  # text before the expression, for earnings-report cues
 
-Handler = Callable[[re.Match[str], date | None], tuple[str, str] | None]
+
+Value = tuple[str, str | None]
+Handler = Callable[[re.Match[str], date | None, _Cues], Value | None]
 
 
-def _day(d: date) -> tuple[str, str]:
+# ---- values ----
+
+
+def _day(d: date) -> Value:
     return d.isoformat(), "day"
 
 
-def _month(year: int, month: int) -> tuple[str, str]:
+def _month(year: int, month: int) -> Value:
     return f"{year:04d}-{month:02d}", "month"
 
 
-def _week(d: date) -> tuple[str, str]:
+def _week(d: date) -> Value:
     iso = d.isocalendar()
     return f"{iso.year:04d}-W{iso.week:02d}", "week"
+
+
+def _quarter(year: int, quarter: int) -> Value:
+    index = year * 4 + quarter - 1
+    return f"{index // 4:04d}-Q{index % 4 + 1}", "quarter"
 
 
 def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
@@ -127,270 +153,6 @@ def _number(text: str) -> int:
     return int(text) if text.isdigit() else NUMBERS[text]
 
 
-def _weekday(
-    m: re.Match[str], base: date | None, direction: str | None = None
-) -> tuple[str, str] | None:
-    if base is None:
-        return None
-    target = WEEKDAYS[m.group("weekday").lower()]
-    modifier = (m.group("mod") or "").strip().lower()
-    back = (base.weekday() - target) % 7
-    forward = (target - base.weekday()) % 7
-    if modifier in ("last", "this past", "past"):
-        return _day(base - timedelta(days=back or 7))
-    if modifier == "next":
-        return _day(base + timedelta(days=forward or 7))
-    if direction == "past" or modifier in ("late", "early"):
-        return _day(base - timedelta(days=back))
-    if direction == "future":
-        return _day(base + timedelta(days=forward))
-    return _day(base - timedelta(days=back) if back <= forward else base + timedelta(days=forward))
-
-
-def _month_only(
-    m: re.Match[str], base: date | None, direction: str | None = None
-) -> tuple[str, str] | None:
-    if base is None:
-        return None
-    month = _month_number(m.group("month"))
-    modifier = (m.group("mod") or "").strip().lower()
-    if modifier == "this":
-        return _month(base.year, month)
-    if modifier == "next":
-        direction = "future"
-    elif modifier == "last":
-        return _month(base.year if month < base.month else base.year - 1, month)
-    before = base.year if month <= base.month else base.year - 1
-    after = base.year if month >= base.month else base.year + 1
-    if direction == "past":
-        return _month(before, month)
-    if direction == "future":
-        return _month(after, month)
-    distance_back = (base.year - before) * 12 + base.month - month
-    distance_ahead = (after - base.year) * 12 + month - base.month
-    return _month(before if distance_back <= distance_ahead else after, month)
-
-
-def _relative_unit(unit: str, delta: int, base: date) -> tuple[str, str]:
-    if unit == "day":
-        return _day(base + timedelta(days=delta))
-    if unit == "week":
-        return _week(base + timedelta(weeks=delta))
-    if unit == "month":
-        return _month(*_shift_month(base.year, base.month, delta))
-    if unit == "quarter":
-        q = (base.month - 1) // 3 + delta
-        return f"{base.year + q // 4:04d}-Q{q % 4 + 1}", "quarter"
-    if unit == "decade":
-        return f"{(base.year // 10 + delta):03d}", "decade"
-    return f"{base.year + delta:04d}", "year"
-
-
-RULES: list[tuple[re.Pattern[str], Handler]] = []
-
-
-def rule(pattern: str) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
-        RULES.append((re.compile(rf"^(?:the\s+)?{pattern}$", re.I), handler))
-        return handler
-
-    return register
-
-
-@rule(
-    r"(?P<word>now|currently|current|at present|presently|nowadays|at the moment|at this time|this time|the present|present|these days)"
-)
-def _present(m, base):
-    return "PRESENT_REF", "reference"
-
-
-@rule(
-    r"(?P<word>the past|past|recently|recent|recent years|previously|formerly|once|in the past|lately|the time|years ago|some time ago|a while ago)"
-)
-def _past(m, base):
-    return "PAST_REF", "reference"
-
-
-@rule(
-    r"(?P<word>the future|future|in the future|someday|soon|the coming years|coming years|the years ahead)"
-)
-def _future(m, base):
-    return "FUTURE_REF", "reference"
-
-
-@rule(
-    r"(?P<word>today|tonight|this morning|this afternoon|this evening|yesterday|last night|tomorrow|the day before yesterday)"
-)
-def _deictic(m, base):
-    if base is None:
-        return None
-    offsets = {"yesterday": -1, "last night": -1, "tomorrow": 1, "the day before yesterday": -2}
-    return _day(base + timedelta(days=offsets.get(m.group("word").lower(), 0)))
-
-
-@rule(
-    rf"(?P<mod>late|early|on|last|next|this past|past|this)?\s*(?P<weekday>{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?"
-)
-def _weekday_rule(m, base):
-    return _weekday(m, base)
-
-
-@rule(rf"(?P<mod>last|next|this|in|since|until|by|early|late|mid-?)?\s*(?P<month>{_MONTH})")
-def _month_rule(m, base):
-    return _month_only(m, base)
-
-
-@rule(rf"(?P<month>{_MONTH})\s+(?:of\s+)?(?P<rel>last|next|this) year")
-def _month_relative_year(m, base):
-    if base is None:
-        return None
-    year = base.year + {"last": -1, "next": 1, "this": 0}[m.group("rel").lower()]
-    return _month(year, _month_number(m.group("month")))
-
-
-@rule(
-    r"(?:(?:early|late|earlier|later) )?(?:in |during |for )?(?P<rel>this|last|next|past|the past|previous|the previous|coming|the coming) (?P<unit>day|week|month|quarter|year|decade)"
-)
-def _relative(m, base):
-    if base is None:
-        return None
-    delta = {
-        "this": 0,
-        "last": -1,
-        "past": -1,
-        "the past": -1,
-        "previous": -1,
-        "the previous": -1,
-        "next": 1,
-        "coming": 1,
-        "the coming": 1,
-    }
-    return _relative_unit(m.group("unit").lower(), delta[m.group("rel").lower()], base)
-
-
-@rule(
-    r"(?P<which>latest |most recent |)(?:quarter|period)|(?P<ago>year-ago|year-earlier|a year earlier) (?:quarter|period)"
-)
-def _reporting_quarter(m, base):
-    """ "The quarter" in a news report is the last completed one, the one results are out for."""
-    if base is None:
-        return None
-    year, quarter = _relative_unit("quarter", -1, base)[0].split("-Q")
-    return f"{int(year) - (1 if m.group('ago') else 0):04d}-Q{quarter}", "quarter"
-
-
-@rule(r"(?:this |next |last |the )?(?P<rel>)weekend")
-def _weekend(m, base):
-    if base is None:
-        return None
-    value, _ = _week(base)
-    return f"{value}-WE", "week"
-
-
-@rule(r"(?:the )?(?:current |same )?year")
-def _the_year(m, base):
-    return (f"{base.year:04d}", "year") if base else None
-
-
-@rule(r"(?:earlier|later) this (?P<unit>week|month|year)")
-def _earlier_this(m, base):
-    return _relative_unit(m.group("unit").lower(), 0, base) if base else None
-
-
-@rule(
-    rf"(?:about |nearly |almost |some |more than )?(?P<n>{_NUM}) (?P<unit>day|week|month|year|decade)s? (?:ago|earlier|before)"
-)
-def _ago(m, base):
-    if base is None:
-        return None
-    n, unit = _number(m.group("n").lower()), m.group("unit").lower()
-    if unit == "day":
-        return _day(base - timedelta(days=n))
-    return _relative_unit(unit, -n, base)
-
-
-@rule(r"(?P<unit>week|month|year|decade) ago|a (?P<unit2>week|month|year|decade) earlier")
-def _one_ago(m, base):
-    unit = (m.group("unit") or m.group("unit2")).lower()
-    return _relative_unit(unit, -1, base) if base else None
-
-
-@rule(
-    r"(?P<mod>last|this|next|this past|past|the)?\s*(?P<season>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<year>\d{4}))?"
-)
-def _season(m, base):
-    code = SEASONS[m.group("season").lower()]
-    if m.group("year"):
-        return f"{m.group('year')}-{code}", "season"
-    if base is None:
-        return None
-    year = base.year + {"last": -1, "next": 1}.get((m.group("mod") or "").lower(), 0)
-    return f"{year:04d}-{code}", "season"
-
-
-@rule(
-    r"(?:(?P<rel>this|last|next|the latest|the|latest|its|the fiscal|fiscal) )?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter(?: of (?P<year>\d{4}))?|(?P<rel2>this|last|next|the latest|the|latest) quarter"
-)
-def _quarter(m, base):
-    year = int(m.group("year")) if m.group("year") else (base.year if base else None)
-    if year is None:
-        return None
-    if m.group("ord"):
-        q = ORDINALS[m.group("ord").lower()]
-        if (m.group("rel") or "").lower() == "last":
-            year -= 1
-        return f"{year:04d}-Q{q}", "quarter"
-    delta = {"last": -1, "next": 1}.get((m.group("rel2") or "").lower(), 0)
-    return _relative_unit("quarter", delta, base) if base else None
-
-
-@rule(
-    r"(?:(?:early|late|mid|the early|the late|the mid)[- ])?(?P<century>1[89]|20)(?P<decade>\d)0'?s"
-)
-def _decade(m, base):
-    return f"{m.group('century')}{m.group('decade')}", "decade"
-
-
-@rule(r"(?:in |since |by |until |during |of |fiscal |calendar )?(?P<year>1[89]\d\d|20\d\d)")
-def _year(m, base):
-    return m.group("year"), "year"
-
-
-@rule(rf"(?P<month>{_MONTH})\s+(?P<year>\d{{4}})")
-def _month_year(m, base):
-    return _month(int(m.group("year")), _month_number(m.group("month")))
-
-
-@rule(
-    rf"(?:{_WEEKDAY},?\s+)?(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?|(?:{_WEEKDAY},?\s+)?(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>{_MONTH})(?:,?\s+(?P<year2>\d{{4}}))?"
-)
-def _full_date(m, base):
-    month = _month_number(m.group("month") or m.group("month2"))
-    day = int(m.group("day") or m.group("day2"))
-    year_text = m.group("year") or m.group("year2")
-    if year_text:
-        year = int(year_text)
-    elif base is not None:  # the nearest such day, as news reports mean
-        options = [y for y in (base.year - 1, base.year, base.year + 1) if _valid(y, month, day)]
-        if not options:
-            return None
-        year = min(options, key=lambda y: abs((date(y, month, day) - base).days))
-    else:
-        return None
-    try:
-        return _day(date(year, month, day))
-    except ValueError:
-        return None
-
-
-@rule(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})")
-def _iso(m, base):
-    try:
-        return _day(date(int(m.group("y")), int(m.group("m")), int(m.group("d"))))
-    except ValueError:
-        return None
-
-
 def _valid(year: int, month: int, day: int) -> bool:
     try:
         date(year, month, day)
@@ -399,84 +161,600 @@ def _valid(year: int, month: int, day: int) -> bool:
     return True
 
 
-def _to_date(value: str | None) -> date | None:
-    if not value:
-        return None
-    match = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$", value)
-    if match:
-        return date(int(match.group(1)), int(match.group(2) or 1), int(match.group(3) or 1))
-    match = re.match(r"^(\d{4})-W(\d{2})$", value)
-    if match:
-        return date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
-    match = re.match(r"^(\d{4})-Q(\d)$", value)
-    if match:
-        return date(int(match.group(1)), 3 * int(match.group(2)) - 2, 1)
+def _choose(options: list[date], base: date, direction: str | None, ahead: int = 0) -> date:
+    """The occurrence a bare expression means: the latest on or before `base`, the first on or
+    after it when the context looks ahead or, without a cue, when it is at most `ahead` days
+    away (news report the past, but announce dates and deadlines in the coming weeks)."""
+    before = [d for d in options if d <= base]
+    after = [d for d in options if d >= base]
+    if after and (direction == "future" or not before):
+        return min(after)
+    if after and direction is None and (min(after) - base).days <= ahead:
+        return min(after)
+    return max(before)
+
+
+def _relative_unit(unit: str, delta: int, base: date) -> Value:
+    if unit == "day":
+        return _day(base + timedelta(days=delta))
+    if unit == "week":
+        return _week(base + timedelta(weeks=delta))
+    if unit == "month":
+        return _month(*_shift_month(base.year, base.month, delta))
+    if unit == "quarter":
+        return _quarter(base.year, (base.month - 1) // 3 + 1 + delta)
+    if unit == "decade":
+        return f"{(base.year // 10 + delta):03d}", "decade"
+    if unit == "century":
+        return f"{(base.year // 100 + delta):02d}", "century"
+    return f"{base.year + delta:04d}", "year"
+
+
+def _reported_quarter(
+    base: date, cues: _Cues, years_back: int = 0, year: int | None = None
+) -> Value:
+    """The quarter an earnings report is about: the last one named before the expression, or
+    else the last completed one; `years_back` years earlier, or in `year`."""
+    named = list(NAMED_QUARTER.finditer(cues.preceding[-400:]))
+    if named:
+        word, digit = named[-1].groups()
+        reported, quarter = base.year, int(digit) if digit else ORDINALS[word.lower()]
+    else:
+        reported, quarter = (int(x) for x in _relative_unit("quarter", -1, base)[0].split("-Q"))
+    return _quarter(reported - years_back if year is None else year, quarter)
+
+
+def _spelled_below_100(words: list[str]) -> int | None:
+    if len(words) == 1 and words[0] in SMALL:
+        return SMALL.index(words[0])
+    if words and words[0] in TENS and len(words) <= 2:
+        unit = SMALL.index(words[1]) if len(words) == 2 and words[1] in SMALL[1:10] else 0
+        return None if len(words) == 2 and not unit else TENS[words[0]] + unit
     return None
 
 
-def normalise(
-    expression: str, base: date | None, *, direction: str | None = None
-) -> tuple[str | None, str | None]:
-    """(TimeML value, granularity) of one temporal expression relative to `base`.
+def _spelled_year(text: str) -> int | None:
+    """'nineteen ninety-six' -> 1996, 'two thousand' -> 2000: how transcripts write years."""
+    words = [w for w in text.lower().replace("-", " ").split() if w != "and"]
+    if words[:2] == ["two", "thousand"]:
+        rest = _spelled_below_100(words[2:]) if words[2:] else 0
+        return None if rest is None else 2000 + rest
+    if not words or (words[0] not in SMALL[10:] and words[0] not in TENS):
+        return None
+    century = _spelled_below_100(words[:1])
+    if century is None:
+        return None
+    if words[1:] == ["hundred"]:
+        return century * 100
+    if words[1:2] == ["oh"] and len(words) == 3 and words[2] in SMALL[1:10]:
+        return century * 100 + SMALL.index(words[2])
+    rest = _spelled_below_100(words[1:])
+    return None if rest is None or rest < 10 else century * 100 + rest
 
-    `direction` is what the context says of a bare weekday or month: "past" ("met Thursday"),
-    "future" ("will meet on Friday"), or None for the nearest occurrence.
-    """
-    text = " ".join(expression.strip().strip(".,;:").split())
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    """The n-th given weekday of a month (n = -1: the last)."""
+    if n > 0:
+        first = date(year, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def _easter(year: int) -> date:
+    """Gregorian Easter Sunday (anonymous algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month = (h + l_ - 7 * m + 114) // 31
+    return date(year, month, (h + l_ - 7 * m + 114) % 31 + 1)
+
+
+HOLIDAYS: dict[str, Callable[[int], date]] = {
+    "christmas": lambda y: date(y, 12, 25),
+    "christmas day": lambda y: date(y, 12, 25),
+    "christmas eve": lambda y: date(y, 12, 24),
+    "boxing day": lambda y: date(y, 12, 26),
+    "new year's": lambda y: date(y, 1, 1),
+    "new year's day": lambda y: date(y, 1, 1),
+    "new year's eve": lambda y: date(y, 12, 31),
+    "valentine's day": lambda y: date(y, 2, 14),
+    "independence day": lambda y: date(y, 7, 4),
+    "halloween": lambda y: date(y, 10, 31),
+    "veterans day": lambda y: date(y, 11, 11),
+    "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4),
+    "thanksgiving day": lambda y: _nth_weekday(y, 11, 3, 4),
+    "election day": lambda y: _nth_weekday(y, 11, 0, 1) + timedelta(days=1),
+    "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
+    "labor day": lambda y: _nth_weekday(y, 9, 0, 1),
+    "easter": _easter,
+    "easter sunday": _easter,
+    "easter week": _easter,
+    "easter monday": lambda y: _easter(y) + timedelta(days=1),
+    "good friday": lambda y: _easter(y) - timedelta(days=2),
+}
+
+
+# ---- normalisation rules: (pattern over the whole lower-cased expression, handler) ----
+
+RULES: list[tuple[re.Pattern[str], Handler]] = []
+
+
+def rule(pattern: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        RULES.append((re.compile(rf"^(?:the\s+)?(?:{pattern})$", re.I), handler))
+        return handler
+
+    return register
+
+
+@rule(
+    r"now|right now|currently|current|at present|presently|nowadays|at the moment|at this time"
+    r"|this time|the present|present|these days|so far|for now|at this point|this (?:\w+ )?moment"
+)
+def _present(m, base, cues):
+    return "PRESENT_REF", None
+
+
+@rule(
+    rf"past|recently|more recently|recent|previously|formerly|once|in the past|lately|earlier"
+    rf"|the time|years ago|some time ago|a while ago|recent (?:days|weeks|months|years|decades"
+    rf"|quarters)(?: and (?:days|weeks|months|years))?|(?:past|last) {_VAGUE} (?:days|weeks|months"
+    rf"|years|decades|quarters)|past (?:days|weeks|months|years|decades|quarters)"
+    rf"|{_VAGUE} (?:days|weeks|months|years|decades) ago"
+)
+def _past(m, base, cues):
+    return "PAST_REF", None
+
+
+@rule(
+    r"future|(?:the )?(?:near|distant|foreseeable) future|in the future|someday|some day|soon"
+    r"|(?:the )?(?:near|short|long|medium)[- ]term|(?:the )?(?:coming|next few|years ahead"
+    r"|months ahead|weeks ahead|future) ?(?:days|weeks|months|years|quarters)?|a later date"
+    r"|later|eventually|as soon as possible"
+)
+def _future(m, base, cues):
+    return "FUTURE_REF", None
+
+
+@rule(
+    r"(?P<word>today|tonight|this morning|this afternoon|this evening|yesterday|last night"
+    r"|tomorrow|the day before yesterday|the day after tomorrow)" + _PART
+)
+def _deictic(m, base, cues):
+    if base is None:
+        return None
+    offsets = {"yesterday": -1, "last night": -1, "tomorrow": 1, "the day before yesterday": -2,
+               "the day after tomorrow": 2}  # fmt: skip
+    return _day(base + timedelta(days=offsets.get(m.group("word").lower(), 0)))
+
+
+@rule(
+    rf"(?P<mod>on|last|next|this past|past|this coming|coming|this)?\s*(?P<weekday>{_WEEKDAY})"
+    + _PART
+)
+def _weekday(m, base, cues):
+    if base is None:
+        return None
+    target = WEEKDAYS[m.group("weekday").lower()]
+    modifier = (m.group("mod") or "").lower()
+    back = (base.weekday() - target) % 7
+    forward = (target - base.weekday()) % 7
+    if modifier in ("last", "this past", "past"):
+        return _day(base - timedelta(days=back or 7))
+    if modifier in ("next", "this coming", "coming"):
+        return _day(base + timedelta(days=forward or 7))
+    if cues.direction == "future":
+        return _day(base + timedelta(days=forward))
+    return _day(base - timedelta(days=back))
+
+
+@rule(rf"(?P<mod>last|next|this|this past|past|this coming|coming)?\s*(?P<month>{_MONTH})")
+def _month_only(m, base, cues):
+    if base is None:
+        return None
+    month = _month_number(m.group("month"))
+    modifier = (m.group("mod") or "").lower()
+    if modifier == "this":
+        return _month(base.year, month)
+    if modifier in ("last", "this past", "past"):
+        return _month(base.year if month < base.month else base.year - 1, month)
+    direction = "future" if modifier in ("next", "coming", "this coming") else cues.direction
+    options = [date(base.year + d, month, 1) for d in (-1, 0, 1)]
+    chosen = _choose(options, base.replace(day=1), direction, AHEAD_DAYS)
+    return _month(chosen.year, month)
+
+
+@rule(rf"(?P<month>{_MONTH})\s+(?:of\s+)?(?P<rel>last|next|this) year")
+def _month_relative_year(m, base, cues):
+    if base is None:
+        return None
+    year = base.year + {"last": -1, "next": 1, "this": 0}[m.group("rel").lower()]
+    return _month(year, _month_number(m.group("month")))
+
+
+@rule(
+    r"(?:in |during |for |over )?(?:the )?(?P<rel>this|last|next|past|previous|coming|current)"
+    r" (?P<unit>day|week|month|quarter|year|decade|century)"
+)
+def _relative(m, base, cues):
+    if base is None:
+        return None
+    delta = {"this": 0, "current": 0, "last": -1, "past": -1, "previous": -1, "next": 1,
+             "coming": 1}  # fmt: skip
+    return _relative_unit(m.group("unit").lower(), delta[m.group("rel").lower()], base)
+
+
+@rule(r"(?P<unit>year|month)|(?P<end>year|month)(?:[- ]end|'s end)")
+def _the_unit(m, base, cues):
+    """'The year', 'year-end' (also 'the full year', 'the end of the year': modifiers dropped)."""
+    return _relative_unit(m.group("unit") or m.group("end"), 0, base) if base else None
+
+
+@rule(
+    rf"(?:{_APPROX})?(?P<n>{_NUM}) (?P<unit>day|week|month|year|decade)s? (?:ago|earlier|before)"
+    r"|(?P<unit2>year)[- ](?:ago|earlier)"
+)
+def _ago(m, base, cues):
+    if base is None:
+        return None
+    unit = (m.group("unit") or m.group("unit2")).lower()
+    n = _number(m.group("n").lower()) if m.group("n") else 1
+    if unit == "year" and n == 1 and EARNINGS.search(cues.preceding[-300:]):
+        return _reported_quarter(base, cues, years_back=1)
+    if unit == "day":
+        return _day(base - timedelta(days=n))
+    return _relative_unit(unit, -n, base)
+
+
+@rule(r"last year|the previous year|the prior year")
+def _last_year(m, base, cues):
+    """A year ago, or in an earnings comparison ("from $3 million last year") that quarter."""
+    if base is None:
+        return None
+    if EARNINGS.search(cues.preceding[-300:]) and COMPARISON.search(cues.preceding):
+        return _reported_quarter(base, cues, years_back=1)
+    return _relative_unit("year", -1, base)
+
+
+@rule(
+    r"(?P<which>latest |most recent |current |reporting |)(?:quarter|period)"
+    r"|(?:comparable |corresponding |same )?(?:year-ago|year-earlier|prior-year|last year's)"
+    r" (?:(?!first|second|third|fourth)\w+ )?(?:quarter|period)"
+    r"|(?:(?:comparable|corresponding|same) )?(?:quarter|period) (?:a year (?:ago|earlier)|last year)"
+)
+def _reporting_period(m, base, cues):
+    """'The quarter' of an earnings report is the one being reported, named shortly before
+    or else the last completed one; 'the year-ago quarter' is that quarter a year before."""
+    if base is None:
+        return None
+    if "current" in (m.group("which") or ""):
+        return _relative_unit("quarter", 0, base)
+    years_back = 1 if re.search(r"year|last", m.group(0), re.I) else 0
+    return _reported_quarter(base, cues, years_back)
+
+
+@rule(r"(?:this|next|last|the|this past|this coming|that)?\s*weekend")
+def _weekend(m, base, cues):
+    """The weekend just past, or the coming one when the context looks ahead."""
+    if base is None:
+        return None
+    word = m.group(0).lower()
+    if "next" in word or "coming" in word or (cues.direction == "future" and "last" not in word):
+        day = base + timedelta(days=(5 - base.weekday()) % 7)
+    elif base.weekday() >= 5 and "last" not in word:
+        day = base
+    else:
+        day = base - timedelta(days=base.weekday() + 1)
+    return f"{_week(day)[0]}-WE", "week"
+
+
+@rule(
+    rf"(?P<mod>last|this|next|this past|past|the)?\s*(?P<season>spring|summer|fall|autumn|winter)"
+    rf"(?:\s+(?:of\s+)?(?P<year>{_YEAR}|{_SPELLED_YEAR}))?"
+)
+def _season(m, base, cues):
+    code = SEASONS[m.group("season").lower()]
+    if m.group("year"):
+        year = _year_number(m.group("year"))
+        return (f"{year:04d}-{code}", "season") if year else None
+    if base is None:
+        return None
+    year = base.year + {"last": -1, "next": 1}.get((m.group("mod") or "").lower(), 0)
+    return f"{year:04d}-{code}", "season"
+
+
+@rule(
+    rf"(?:(?P<rel>this|last|next|the latest|latest|its|fiscal|this year's|last year's"
+    rf"|next year's|year-ago|year-earlier|the year-ago|the year-earlier|(?P<y1>{_YEAR}))[- ])?"
+    rf"(?:fiscal[- ])?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ](?:fiscal[- ])?"
+    rf"quarter(?: of (?:fiscal )?(?P<y2>{_YEAR}))?"
+    rf"|(?P<ord2>first|second|third|fourth) quarters? of (?:fiscal )?(?P<y3>{_YEAR})"
+    rf"|(?P<y4>{_YEAR}) (?:quarter|period)"
+)
+def _quarter_rule(m, base, cues):
+    year_text = m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4")
+    year = int(year_text) if year_text else (base.year if base else None)
+    if year is None:
+        return None
+    if m.group("y4"):
+        return _reported_quarter(base, cues, year=year) if base else None
+    q = ORDINALS[(m.group("ord") or m.group("ord2")).lower()]
+    rel = (m.group("rel") or "").lower()
+    if not year_text and ("last" in rel or "ago" in rel or "earlier" in rel):
+        year -= 1
+    elif not year_text and "next" in rel:
+        year += 1
+    return _quarter(year, q)
+
+
+@rule(
+    rf"(?P<ord>first|second|last|1st|2nd) half(?: of (?:(?:the|this) year|(?:fiscal )?"
+    rf"(?P<year>{_YEAR})|(?P<rel>last|next|this) year))?|first (?:two|2) quarters of (?P<y2>{_YEAR})"
+)
+def _half(m, base, cues):
+    half = 1 if m.group("y2") else (1 if (m.group("ord") or "").lower() in ("first", "1st") else 2)
+    year_text = m.group("year") or m.group("y2")
+    if year_text:
+        return f"{year_text}-H{half}", "half"
+    if base is None:
+        return None
+    year = base.year + {"last": -1, "next": 1}.get((m.group("rel") or "").lower(), 0)
+    return f"{year:04d}-H{half}", "half"
+
+
+@rule(
+    rf"(?P<century>1[89]|20)(?P<decade>\d)0'?s|'?(?P<short>[1-9])0'?s"
+    rf"|(?P<word>{'|'.join(_DECADE_WORDS)})"
+)
+def _decade(m, base, cues):
+    if m.group("century"):
+        return f"{m.group('century')}{m.group('decade')}", "decade"
+    digit = int(m.group("short") or _DECADE_WORDS.get((m.group("word") or "").lower(), 0))
+    if not digit:
+        return None
+    year = base.year if base else 1999
+    century = year // 100 if digit <= (year // 10) % 10 else year // 100 - 1
+    return f"{century:02d}{digit}", "decade"
+
+
+@rule(r"(?P<n>\d{1,2})(?:st|nd|rd|th) century|(?P<word>\w+) century")
+def _century(m, base, cues):
+    words = {"first": 1, "nineteenth": 19, "twentieth": 20, "twenty-first": 21, "eighteenth": 18}
+    n = int(m.group("n")) if m.group("n") else words.get((m.group("word") or "").lower())
+    return (f"{n - 1:02d}", "century") if n else None
+
+
+def _year_number(text: str) -> int | None:
+    return int(text) if text.isdigit() else _spelled_year(text)
+
+
+@rule(
+    rf"(?:(?:fiscal|calendar|the year|model year|post|pre)[- ]?)?(?P<year>{_YEAR}|{_SPELLED_YEAR})"
+    r"(?:'s)?"
+)
+def _year(m, base, cues):
+    year = _year_number(m.group("year"))
+    return (f"{year:04d}", "year") if year else None
+
+
+@rule(rf"(?P<month>{_MONTH}),?\s+(?:of\s+)?(?P<year>{_YEAR}|{_SPELLED_YEAR})")
+def _month_year(m, base, cues):
+    year = _year_number(m.group("year"))
+    return _month(year, _month_number(m.group("month"))) if year else None
+
+
+@rule(
+    rf"(?:{_WEEKDAY},?\s+)?(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"(?:,?\s+(?P<year>\d{{4}}))?|(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?P<day2>\d{{1,2}})"
+    rf"(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>{_MONTH}),?(?:\s+(?P<year2>\d{{4}}))?"
+    rf"|(?P<m3>\d{{1,2}})/(?P<d3>\d{{1,2}})/(?P<y3>\d{{4}}|\d{{2}})"
+)
+def _full_date(m, base, cues):
+    if m.group("m3"):
+        month, day, year_text = int(m.group("m3")), int(m.group("d3")), m.group("y3")
+        if len(year_text) == 2:
+            year_text = ("19" if int(year_text) > 30 else "20") + year_text
+    else:
+        month = _month_number(m.group("month") or m.group("month2"))
+        day = int(m.group("day") or m.group("day2"))
+        year_text = m.group("year") or m.group("year2")
+    if year_text:
+        return (
+            _day(date(int(year_text), month, day)) if _valid(int(year_text), month, day) else None
+        )
+    if base is None:
+        return None
+    options = [
+        date(y, month, day) for y in range(base.year - 1, base.year + 2) if _valid(y, month, day)
+    ]
+    # A calendar day lacks only its year, which tense says little about: "was extended to
+    # Nov. 16" is a coming day. The nearest occurrence decides, unless the text looks ahead.
+    direction = "future" if cues.direction == "future" else None
+    return _day(_choose(options, base, direction, AHEAD_DAYS)) if options else None
+
+
+@rule(r"(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?")
+def _iso(m, base, cues):
+    year, month = int(m.group("y")), int(m.group("m"))
+    if not m.group("d"):
+        return _month(year, month) if 1 <= month <= 12 else None
+    day = int(m.group("d"))
+    return _day(date(year, month, day)) if _valid(year, month, day) else None
+
+
+@rule(rf"(?P<mod>last|next|this|this past|this coming)?\s*(?P<name>{_HOLIDAY})")
+def _holiday(m, base, cues):
+    name = m.group("name").lower()
+    if base is None:
+        return None
+    days = [HOLIDAYS[name](y) for y in (base.year - 1, base.year, base.year + 1)]
+    modifier = (m.group("mod") or "").lower()
+    if modifier == "this":
+        day = days[1]
+    elif modifier in ("last", "this past"):
+        day = max(d for d in days if d < base)
+    elif modifier in ("next", "this coming"):
+        day = min(d for d in days if d > base)
+    else:
+        day = _choose(days, base, cues.direction, 182)
+    return _week(day) if name.endswith("week") else _day(day)
+
+
+@rule(r"week of (?P<rest>.+)")
+def _week_of(m, base, cues):
+    value, granularity = normalise(m.group("rest"), base, direction=cues.direction)
+    return _week(date.fromisoformat(value)) if granularity == "day" and value else None
+
+
+# Words around an expression that qualify it without changing its TimeML value.
+_MODIFIER = re.compile(
+    r"^(?:(?:the|its|their|this year's|a (?:good|large|big) part of) "
+    r"|(?:as early as|as late as|as of|some time|sometime|earlier|early|later|late|mid|middle"
+    r"|end|beginning|start|turn|rest|remainder|first part|last part|good part|much|most|all|part"
+    r"|around|about|approximately|roughly|until|till|by|since|in|on|at|over|during|through"
+    r"|throughout|from|before|after|for|of|post|pre|full|fiscal|calendar|financial|latest|current"
+    r"|comparable|entire|whole|same)(?: of(?: the)? |[- ]))+",
+    re.I,
+)
+_TRAILER = re.compile(
+    r"(?:'s| and beyond| or later| or earlier| or so| at the latest| alone)$", re.I
+)
+# A length of time, not a date: no value ("three years", "the past two weeks").
+_DURATION = re.compile(
+    rf"^(?:the )?(?:(?:past|last|next|coming|first|final|previous|following) )?(?:{_APPROX})?"
+    rf"(?:{_NUM} |{_VAGUE} )?(?:[\w-]+ )?(?:day|week|month|year|decade|quarter|hour|minute)s?$",
+    re.I,
+)
+_DATE_WORD = re.compile(rf"\d|day|week|month|year|\b{_MONTH}\b", re.I)
+
+
+def _apply_rules(text: str, base: date | None, cues: _Cues) -> Value | bool | None:
+    """The value from the first matching rule, None if it matched without a value, False if no
+    rule matched."""
     for pattern, handler in RULES:
         match = pattern.match(text)
         if match:
-            if handler is _weekday_rule:
-                result = _weekday(match, base, direction)
-            elif handler is _month_rule:
-                result = _month_only(match, base, direction)
-            else:
-                result = handler(match, base)
-            if result:
-                return result
+            return handler(match, base, cues)
+    return False
+
+
+def normalise(
+    expression: str,
+    base: date | None,
+    *,
+    context: str = "",
+    direction: str | None = None,
+) -> tuple[str | None, str | None]:
+    """(TimeML value, granularity) of one temporal expression relative to `base`.
+
+    `context` is the text just before the expression: its tense decides whether a bare
+    weekday or month looks back ("met Thursday") or ahead ("will meet on Friday"), and in an
+    earnings report it names the quarter being compared. `direction` ("past"/"future")
+    overrides the tense read from the context.
+    """
+    cues = _Cues(direction or context_direction(context[-120:]), context)
+    text = " ".join(expression.strip().strip(".,;:\"'()").split())
+    candidates = [text]
+    stripped = _TRAILER.sub("", _MODIFIER.sub("", text))
+    if stripped and stripped != text:
+        candidates.append(stripped)
+    for candidate in candidates:
+        result = _apply_rules(candidate, base, cues)
+        if result is None:
             return None, None
-    if base is None:
+        if result:
+            return result
+    if _DURATION.match(text) or not _DATE_WORD.search(text):
         return None, None
-    parsed = dateparser.parse(
-        text,
-        languages=["en"],
-        settings={
-            "RELATIVE_BASE": datetime(base.year, base.month, base.day),
-            "PREFER_DATES_FROM": "past",
-        },
+    # dateparser for the rest; without a base only a complete date is absolute enough.
+    settings = (
+        {"RELATIVE_BASE": datetime(base.year, base.month, base.day), "PREFER_DATES_FROM": "past"}
+        if base
+        else {"REQUIRE_PARTS": ["day", "month", "year"]}
     )
+    parsed = dateparser.parse(stripped or text, languages=["en"], settings=settings)
     return _day(parsed.date()) if parsed else (None, None)
+
+
+def _to_date(value: str | None) -> date | None:
+    """First day of the period a TimeML value names."""
+    if not value or not value[:1].isdigit():
+        return None
+    if match := re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value):
+        return date(int(match[1]), int(match[2] or 1), int(match[3] or 1))
+    if match := re.fullmatch(r"(\d{4})-W(\d{2})(-WE)?", value):
+        return date.fromisocalendar(int(match[1]), int(match[2]), 6 if match[3] else 1)
+    if match := re.fullmatch(r"(\d{4})-([QH])(\d)", value):
+        return date(int(match[1]), (3 if match[2] == "Q" else 6) * (int(match[3]) - 1) + 1, 1)
+    if match := re.fullmatch(r"(\d{4})-(SP|SU|FA|WI)", value):
+        return date(int(match[1]), {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[match[2]], 1)
+    if re.fullmatch(r"\d{2,3}", value):
+        return date(int(value.ljust(4, "0")), 1, 1)
+    return None
 
 
 # ---- recognition ----
 
+_LEAD = r"(?:(?:early|earlier|late|later|mid)[- ]|(?:the )?(?:end|beginning|start|middle) of )?"
+# In running text a month is capitalised ("may" and "march" are verbs), and a bare one is
+# written out or abbreviated with a dot ("Jan" alone is a name).
+_CAP_MONTH = (r"(?-i:(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?"
+              r"|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?)")  # fmt: skip
+_BARE_MONTH = (r"(?-i:(?:January|February|March|April|May|June|July|August|September|October"
+               r"|November|December|(?:Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)\.))")  # fmt: skip
+# A number in the years' range that counts something is not a year ("2000 people").
+_NOT_COUNT = (r"(?![,.]?\d| (?:percent|people|troops|km|miles|feet|meters|tons|votes|members"
+              r"|workers|soldiers|cases|times))")  # fmt: skip
 _EXPRESSIONS = [
-    rf"{_WEEKDAY},?\s+{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?",
-    rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}",
-    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}",
-    r"\d{4}-\d{2}-\d{2}",
-    rf"{_MONTH}\s+(?:of\s+)?(?:last|next|this) year",
-    rf"{_MONTH}\s+\d{{4}}",
-    rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!,?\s*\d)",
-    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}",
-    rf"(?:late|early|last|next|this past|this)\s+{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?",
-    rf"(?:last|next|this)\s+{_MONTH}",
-    rf"{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?",
-    r"(?:earlier|later) this (?:week|month|year)",
-    r"(?:last|this|next|past|previous|coming) (?:week|month|quarter|year|decade)",
-    rf"(?:about |nearly |almost |some |more than )?{_NUM} (?:day|week|month|year|decade)s? ago",
-    r"(?:yesterday|today|tonight|tomorrow|last night|this morning|this afternoon|this evening)",
-    r"(?:first|second|third|fourth)[- ]quarter(?: of \d{4})?",
-    r"(?:early |late |mid-?)?(?:1[89]|20)\d0'?s",
-    # A bare month or year counts only after a preposition; the group `x` is the expression.
-    rf"(?:in|since|until|by|from|during|before|after|early|late|mid|of) (?P<x>{_MONTH})(?! \d)",
-    r"(?:in|since|until|by|from|during|before|after|early|late|mid|of|year|fiscal) (?P<x>(?:1[89]\d\d|20\d\d))(?![,.]?\d)",
+    rf"(?:{_WEEKDAY},?\s+)?{_CAP_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR}",
+    rf"(?:{_WEEKDAY},?\s+)?{_CAP_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!,?\s*\d|:)",
+    rf"(?:{_WEEKDAY},?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_CAP_MONTH}(?:,?\s+{_YEAR})?",
+    rf"{_YEAR}-\d{{2}}-\d{{2}}",
+    rf"{_LEAD}{_CAP_MONTH}\s+(?:of\s+)?(?:last|next|this) year",
+    rf"{_LEAD}{_CAP_MONTH},?\s+(?:of\s+)?(?:{_YEAR}|{_SPELLED_YEAR})",
+    rf"(?:late|early|earlier|later|last|next|this past|this coming|this)\s+{_WEEKDAY}{_PART}",
+    rf"{_LEAD}(?:last|next|this|this past|this coming)\s+{_BARE_MONTH}",
+    rf"{_WEEKDAY}{_PART}",
+    rf"{_LEAD}(?:this|last|next|past|previous|coming|current) (?:week|month|quarter|year|decade"
+    r"|century)(?:'s)?",
+    r"(?:the )?(?:coming|next few|past few|last few|recent) (?:days|weeks|months|years)",
+    rf"(?:{_APPROX})?(?:{_NUM}|{_VAGUE}) (?:day|week|month|year|decade)s? (?:ago|earlier)",
+    r"(?:(?:early|earlier|late|later) )?(?:yesterday|today|tonight|tomorrow|last night"
+    r"|this morning|this afternoon|this evening)",
+    rf"(?:the )?(?:(?:this|last|next|its|year-ago|year-earlier|{_YEAR}|(?:this|last|next) year's) )?(?:fiscal )?"
+    rf"(?:first|second|third|fourth)[- ]quarter(?: of (?:fiscal )?{_YEAR})?",
+    rf"(?:the )?(?:first|second) half(?: of (?:{_YEAR}|(?:this|last|next) year|the year))?",
+    rf"(?:the )?(?:latest|most recent|current|year-ago|year-earlier|comparable|corresponding"
+    rf"|{_YEAR}) (?:quarter|period)(?: a year (?:ago|earlier)| last year)?|(?-i:the quarter)"
+    r"|year-(?:ago|earlier)",
+    r"the (?:full|fiscal|current fiscal|calendar) year|year[- ]end|year's end",
+    r"(?:the )?(?:early |late |mid-?)?(?:(?:1[89]|20)\d0|'[1-9]0)'?s",
+    rf"the (?:early |late |mid-)?(?:{'|'.join(_DECADE_WORDS)})",
+    r"the (?:\d{1,2}(?:st|nd|rd|th)|nineteenth|twentieth|twenty-first) century",
+    rf"(?:(?:last|this|next|this past|this coming) )?{_HOLIDAY}",
+    rf"(?:last|this|next|this past) (?:spring|summer|fall|autumn|winter)"
+    rf"|(?:spring|summer|fall|autumn|winter) (?:of )?{_YEAR}|the (?:early )?(?:summer|winter)",
+    r"(?:this|last|next|the) weekend",
+    rf"(?:early|late|mid)[- ]{_YEAR}|(?:the )?(?:end|beginning|start|middle) of {_YEAR}",
+    r"(?:(?:right )?now|currently|nowadays|recently|the (?:near )?future)",
+    # A bare month or year counts only where a date can stand; the group `x` is the expression.
+    rf"(?:(?:in|since|until|till|by|from|during|before|after|of|through|for|to|the|a|an|that"
+    rf"|early|late|mid)\s+|(?:early|late|mid)-)(?P<x>{_BARE_MONTH})(?! \d)",
+    rf"(?:in|since|until|by|from|during|before|after|of|year|fiscal|through|between|for|into|due"
+    rf"|the|a|an|his|her|its|their|our|that|this|both|'s) (?P<x>{_YEAR}|{_SPELLED_YEAR}){_NOT_COUNT}",
 ]
 _RECOGNIZERS = [re.compile(rf"\b(?:{p})\b", re.I) for p in _EXPRESSIONS]
+_LIST_YEAR = re.compile(rf"^(?:,| and| or| to|-|–)\s?(?:and )?({_YEAR})\b{_NOT_COUNT}")
 
 
-def _spans(text: str) -> list[tuple[int, int]]:
-    """Non-overlapping expression spans, the longest winning where candidates overlap."""
+def _spans(text: str, extra: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Non-overlapping expression spans, the longest winning where candidates overlap; `extra`
+    spans (spaCy's) only where none of ours is."""
     candidates = []
     for pattern in _RECOGNIZERS:
         for match in pattern.finditer(text):
@@ -486,26 +764,54 @@ def _spans(text: str) -> list[tuple[int, int]]:
     for start, end in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[0])):
         if all(end <= s or start >= e for s, e in chosen):
             chosen.append((start, end))
+    for start, end in sorted(chosen):  # years listed after a year: "in 1994, 1995 and 1997"
+        while re.fullmatch(_YEAR, text[end - 4 : end]) and (m := _LIST_YEAR.match(text[end:])):
+            start, end = end + m.start(1), end + m.end(1)
+            if any(s < end and start < e for s, e in chosen):
+                break
+            chosen.append((start, end))
+    for start, end in sorted(extra or [], key=lambda c: (-(c[1] - c[0]), c[0])):
+        if all(end <= s or start >= e for s, e in chosen):
+            chosen.append((start, end))
     return sorted(chosen)
 
 
 def context_direction(preceding: str) -> str | None:
-    """'future', 'past' or None from the words just before an expression (tense cues)."""
-    if LOOKING_AHEAD.search(preceding):
-        return "future"
-    if LOOKING_BACK.search(preceding):
-        return "past"
-    return None
+    """'future', 'past' or None from tense cues in the words just before an expression."""
+    cues = list(TENSE_CUES.finditer(preceding[-120:]))
+    if not cues:
+        return None
+    return "future" if any(c.group("future") for c in cues) else "past"
 
 
-def find_time_expressions(text: str, published: date | None) -> list[TimeExpression]:
-    """Every temporal expression in `text`, normalised against `published`."""
+def _entity_spans(doc: Doc | None) -> list[tuple[int, int]]:
+    """spaCy DATE entities, which find what our patterns miss ("the year-earlier period")."""
+    if doc is None:
+        return []
+    return [
+        (ent.start_char, ent.end_char)
+        for ent in doc.ents
+        if ent.label_ == "DATE"
+        and not re.search(r"\d-year-old|\bage\b|\bold\b", ent.text, re.I)
+        and not _DURATION.match(ent.text)
+    ]
+
+
+def find_time_expressions(
+    text: str, published: date | None, doc: Doc | None = None
+) -> list[TimeExpression]:
+    """Every temporal expression in `text`, normalised against `published`.
+
+    With a spaCy `doc` of the same text its DATE entities are candidates too; ours win where
+    they overlap, and an entity we cannot give a value is dropped.
+    """
     found = []
-    for start, end in _spans(text):
+    entities = set(_entity_spans(doc))
+    for start, end in _spans(text, list(entities)):
         phrase = text[start:end]
-        value, granularity = normalise(
-            phrase, published, direction=context_direction(text[max(0, start - 60) : start])
-        )
+        value, granularity = normalise(phrase, published, context=text[max(0, start - 400) : start])
+        if value is None and (start, end) in entities:
+            continue
         found.append(TimeExpression(phrase, start, end, value, granularity, _to_date(value)))
     return found
 
@@ -513,13 +819,18 @@ def find_time_expressions(text: str, published: date | None) -> list[TimeExpress
 def event_date_candidates(
     text: str, published: date | None, lead_chars: int = 600
 ) -> list[TimeExpression]:
-    """Day-granularity expressions in the lead of an article, the likeliest dates of its event.
+    """Day-granularity dates in an article's lead, the likeliest first, for its event date.
 
     News leads say when the reported event happened ("met Thursday"); later paragraphs bring
-    background dates. Candidates are ordered by position.
+    background. A day in the week before publication (or on it) ranks first, then other past
+    days, then future ones; ties go by position in the text.
     """
-    return [
-        t
-        for t in find_time_expressions(text[:lead_chars], published)
-        if t.granularity == "day" and t.value
-    ]
+
+    def rank(t: TimeExpression) -> tuple[int, int]:
+        if published is None or t.date is None:
+            return 1, t.start
+        days = (published - t.date).days
+        return (0 if 0 <= days <= 7 else 1 if days > 0 else 2), t.start
+
+    lead = find_time_expressions(text[:lead_chars], published)
+    return sorted((t for t in lead if t.granularity == "day" and t.value), key=rank)
