@@ -1,100 +1,122 @@
 """Readers per format, one `RawDocument` out per document.
 
 `read_paths` walks files and directories, detects each file's format from its content and hands
-it to the reader registered for that format. Readers never raise for bad input: they yield an
-`IngestError` naming the file (and line) and the problem, and the run goes on.
+the (decompressed) bytes to the reader registered for that format. Readers never raise for bad
+input: they yield an `IngestError` naming the file (and line) and the problem, and the run goes
+on. A new format is a module with a `(source, data) -> Iterator[Item]` function, one entry in
+`READERS` and one detection rule in `detect.RULES`; readers take bytes, not text, so formats
+that carry their own encoding (XML feeds) or binary records (WARC) fit the same slot.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from newsweave.ingest.detect import HEAD_BYTES, decompress, detect_format
-from newsweave.ingest.errors import IngestError
+from newsweave.ingest.decode import from_utf16
+from newsweave.ingest.detect import Corrupt, TooLarge, decompress, detect_format, head_of
+from newsweave.ingest.errors import IngestError, Item
 from newsweave.ingest.html import read_html
-from newsweave.ingest.jsonl import read_json_array, read_jsonl
+from newsweave.ingest.jsonl import read_json, read_jsonl, read_jsonl_lines
 from newsweave.ingest.text import read_text
-from newsweave.model import RawDocument
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-Item = RawDocument | IngestError
+STDIN = "-"
 
-READERS: dict[str, Callable[[str, str], Iterator[Item]]] = {
+Reader = Callable[[str, bytes], Iterator[Item]]
+READERS: dict[str, Reader] = {
     "text": read_text,
     "html": read_html,
-    "jsonl": lambda source, text: read_jsonl(source, text.splitlines()),
-    "json": read_json_array,
+    "jsonl": read_jsonl,
+    "json": read_json,
 }
+"""Format name (as `detect_format` returns it) -> reader of that format's bytes."""
 
 
-def _decode(data: bytes, fmt: str) -> str | None:
+def _load(path: Path) -> bytes | IngestError:
+    """The file's bytes, decompressed, or why they cannot be had."""
+    source, limit = str(path), MAX_FILE_BYTES
+    too_large = IngestError(source, f"file larger than {limit // (1024 * 1024)} MB")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        if fmt in ("jsonl", "json"):
-            return None  # JSON is UTF-8 by definition
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            return None
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return IngestError(source, "not a regular file")
+        if info.st_size > limit:
+            return too_large
+        return from_utf16(decompress(path.read_bytes(), limit))
+    except PermissionError:
+        return IngestError(source, "permission denied")
+    except TooLarge:
+        return too_large
+    except Corrupt as exc:
+        return IngestError(source, f"corrupt compressed file ({exc})")
+    except OSError as exc:
+        return IngestError(source, f"cannot be read ({exc.strerror or exc})")
 
 
 def read_file(path: Path) -> Iterator[Item]:
-    source = str(path)
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            yield IngestError(source, f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-            return
-        data = decompress(path.read_bytes())
-    except PermissionError:
-        yield IngestError(source, "permission denied")
+    """Every document in one file (one, or one per line/item for JSONL and JSON arrays)."""
+    path = Path(path)
+    data = _load(path)
+    if isinstance(data, IngestError):
+        yield data
         return
-    except OSError as exc:
-        yield IngestError(source, f"cannot be read ({exc.strerror or exc})")
+    if not data.removeprefix(codecs.BOM_UTF8).strip():
+        yield IngestError(str(path), "empty file")
         return
-    except (EOFError, ValueError) as exc:  # a truncated or corrupt gzip file
-        yield IngestError(source, f"corrupt compressed file ({exc})")
+    fmt = detect_format(path, head_of(data))
+    reader = READERS.get(fmt)
+    if reader is None:
+        reason = "not text (binary file?)" if fmt == "binary" else f"no reader for {fmt}"
+        yield IngestError(str(path), reason)
         return
-    if not data.strip():
-        yield IngestError(source, "empty file")
-        return
-    fmt = detect_format(path, data[:HEAD_BYTES])
-    if fmt == "binary":
-        yield IngestError(source, "not text (binary file?)")
-        return
-    text = _decode(data, fmt)
-    if text is None:
-        yield IngestError(source, "not UTF-8 text, and not decodable as cp1252")
-        return
-    yield from READERS[fmt](source, text)
+    yield from reader(str(path), data)
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    for directory, dirs, files in os.walk(root):
+def _walk(root: Path) -> Iterator[Path | IngestError]:
+    """Files under `root`, sorted, hidden files and folders skipped; unreadable folders reported."""
+    failed: list[IngestError] = []
+
+    def report(exc: OSError) -> None:
+        reason = "permission denied" if isinstance(exc, PermissionError) else str(exc.strerror)
+        failed.append(IngestError(str(exc.filename or root), f"folder cannot be read ({reason})"))
+
+    for directory, dirs, files in os.walk(root, onerror=report):
+        yield from failed
+        failed.clear()
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if not name.startswith("."):
                 yield Path(directory) / name
+    yield from failed
 
 
 def read_paths(paths: Iterable[str | Path], stdin: TextIO | None = None) -> Iterator[Item]:
-    """Every document under `paths` (files, directories read recursively, '-' for JSONL on stdin)."""
+    """Every document under `paths`: files, folders (recursively), "-" for JSONL on stdin."""
     for raw in paths:
-        if str(raw) == "-":
-            yield from read_jsonl("<stdin>", stdin if stdin is not None else sys.stdin)
+        if str(raw) == STDIN:
+            yield from read_jsonl_lines("<stdin>", stdin if stdin is not None else sys.stdin)
             continue
         path = Path(raw)
         if path.is_dir():
-            for file in _walk(path):
-                yield from read_file(file)
-        elif path.exists():
+            for found in _walk(path):
+                yield from [found] if isinstance(found, IngestError) else read_file(found)
+        elif path.exists() or path.is_symlink():
             yield from read_file(path)
         else:
             yield IngestError(str(path), "no such file or directory")
 
 
-__all__ = ["READERS", "IngestError", "detect_format", "read_file", "read_paths"]
+__all__ = [
+    "READERS",
+    "IngestError",
+    "Item",
+    "detect_format",
+    "read_file",
+    "read_paths",
+]

@@ -1,72 +1,142 @@
 """Format detection from a file's content, not only its name.
 
-Rules are data: an ordered list of (format, test over the first bytes). A `.txt` holding HTML is
-HTML; JSONL is recognised by its first non-blank line being a JSON object.
+Rules are data: an ordered list of (format, test over the path and the first bytes); the first
+test that holds names the format. A `.txt` holding HTML is HTML; JSONL is recognised by its first
+non-blank line parsing as a JSON object, whatever the file is called. A new format (RSS, WARC)
+is one more rule here and one more reader in the registry of `newsweave.ingest`.
 """
 
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import re
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 GZIP_MAGIC = b"\x1f\x8b"
-HEAD_BYTES = 4096
+HEAD_BYTES = 8192
+MAX_HEAD_LINE = 4 * 1024 * 1024
+_BINARY_MAGIC = (
+    b"%PDF-",
+    b"\x89PNG",
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF8",
+    b"PK\x03\x04",  # zip, docx, epub
+    b"\x7fELF",
+    b"BZh",
+    b"\xfd7zXZ",
+    b"7z\xbc\xaf",
+)
+_CONTROL = frozenset(range(9)) | {11} | frozenset(range(14, 27)) | frozenset(range(28, 32))
 _HTML = re.compile(
-    rb"^\s*(?:<!doctype\s+html|<html\b|<head\b|<body\b|<!--)|<(?:html|head|body|article|div|p)\b[^>]*>",
+    rb"^\s*(?:<!doctype\s+html|<html\b|<head\b|<body\b|<!--)"
+    rb"|<(?:html|head|body|article|main|div|p|h1|meta)\b[^>]*>",
     re.I,
 )
-_CONTROL = set(range(0, 9)) | {11, 12} | set(range(14, 32))
+_HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 
 
-def is_binary(head: bytes) -> bool:
-    """NUL bytes, or many control characters, mean this is not text."""
-    if b"\x00" in head:
-        return True
-    if not head:
-        return False
-    control = sum(1 for b in head if b in _CONTROL)
-    return control / len(head) > 0.05
+class TooLarge(ValueError):
+    """Decompressed content over the size limit (a gzip bomb, or just a huge file)."""
 
 
-def _looks_jsonl(head: bytes) -> bool:
+class Corrupt(ValueError):
+    """A compressed stream that is truncated or damaged."""
+
+
+def decompress(data: bytes, limit: int) -> bytes:
+    """Gunzip gzip data (a `.html.gz` page), reading at most `limit` bytes; other data as is.
+
+    Raises TooLarge past the limit and Corrupt for a damaged stream.
+    """
+    if data[:2] != GZIP_MAGIC:
+        return data
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            out = stream.read(limit + 1)
+    except EOFError:
+        raise Corrupt("truncated") from None
+    except (OSError, zlib.error) as exc:
+        raise Corrupt(str(exc)) from None
+    if len(out) > limit:
+        raise TooLarge(f"more than {limit} bytes once decompressed")
+    return out
+
+
+def head_of(data: bytes) -> bytes:
+    """The bytes detection needs: the first `HEAD_BYTES`, or through the first non-blank line.
+
+    A JSONL line is often longer than any fixed head, and a cut-off line does not parse.
+    """
+    head = data[:HEAD_BYTES]
+    start = len(head) - len(head.lstrip())
+    end = data.find(b"\n", start)
+    if end < 0:
+        end = len(data)
+    return data[: max(len(head), min(end, MAX_HEAD_LINE))]
+
+
+def _first_line(head: bytes) -> bytes:
     for line in head.splitlines():
         if line.strip():
-            try:
-                return isinstance(json.loads(line.decode("utf-8-sig")), dict)
-            except (ValueError, UnicodeDecodeError):
-                return False
-    return False
+            return line
+    return b""
 
 
-def _looks_json_array(head: bytes) -> bool:
-    return head.lstrip().startswith(b"[") and b"{" in head[:200]
+def is_binary(path: Path, head: bytes) -> bool:
+    """A known binary signature, NUL bytes, or many control characters: not text."""
+    if head.startswith(_BINARY_MAGIC) or b"\x00" in head:
+        return True
+    sample = head[:HEAD_BYTES]
+    return bool(sample) and sum(b in _CONTROL for b in sample) / len(sample) > 0.05
 
 
-def _looks_html(head: bytes) -> bool:
-    return bool(_HTML.search(head[:HEAD_BYTES]))
+def looks_jsonl(path: Path, head: bytes) -> bool:
+    """The first non-blank line is a JSON object."""
+    line = _first_line(head)
+    if not line.lstrip().startswith((b"{", b"\xef\xbb\xbf{")):
+        return False
+    try:
+        return isinstance(json.loads(line.decode("utf-8-sig")), dict)
+    except (ValueError, UnicodeDecodeError):
+        return False
 
 
-RULES: list[tuple[str, Callable[[bytes], bool]]] = [
+def looks_json(path: Path, head: bytes) -> bool:
+    """A JSON array of objects, or a `.json` file holding one (pretty-printed) object."""
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"["):
+        return text[1:].lstrip().startswith((b"{", b"]"))
+    return path.suffix.lower() == ".json" and text.startswith(b"{")
+
+
+def looks_html(path: Path, head: bytes) -> bool:
+    """HTML markup near the start, or an HTML file name on a non-empty file."""
+    return bool(_HTML.search(head[:HEAD_BYTES])) or (
+        path.suffix.lower() in _HTML_SUFFIXES and bool(head.strip())
+    )
+
+
+Rule = tuple[str, Callable[[Path, bytes], bool]]
+RULES: list[Rule] = [
     ("binary", is_binary),
-    ("jsonl", _looks_jsonl),
-    ("json", _looks_json_array),
-    ("html", _looks_html),
+    ("jsonl", looks_jsonl),
+    ("json", looks_json),
+    ("html", looks_html),
 ]
-
-
-def decompress(data: bytes) -> bytes:
-    """Transparently gunzip gzip data (a `.html.gz` page); other data is returned as is."""
-    return gzip.decompress(data) if data[:2] == GZIP_MAGIC else data
+"""First match wins; whatever matches nothing is plain text."""
 
 
 def detect_format(path: Path, head: bytes) -> str:
-    """'binary' | 'jsonl' | 'json' | 'html' | 'text' for a file whose (decompressed) start is `head`."""
+    """'binary' | 'jsonl' | 'json' | 'html' | 'text' for a file whose decompressed start is `head`.
+
+    `head` should run at least through the first non-blank line (see `head_of`) for JSONL with
+    long lines to be recognised; `path` only breaks ties (a `.html` page with no markup up front).
+    """
     for fmt, test in RULES:
-        if test(head):
+        if test(path, head):
             return fmt
-    if path.suffix.lower() in (".html", ".htm", ".xhtml") and head.strip():
-        return "html"
     return "text"

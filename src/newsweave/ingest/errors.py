@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsweave.model import RawDocument
+
 
 @dataclass(slots=True, frozen=True)
 class IngestError:
-    """A document that could not be read: where it is and why, in words a user can act on."""
+    """A document that could not be read: where it is and why, in words a user can act on.
+
+    `source` is the file path, or "path:LINE" ("<stdin>:LINE") for one line of a JSONL file.
+    """
 
     source: str
     reason: str
+
+
+Item = RawDocument | IngestError
+"""What every reader yields, in input order."""

@@ -1,0 +1,187 @@
+"""How well the HTML reader recovers title, date, authors, outlet and body from real news pages.
+
+    .venv/bin/python bench/html_metadata.py ../shared/data/fundus
+
+Runs `newsweave.ingest.read_file` on every `<country>/<Publisher>_<date>.html.gz` of the Fundus
+parser test data and compares with the publisher-specific parsers' expected output in
+`<country>/<Publisher>.json` (a publisher's pages and parser versions pair up in sorted order).
+Title is an exact match after whitespace is collapsed; the date counts when it is the expected
+calendar day as the page states it (and, in a second row, within a day: expected dates are often
+in UTC). Author recall is the share of expected names found among the extracted ones (word for
+word, punctuation ignored), precision the share of extracted names that are expected ones, on
+pages with expected authors. Body recall/precision are rough bag-of-words overlaps (CJK counted
+per character), averaged over pages. `--misses` lists what went wrong, page by page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import time
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from newsweave.ingest import IngestError, read_file
+from newsweave.model import RawDocument
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
+_PAGE = re.compile(r"(?P<publisher>.+)_\d{4}_\d{2}_\d{2}(?:_\d+)?\.html\.gz")
+
+
+def tokens(text: str) -> Counter[str]:
+    return Counter(t.casefold() for t in _TOKEN.findall(text))
+
+
+def squash(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def name_words(text: str) -> str:
+    """A name as its words only: "Miguel A. Herguedas" and "Miguel A Herguedas" are one."""
+    kept = (" " if unicodedata.category(c)[0] in "PSZ" else c for c in text.casefold())
+    return " " + " ".join("".join(kept).split()) + " "
+
+
+def version_key(name: str) -> list[int]:
+    """'V1_1' -> [1, 1], so V2 sorts before V10."""
+    return [int(n) for n in re.findall(r"\d+", name)]
+
+
+def expected_body(body: dict) -> str:
+    parts = list(body.get("summary") or [])
+    for section in body.get("sections") or []:
+        parts += section.get("headline") or []
+        parts += section.get("paragraphs") or []
+    return "\n".join(parts)
+
+
+def pairs(root: Path) -> list[tuple[Path, dict]]:
+    """(page, expected) for every page of the data set."""
+    found = []
+    for spec in sorted(root.glob("*/*.json")):
+        pages = sorted(
+            p
+            for p in spec.parent.glob(f"{spec.stem}_*.html.gz")
+            if (m := _PAGE.fullmatch(p.name)) and m["publisher"] == spec.stem
+        )
+        versions = json.loads(spec.read_text(encoding="utf-8"))
+        ordered = [versions[k] for k in sorted(versions, key=version_key)]
+        found += zip(pages, ordered, strict=True)
+    return found
+
+
+@dataclass
+class Scores:
+    pages: int = 0
+    errors: int = 0
+    titles: list[bool] = field(default_factory=list)
+    dates: list[bool] = field(default_factory=list)
+    dates_near: list[bool] = field(default_factory=list)
+    authors_expected: int = 0
+    authors_found: int = 0
+    authors_given: int = 0
+    authors_right: int = 0
+    outlets: list[bool] = field(default_factory=list)
+    recall: list[float] = field(default_factory=list)
+    precision: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+
+
+def score(page: Path, expected: dict, doc: RawDocument, s: Scores) -> None:
+    page_name = f"{page.parent.name}/{page.name}"
+    if title := squash(expected.get("title")):
+        s.titles.append(squash(doc.title) == title)
+        if not s.titles[-1]:
+            s.misses.append(f"{page_name} title: {doc.title!r} != {title!r}")
+    if stamp := expected.get("publishing_date"):
+        want = date.fromisoformat(stamp[:10])
+        s.dates.append(doc.published == want)
+        s.dates_near.append(doc.published is not None and abs((doc.published - want).days) <= 1)
+        if not s.dates[-1]:
+            s.misses.append(f"{page_name} date: {doc.published} != {want}")
+    want_authors = [name_words(a) for a in expected.get("authors") or []]
+    got_authors = [name_words(a) for a in (doc.author or "").split(";") if a.strip()]
+    for author in want_authors:
+        s.authors_expected += 1
+        found = any(author in got for got in got_authors)
+        s.authors_found += found
+        if not found:
+            s.misses.append(f"{page_name} author: {author.strip()!r} not in {doc.author!r}")
+    if want_authors:
+        s.authors_given += len(got_authors)
+        s.authors_right += sum(any(w in got for w in want_authors) for got in got_authors)
+    s.outlets.append(bool(doc.outlet))
+    want_tokens, got_tokens = tokens(expected_body(expected.get("body") or {})), tokens(doc.text)
+    if want_tokens and got_tokens:
+        common = sum((want_tokens & got_tokens).values())
+        s.recall.append(common / sum(want_tokens.values()))
+        s.precision.append(common / sum(got_tokens.values()))
+        if s.recall[-1] < 0.8 or s.precision[-1] < 0.8:
+            s.misses.append(
+                f"{page_name} body: recall {s.recall[-1]:.2f} precision {s.precision[-1]:.2f}"
+            )
+
+
+def run(root: Path) -> Scores:
+    s = Scores()
+    for page, expected in pairs(root):
+        s.pages += 1
+        start = time.perf_counter()
+        items = list(read_file(page))
+        s.seconds.append(time.perf_counter() - start)
+        docs = [i for i in items if isinstance(i, RawDocument)]
+        if not docs:
+            s.errors += 1
+            reasons = "; ".join(i.reason for i in items if isinstance(i, IngestError))
+            s.misses.append(f"{page.parent.name}/{page.name} error: {reasons}")
+            continue
+        score(page, expected, docs[0], s)
+    return s
+
+
+def rate(values: list[bool] | list[float]) -> str:
+    return f"{statistics.fmean(values):.3f} (n={len(values)})" if values else "-"
+
+
+def share(part: int, whole: int) -> str:
+    return f"{part / whole:.3f} (n={whole})" if whole else "-"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("root", type=Path, help="the fundus data folder")
+    parser.add_argument("--misses", action="store_true", help="list every miss")
+    args = parser.parse_args()
+
+    s = run(args.root)
+    if args.misses:
+        print("\n".join(s.misses), end="\n\n")
+    rows = [
+        ("pages (read errors)", f"{s.pages} ({s.errors})"),
+        ("title exact match", rate(s.titles)),
+        ("date: same calendar day", rate(s.dates)),
+        ("date: within a day (time zones)", rate(s.dates_near)),
+        ("author recall", share(s.authors_found, s.authors_expected)),
+        ("author precision (pages with authors)", share(s.authors_right, s.authors_given)),
+        ("outlet present", rate(s.outlets)),
+        ("body token recall (mean)", rate(s.recall)),
+        ("body token precision (mean)", rate(s.precision)),
+        ("ms/page (median)", f"{1000 * statistics.median(s.seconds):.1f}"),
+        ("ms/page (mean)", f"{1000 * statistics.fmean(s.seconds):.1f}"),
+    ]
+    print("| measure | value |\n|---|---:|")
+    for label, value in rows:
+        print(f"| {label} | {value} |")
+
+
+if __name__ == "__main__":
+    main()
