@@ -17,6 +17,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	sh scripts/setup-test-system.sh $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

@@ -1,0 +1,26 @@
+#!/bin/sh
+# System pieces the test suite needs beyond PyPI, installed once by `make test`:
+#   - Debian's chromium, for the web UI's browser tests (Playwright drives /usr/bin/chromium;
+#     `playwright install` is never run: it downloads its own browser);
+#   - libxml-dom-perl, and the WordNet exceptions database that tilse's bundled ROUGE-1.5.5
+#     (Perl) needs, for the timeline evaluation.
+# Safe to run again: each step is skipped when its result is already there.
+set -eu
+PYTHON=${1:-.venv/bin/python}
+
+missing=""
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
+perl -MXML::DOM -e 1 2>/dev/null || missing="$missing libxml-dom-perl"
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        apt-get update -qq && apt-get install -y -qq $missing
+    else
+        echo "setup-test-system: please install:$missing (Debian packages); tests needing them will be skipped" >&2
+    fi
+fi
+
+ROUGE_DATA=$("$PYTHON" -c 'import os, pyrouge; print(os.path.join(os.path.dirname(pyrouge.__file__), "tools", "ROUGE-1.5.5", "data"))' 2>/dev/null || true)
+if [ -n "$ROUGE_DATA" ] && [ -d "$ROUGE_DATA" ] && [ ! -s "$ROUGE_DATA/WordNet-1.6.exc.db" ]; then
+    (cd "$ROUGE_DATA/WordNet-1.6-Exceptions" && rm -f WordNet-1.6.exc.db && perl buildExeptionDB.pl . exc WordNet-1.6.exc.db >/dev/null)
+    ln -sf WordNet-1.6-Exceptions/WordNet-1.6.exc.db "$ROUGE_DATA/WordNet-1.6.exc.db"
+fi
