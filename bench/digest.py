@@ -29,7 +29,7 @@ def one_run(jsonl: Path, annotator: Annotator) -> tuple[RunReport, float, int]:
         report = RunReport()
         start = time.perf_counter()
         with open_store(Path(tmp) / "bench.db") as store:
-            ingest([str(jsonl)], store, annotator=annotator, report=report)
+            ingest([str(jsonl)], store, report=report)
             stories = build_stories(store, report=report)
         return report, time.perf_counter() - start, len(stories)
 

@@ -172,7 +172,7 @@ def test_a_failing_analysis_costs_only_its_story(
     monkeypatch.setattr(pipeline, "align", broken)
     report = RunReport()
     with open_store(tmp_path / "n.db") as store:
-        pipeline.ingest([SEEDS], store, annotator=annotator)
+        pipeline.ingest([SEEDS], store)
         stories = pipeline.build_stories(store, annotator=annotator, report=report)
         assert len(stories) == 2 and all(s.summary for s in stories)
         assert len(store.stories()) == 2

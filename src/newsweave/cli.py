@@ -40,6 +40,7 @@ app = typer.Typer(
 )
 console = Console()
 errors = Console(stderr=True)
+DEFAULT_WORDS = 120
 
 DbOption = Annotated[Path, typer.Option("--db", help="The embedded database (SQLite).")]
 FocusOption = Annotated[
@@ -101,7 +102,7 @@ def _ingest(paths: list[str], store: Store) -> RunReport:
     with _progress() as bar:
         tasks = {
             "read": bar.add_task("reading", total=None),
-            "stored": bar.add_task("analysing + storing", total=None),
+            "stored": bar.add_task("storing + clustering", total=None),
         }
 
         def advance(stage: str, n: int) -> None:
@@ -113,7 +114,9 @@ def _ingest(paths: list[str], store: Store) -> RunReport:
         errors.print(f"[yellow]skipped[/] {error.source}: {error.reason}")
     console.print(
         f"read {report.read} articles: {report.added} new, {report.duplicates} already stored"
+        + (f" ({report.copies} new ones copy an earlier article)" if report.copies else "")
         + (f", {len(report.errors)} skipped" if report.errors else "")
+        + f"; {len(report.changed)} stories new or changed"
     )
     if report.read == 0:
         errors.print("[red]error:[/] nothing could be read")
@@ -122,9 +125,10 @@ def _ingest(paths: list[str], store: Store) -> RunReport:
 
 
 def _build(store: Store, words: int, focus: str | None) -> list[Story]:
+    """Summarise and analyse the stories that changed; returns them."""
     report = RunReport()
     with _progress() as bar:
-        task = bar.add_task("summarising stories", total=None)
+        task = bar.add_task("summarising changed stories", total=None)
         stories = build_stories(
             store,
             summary_settings=SummarySettings(words=words),
@@ -157,9 +161,13 @@ def _story_table(stories: list[Story]) -> Table:
 
 @app.command("ingest")
 def ingest_command(paths: PathsArgument, db: DbOption = Path("newsweave.db")) -> None:
-    """Add articles to the database (plain text, HTML, JSONL); re-ingesting stores nothing twice."""
+    """Add articles to the database and to its stories; re-ingesting stores nothing twice.
+
+    Only the stories the new articles join, found or merge are summarised and analysed again.
+    """
     with _open(db) as store:
         _ingest(paths, store)
+        _build(store, DEFAULT_WORDS, None)
 
 
 @app.command()
@@ -169,13 +177,20 @@ def digest(
     out: Annotated[
         Path, typer.Option(help="Where to write index.html, stories.md, stories.json.")
     ] = Path("report"),
-    words: Annotated[int, typer.Option(min=10, help="Summary length in words.")] = 120,
+    words: Annotated[int, typer.Option(min=10, help="Summary length in words.")] = DEFAULT_WORDS,
     focus: FocusOption = None,
 ) -> None:
-    """Ingest PATHs, group all stored articles into stories, summarise them and write the report."""
+    """Ingest PATHs, add them to the stories, and write the report of every stored story.
+
+    Stories the new articles changed are summarised again; with --focus or a --words other
+    than the default, every story is.
+    """
     with _open(db) as store:
         _ingest(paths, store)
-        stories = _build(store, words, focus)
+        if focus or words != DEFAULT_WORDS:
+            store.mark_stale()
+        _build(store, words, focus)
+        stories = store.stories()
     console.print(_story_table(stories))
     written = write_report(stories, out)
     console.print("wrote " + ", ".join(str(p) for p in written.values()))

@@ -24,16 +24,17 @@ Method, chosen so that cost grows with the corpus and not with its square:
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 from newsweave.model import Article
 from newsweave.nlp.entities import NAMED_LABELS
-from newsweave.text import jaccard, tfidf, top_terms
+from newsweave.text import jaccard, tfidf, tokens, top_terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,15 +118,72 @@ def candidate_pairs(terms: list[list[str]], settings: ClusterSettings) -> set[tu
     return pairs
 
 
+@dataclass(frozen=True, slots=True)
+class TermStats:
+    """Document frequencies to weigh terms by: of the articles at hand, or of the whole store."""
+
+    documents: int
+    df: Mapping[str, int]
+
+    @classmethod
+    def of(cls, token_lists: Sequence[Sequence[str]]) -> TermStats:
+        return cls(len(token_lists), Counter(t for toks in token_lists for t in set(toks)))
+
+
+def document_tokens(article: Article) -> list[str]:
+    """What clustering compares: the title (twice: titles are dense with the event) and body."""
+    return tokens(_document(article))
+
+
+def vectorize(
+    token_lists: Sequence[Sequence[str]], stats: TermStats
+) -> tuple[csr_matrix, np.ndarray]:
+    """L2-normalised TF-IDF rows (sublinear tf, smoothed idf, as scikit-learn's defaults) over
+    the given statistics, and the vocabulary (sorted) their columns stand for."""
+    vocabulary = np.array(sorted({t for toks in token_lists for t in toks}), dtype=object)
+    column = {t: k for k, t in enumerate(vocabulary)}
+    rows, cols, values = [], [], []
+    for i, toks in enumerate(token_lists):
+        counts = Counter(toks)
+        weights = {
+            t: (1 + np.log(n)) * (np.log((1 + stats.documents) / (1 + stats.df.get(t, 0))) + 1)
+            for t, n in counts.items()
+        }
+        norm = np.sqrt(sum(w * w for w in weights.values())) or 1.0
+        for t, w in weights.items():
+            rows.append(i)
+            cols.append(column[t])
+            values.append(w / norm)
+    matrix = csr_matrix((values, (rows, cols)), shape=(len(token_lists), len(vocabulary)))
+    matrix.sort_indices()
+    return matrix, vocabulary
+
+
+def salient_terms(
+    token_lists: Sequence[Sequence[str]], stats: TermStats, k: int
+) -> list[list[str]]:
+    """Each article's `k` highest-weighted terms: what the candidate index posts it under."""
+    matrix, vocabulary = vectorize(token_lists, stats)
+    return [top_terms(matrix.getrow(i), vocabulary, k) for i in range(matrix.shape[0])]
+
+
 def cluster_articles(
-    articles: Sequence[Article], settings: ClusterSettings | None = None
+    articles: Sequence[Article],
+    settings: ClusterSettings | None = None,
+    *,
+    stats: TermStats | None = None,
+    token_lists: Sequence[Sequence[str]] | None = None,
 ) -> list[list[int]]:
-    """Group `articles` into stories; returns lists of indices into `articles`, biggest first."""
+    """Group `articles` into stories; returns lists of indices into `articles`, biggest first.
+
+    Terms are weighed by `stats` (the store's document frequencies when stories are updated
+    incrementally), else by the articles' own.
+    """
     settings = settings or ClusterSettings()
     if not articles:
         return []
-    matrix, vectorizer = tfidf([_document(a) for a in articles])
-    vocabulary = vectorizer.get_feature_names_out() if matrix.shape[1] else np.array([])
+    token_lists = token_lists if token_lists is not None else [document_tokens(a) for a in articles]
+    matrix, vocabulary = vectorize(token_lists, stats or TermStats.of(token_lists))
     terms = [
         top_terms(matrix.getrow(i), vocabulary, settings.salient_terms)
         for i in range(len(articles))

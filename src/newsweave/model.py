@@ -88,6 +88,14 @@ class Article:
     removed: list[Removal] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
+    recognised: bool = False
+    """Whether named-entity recognition has run on the body (it may have found nothing).
+
+    Ingest only cleans and indexes; sentences and entities are added when a story needs them."""
+    copy_of: str | None = None
+    """The id of the earlier article this one is a lightly edited copy of (syndication)."""
+    copy_source: str | None = None
+    """That article's independent source: a copy corroborates nothing on its own."""
 
     @property
     def outlet_label(self) -> str:
@@ -111,8 +119,32 @@ class Article:
 
     @property
     def independent_source(self) -> str:
-        """What counts as one source for corroboration: the wire, for a wire copy."""
+        """What counts as one source for corroboration: the wire, for a wire copy; the
+        original's source, for a syndicated copy of an article stored earlier."""
+        if self.copy_source:
+            return self.copy_source
         return self.credits[0] if len(self.credits) == 1 else self.outlet_label
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """An article's MinHash signature and its LSH band keys, for near-duplicate lookup."""
+
+    bands: tuple[int, ...]
+    signature: bytes
+
+
+@dataclass(slots=True)
+class IndexedTerms:
+    """What the story index keeps of one article: its salient terms and its vocabulary.
+
+    `salient` are posted (an article is found through them); `vocabulary` (distinct tokens)
+    feeds the document frequencies that make a term salient.
+    """
+
+    article_id: str
+    salient: list[str]
+    vocabulary: list[str]
 
 
 @dataclass(slots=True)
@@ -207,6 +239,23 @@ class StoryQuote:
 
 
 @dataclass(slots=True)
+class TimelineEvent:
+    """A dated event on a story's or an entity's timeline, with the outlets that report it.
+
+    `date` is the first day of the period the text names; `granularity` says how much of it is
+    known ("day", "month", "year"), so "October 2015" is 2015-10-01 with "month".
+    `story_id` is set when the event is a story of its own (the story's event date).
+    """
+
+    date: date
+    granularity: str
+    text: str
+    outlets: list[str]
+    article_ids: list[str] = field(default_factory=list)
+    story_id: str | None = None
+
+
+@dataclass(slots=True)
 class Story:
     """A group of articles about one event, with its grounded summary."""
 
@@ -220,6 +269,9 @@ class Story:
     disagreements: list[Disagreement] = field(default_factory=list)
     quotes: list[StoryQuote] = field(default_factory=list)
     coverage: list[OutletCoverage] = field(default_factory=list)
+    timeline: list[TimelineEvent] = field(default_factory=list)
+    storyline: str | None = None
+    """Id shared by the stories of one ongoing matter (see `newsweave.timeline`); None alone."""
 
     @property
     def outlets(self) -> list[str]:

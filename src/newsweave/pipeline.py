@@ -1,8 +1,10 @@
 """The stages wired together: documents in, stories out.
 
-`ingest` reads, cleans, identifies, annotates and stores articles in batches (one transaction
-each, so a crash loses at most the batch in flight and a re-run skips what is stored);
-`build_stories` clusters the stored articles, summarises each story and stores the result.
+`ingest` reads, cleans, identifies (exact and near-duplicate copies) and stores articles in
+batches (one transaction each, so a crash loses at most the batch in flight and a re-run skips
+what is stored), and adds each batch to the stories (`incremental`); `refresh_stories` then
+annotates, summarises and analyses only the stories that changed. `build_stories` does both
+for whatever is pending.
 Progress and timings are reported through a callback, so the CLI can draw bars and the
 benchmarks can read per-stage seconds without this module knowing either.
 """
@@ -16,13 +18,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from spacy.language import Language
 
 from newsweave.align import AlignSettings, align, coverage, find_disagreements, match_quotes
 from newsweave.clean import clean_text
-from newsweave.cluster import ClusterSettings, cluster_articles
+from newsweave.cluster import ClusterSettings
+from newsweave.dedup import CopyFinder, DedupSettings
+from newsweave.incremental import cluster_chunk, cluster_pending
 from newsweave.ingest import IngestError, read_paths
 from newsweave.model import Article, RawDocument, Story, article_id, story_id
 from newsweave.nlp.canonical import canonical_entities, unify_across_stories
@@ -48,6 +52,9 @@ class RunReport:
     read: int = 0
     added: int = 0
     duplicates: int = 0
+    copies: int = 0
+    changed: set[str] = field(default_factory=set)
+    """Ids of the stories this run created or changed."""
     empty: int = 0
     errors: list[IngestError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -120,33 +127,60 @@ class Annotator:
         docs = self.parser.pipe((a.text for a in articles), batch_size=8)
         return {a.id: extract_quotes(doc) for a, doc in zip(articles, docs, strict=True)}
 
-    def annotate(self, articles: list[Article], report: RunReport) -> None:
+    def annotate(
+        self, articles: list[Article], report: RunReport, *, entities: bool = True
+    ) -> list[Article]:
+        """Split sentences and (with `entities`) find entities where not done yet; returns the
+        articles that changed."""
+        changed: dict[str, Article] = {}
         with report.timed("sentences"):
             for article in articles:
-                article.sentences = self.splitter.split(article.text)
+                if not article.sentences:
+                    article.sentences = self.splitter.split(article.text)
+                    changed[article.id] = article
+        todo = [a for a in articles if entities and not a.recognised]
         with report.timed("entities"):
-            for article, entities in zip(
-                articles, self.recognizer.entities(a.text for a in articles), strict=True
-            ):
-                article.entities = entities
+            found = self.recognizer.entities(a.text for a in todo) if todo else []
+            for article, ents in zip(todo, found, strict=True):
+                article.entities, article.recognised = ents, True
+                changed[article.id] = article
+        return list(changed.values())
 
 
 def ingest(
     paths: Iterable[str | Path],
     store: Store,
     *,
-    annotator: Annotator | None = None,
     stdin: TextIO | None = None,
-    batch_size: int = 64,
+    **options: Any,
+) -> RunReport:
+    """Read every document under `paths` and add it (see `ingest_documents`)."""
+    return ingest_documents(read_paths(paths, stdin=stdin), store, **options)
+
+
+def ingest_documents(
+    items: Iterable[RawDocument | IngestError],
+    store: Store,
+    *,
+    batch_size: int = 256,
+    cluster: bool = True,
+    cluster_settings: ClusterSettings | None = None,
+    dedup_settings: DedupSettings | None = None,
     progress: Progress = _no_progress,
     report: RunReport | None = None,
 ) -> RunReport:
-    """Read, clean, annotate and store every document under `paths`; returns what happened."""
+    """Clean, deduplicate, store and (with `cluster`) add to the stories every document.
+
+    Only the cheap stages run here: sentences, entities, summaries and the cross-source
+    analysis wait for `refresh_stories`, which redoes only the stories that changed. Each
+    batch is stored in one transaction, then clustered in another; a run killed in between
+    leaves whole articles, which the next run clusters.
+    """
     report = report or RunReport()
-    annotator = annotator or Annotator()
+    copies = CopyFinder(store, dedup_settings)
     batch: list[Article] = []
     seen: set[str] = set()
-    documents = read_paths(paths, stdin=stdin)
+    documents = iter(items)
     while True:
         with report.timed("read"):
             item = next(documents, None)
@@ -171,20 +205,37 @@ def ingest(
         seen.add(article.id)
         batch.append(article)
         if len(batch) >= batch_size:
-            _flush(batch, store, annotator, report, progress)
-    _flush(batch, store, annotator, report, progress)
+            _flush(batch, store, copies, report, progress, cluster, cluster_settings)
+    _flush(batch, store, copies, report, progress, cluster, cluster_settings)
+    if cluster:  # articles a killed run stored but never clustered
+        with report.timed("cluster"):
+            report.changed.update(s for step in cluster_pending(store, cluster_settings)
+                                  for s in step.changed)  # fmt: skip
     return report
 
 
 def _flush(
-    batch: list[Article], store: Store, annotator: Annotator, report: RunReport, progress: Progress
+    batch: list[Article],
+    store: Store,
+    copies: CopyFinder,
+    report: RunReport,
+    progress: Progress,
+    cluster: bool,
+    cluster_settings: ClusterSettings | None,
 ) -> None:
     if not batch:
         return
-    annotator.annotate(batch, report)
+    with report.timed("dedup"):
+        fingerprints = copies.link(batch)
+    report.copies += sum(1 for a in batch if a.copy_of)
     with report.timed("store"):
-        report.added += len(store.add_articles(batch))
+        report.added += len(store.add_articles(batch, fingerprints))
+    copies.stored()
     progress("stored", len(batch))
+    if cluster:
+        with report.timed("cluster"):
+            step = cluster_chunk(store, batch, cluster_settings)
+        report.changed.update(step.changed)
     batch.clear()
 
 
@@ -192,39 +243,64 @@ def build_stories(
     store: Store,
     *,
     cluster_settings: ClusterSettings | None = None,
+    **options: Any,
+) -> list[Story]:
+    """Cluster whatever is unclustered, then refresh the stories that changed (see
+    `refresh_stories` for the options); returns the refreshed stories."""
+    report = options.setdefault("report", RunReport())
+    with report.timed("cluster"):
+        cluster_pending(store, cluster_settings)
+    return refresh_stories(store, **options)
+
+
+def refresh_stories(
+    store: Store,
+    *,
     summary_settings: SummarySettings | None = None,
     annotator: Annotator | None = None,
     analyse: bool = True,
+    min_outlets: int = 1,
     focus: str | None = None,
     progress: Progress = _no_progress,
     report: RunReport | None = None,
+    batch_size: int = 64,
 ) -> list[Story]:
-    """Cluster every stored article into stories, summarise and analyse them, store the result."""
+    """Annotate, summarise and analyse every stale story, `batch_size` at a time; store them.
+
+    Sentences are split for every member that lacks them; entities, quotes and the
+    cross-source analysis run (with `analyse`) for stories with at least `min_outlets`
+    outlets: a single outlet's story has nothing to compare, so a large corpus can skip them.
+    """
     report = report or RunReport()
     annotator = annotator or Annotator()
-    with report.timed("load"):
-        articles = store.articles()
-    with report.timed("cluster"):
-        groups = cluster_articles(articles, cluster_settings)
-    stories = []
-    for members in groups:
-        with report.timed("summarize"):
-            story = make_story([articles[i] for i in members], summary_settings, focus=focus)
+    refreshed: list[Story] = []
+    while stale := store.stale_stories(batch_size):
+        done = []
+        for old in stale:
+            deep = analyse and len(old.outlets) >= min_outlets
+            annotated = annotator.annotate(old.articles, report, entities=deep)
+            if annotated:
+                with report.timed("store"):
+                    store.update_annotations(annotated)
+            with report.timed("summarize"):
+                story = make_story(old.articles, summary_settings, focus=focus, id=old.id)
+            story.storyline = old.storyline
+            if deep:
+                with report.timed("analyse"):
+                    try:
+                        analyse_story(story, annotator)
+                    except Exception as exc:  # one story's analysis must not cost every other
+                        report.warnings.append(
+                            f"story {story.id}: analysis failed ({type(exc).__name__}: {exc})"
+                        )
+            done.append(story)
+            progress("summarize", 1)
         if analyse:
-            with report.timed("analyse"):
-                try:
-                    analyse_story(story, annotator)
-                except Exception as exc:  # one story's analysis must not cost every other story
-                    report.warnings.append(
-                        f"story {story.id}: analysis failed ({type(exc).__name__}: {exc})"
-                    )
-        stories.append(story)
-        progress("summarize", 1)
-    if analyse:
-        unify_across_stories(stories)
-    with report.timed("store"):
-        store.replace_stories(stories)
-    return stories
+            unify_across_stories(done)
+        with report.timed("store"):
+            store.save_stories(done)
+        refreshed += done
+    return refreshed
 
 
 def make_story(
@@ -232,9 +308,10 @@ def make_story(
     summary_settings: SummarySettings | None = None,
     *,
     focus: str | None = None,
+    id: str | None = None,
 ) -> Story:
     articles = sorted(articles, key=lambda a: (a.published is None, a.published or date.min, a.id))
-    story = Story(id=story_id([a.id for a in articles]), articles=articles)
+    story = Story(id=id or story_id([a.id for a in articles]), articles=articles)
     story.summary = summarize(story, summary_settings, focus=focus)
     story.title = story_title(story)
     story.event_date = infer_event_date(articles)

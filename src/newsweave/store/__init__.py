@@ -8,29 +8,105 @@ The pipeline, CLI and renderers only see `Store`; nothing outside this package k
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from newsweave.model import Article, Story
+from newsweave.model import Article, Fingerprint, IndexedTerms, Story
+from newsweave.store.browse import BrowseStore
 
 
 class StoreError(RuntimeError):
     """The store cannot be used as asked; the message names the file and the problem."""
 
 
-class Store(ABC):
-    """Articles, the stories built from them, and full-text search over the articles."""
+class Store(BrowseStore, ABC):
+    """Articles, the stories built from them, and full-text search over the articles.
+
+    Besides articles and stories it keeps two indexes that make adding articles cost the
+    same whatever the store holds: MinHash bands (near-duplicates) and salient-term postings
+    with document frequencies (candidate stories for a new article).
+    """
 
     @abstractmethod
-    def add_articles(self, articles: Iterable[Article]) -> list[str]:
+    def add_articles(
+        self, articles: Iterable[Article], fingerprints: Mapping[str, Fingerprint] | None = None
+    ) -> list[str]:
         """Store a batch in one transaction; return the ids that were new.
 
         An id already stored is skipped, never overwritten: an article's id derives from its
         body, so the stored copy is the same article. If the iterable raises part-way, nothing
-        of the batch is stored.
+        of the batch is stored. `fingerprints` (by article id) go into the near-duplicate
+        index in the same transaction.
         """
+
+    @abstractmethod
+    def near_duplicates(self, bands: Sequence[int]) -> list[tuple[Article, bytes]]:
+        """Stored articles sharing at least one LSH band key, with their MinHash signatures."""
+
+    @abstractmethod
+    def has_url(self, url: str) -> bool:
+        """Whether an article with this URL is stored (feeds skip what was fetched before)."""
+
+    @abstractmethod
+    def fetch_state(self, url: str) -> tuple[str | None, str | None] | None:
+        """The `(etag, last_modified)` a feed answered with last time, or None if never polled."""
+
+    @abstractmethod
+    def set_fetch_state(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        """Remember a feed's validators for the next conditional GET."""
+
+    # the story index
+
+    @abstractmethod
+    def unclustered(self, limit: int) -> list[Article]:
+        """Up to `limit` stored articles not yet in any story, oldest first."""
+
+    @abstractmethod
+    def document_frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """How many articles are indexed, and in how many of them each term occurs."""
+
+    @abstractmethod
+    def articles_sharing_terms(self, terms: Iterable[str], per_term: int) -> dict[str, int]:
+        """Indexed articles posted under `terms`, with how many of the terms each shares.
+
+        Each term contributes its `per_term` most recently added articles: a term posted
+        under more is common, and recent articles are the ones new stories join.
+        """
+
+    @abstractmethod
+    def story_ids_of(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """The story each of these articles belongs to (articles in none are left out)."""
+
+    @abstractmethod
+    def story_members(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
+        """The member article ids of each of these stories, in story order."""
+
+    @abstractmethod
+    def update_clusters(
+        self, indexed: Sequence[IndexedTerms], stories: Sequence[Story], removed: Sequence[str]
+    ) -> None:
+        """One clustering step, atomically: index `indexed` (postings, document frequencies),
+        mark them clustered, write `stories`' membership (each marked stale: its summary and
+        analysis are dropped until `save_stories`), and delete the stories `removed`."""
+
+    @abstractmethod
+    def update_annotations(self, articles: Sequence[Article]) -> None:
+        """Store the sentences and entities found for already stored articles."""
+
+    @abstractmethod
+    def stale_stories(self, limit: int) -> list[Story]:
+        """Up to `limit` stories whose members changed since they were last summarised."""
+
+    @abstractmethod
+    def mark_stale(self) -> None:
+        """Mark every story stale, so the next refresh redoes all summaries and analyses."""
+
+    @abstractmethod
+    def save_stories(self, stories: Sequence[Story]) -> None:
+        """Write stories whole (members, summary, analysis), replacing those with the same id,
+        and mark them fresh; other stories are untouched."""
 
     @abstractmethod
     def has_article(self, article_id: str) -> bool:
@@ -53,8 +129,8 @@ class Store(ABC):
     def replace_stories(self, stories: Iterable[Story]) -> None:
         """Make the stored stories exactly `stories` (members, order and summary), atomically.
 
-        Stories are recomputed from all articles at once, so they are replaced, not merged.
-        Every member article must already be stored.
+        For a full rebuild from all articles: every article not in `stories` counts as
+        unclustered afterwards. Every member article must already be stored.
         """
 
     @abstractmethod

@@ -16,8 +16,8 @@ from __future__ import annotations
 import html
 import json
 import sqlite3
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
@@ -30,6 +30,8 @@ from newsweave.model import (
     Disagreement,
     Entity,
     Fact,
+    Fingerprint,
+    IndexedTerms,
     OutletCoverage,
     QuoteVariant,
     Removal,
@@ -39,9 +41,11 @@ from newsweave.model import (
     StoryEntity,
     StoryQuote,
     SummarySentence,
+    TimelineEvent,
     Version,
 )
 from newsweave.store import Store, StoreError
+from newsweave.store.sqlite_browse import SQLiteBrowse
 from newsweave.store.sqlite_schema import SCHEMA_VERSION, migrate
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
@@ -50,12 +54,14 @@ T = TypeVar("T")
 _BATCH = 500  # rows per executemany and ids per `IN (...)`: under every SQLite's variable limit
 _COLUMNS = (
     "id", "source", "format", "title", "outlet", "published", "published_estimated", "author",
-    "url", "external_id", "text", "credits", "removed", "sentences", "entities",
+    "url", "external_id", "text", "credits", "removed", "sentences", "entities", "recognised",
+    "copy_of", "copy_source",
 )  # fmt: skip
 _SELECT_ARTICLE = ", ".join(f"a.{c}" for c in _COLUMNS)
 _INSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 )
+_STORY_COLUMNS = "id, title, event_date, analysis, storyline"
 # Private-use characters mark matches in snippets until the text around them is escaped.
 _MARK, _UNMARK = "\ue000", "\ue001"
 
@@ -90,13 +96,14 @@ def _article_row(a: Article) -> tuple[Any, ...]:
         a.author, a.url, a.external_id, a.text, _json(a.credits),
         _json([[r.text, r.rule] for r in a.removed]),
         _json([_sentence(a.text, s, n) for n, s in enumerate(a.sentences)]),
-        _json([_entity(a.text, e) for e in a.entities]),
+        _json([_entity(a.text, e) for e in a.entities]), int(a.recognised), a.copy_of,
+        a.copy_source,
     )  # fmt: skip
 
 
 def _article(row: sqlite3.Row | tuple[Any, ...]) -> Article:
     (id_, source, format_, title, outlet, published, estimated, author, url, external_id, text,
-     credits, removed, sentences, entities) = row  # fmt: skip
+     credits, removed, sentences, entities, recognised, copy_of, copy_source) = row  # fmt: skip
     return Article(
         id=id_,
         source=source,
@@ -119,6 +126,9 @@ def _article(row: sqlite3.Row | tuple[Any, ...]) -> Article:
             Entity(e[3] if len(e) > 3 else text[e[1] : e[2]], e[0], e[1], e[2])
             for e in json.loads(entities)
         ],
+        recognised=bool(recognised),
+        copy_of=copy_of,
+        copy_source=copy_source,
     )
 
 
@@ -128,7 +138,7 @@ def _chunks(items: Iterable[T], size: int = _BATCH) -> Iterator[list[T]]:
         yield chunk
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteBrowse, Store):
     """The embedded `Store`: one SQLite file, opened by `newsweave.store.open_store`."""
 
     def __init__(self, path: str | Path) -> None:
@@ -170,8 +180,11 @@ class SQLiteStore(Store):
 
     # articles
 
-    def add_articles(self, articles: Iterable[Article]) -> list[str]:
+    def add_articles(
+        self, articles: Iterable[Article], fingerprints: Mapping[str, Fingerprint] | None = None
+    ) -> list[str]:
         added: list[str] = []
+        fingerprints = fingerprints or {}
         with self._transaction() as db:
             for chunk in _chunks(articles):
                 fresh: dict[str, Article] = {}
@@ -181,20 +194,38 @@ class SQLiteStore(Store):
                 new = [a for i, a in fresh.items() if i not in stored]
                 db.executemany(_INSERT_ARTICLE, map(_article_row, new))
                 added += (a.id for a in new)
+                printed = [a.id for a in new if a.id in fingerprints]
+                for article_id, seq in self._seqs(printed).items():
+                    fingerprint = fingerprints[article_id]
+                    db.executemany(
+                        "INSERT OR IGNORE INTO lsh_bands (band, key, seq) VALUES (?, ?, ?)",
+                        ((band, key, seq) for band, key in enumerate(fingerprint.bands)),
+                    )
+                    db.execute(
+                        "INSERT OR REPLACE INTO signatures (seq, minhash) VALUES (?, ?)",
+                        (seq, fingerprint.signature),
+                    )
         return added
 
     def _stored_ids(self, ids: list[str]) -> set[str]:
-        found: set[str] = set()
+        return set(self._seqs(ids))
+
+    def _seqs(self, ids: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
         for chunk in _chunks(ids):
             marks = ", ".join("?" * len(chunk))
             found.update(
-                r[0]
-                for r in self._db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
+                self._db.execute(f"SELECT id, seq FROM articles WHERE id IN ({marks})", chunk)
             )
         return found
 
     def has_article(self, article_id: str) -> bool:
         return bool(self._stored_ids([article_id]))
+
+    def has_url(self, url: str) -> bool:
+        return (
+            self._db.execute("SELECT 1 FROM articles WHERE url = ?", (url,)).fetchone() is not None
+        )
 
     def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
         if ids is None:
@@ -213,63 +244,285 @@ class SQLiteStore(Store):
     def article_count(self) -> int:
         return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
+    def update_annotations(self, articles: Sequence[Article]) -> None:
+        with self._transaction() as db:
+            db.executemany(
+                "UPDATE articles SET sentences = ?, entities = ?, recognised = ? WHERE id = ?",
+                (
+                    (
+                        _json([_sentence(a.text, s, n) for n, s in enumerate(a.sentences)]),
+                        _json([_entity(a.text, e) for e in a.entities]),
+                        int(a.recognised),
+                        a.id,
+                    )
+                    for a in articles
+                ),
+            )
+
+    # near-duplicates and feeds
+
+    def near_duplicates(self, bands: Sequence[int]) -> list[tuple[Article, bytes]]:
+        seqs: set[int] = set()
+        for band, key in enumerate(bands):
+            seqs.update(
+                r[0]
+                for r in self._db.execute(
+                    "SELECT seq FROM lsh_bands WHERE band = ? AND key = ?", (band, key)
+                )
+            )
+        found = []
+        for chunk in _chunks(sorted(seqs)):
+            marks = ", ".join("?" * len(chunk))
+            found += [
+                (_article(row[:-1]), row[-1])
+                for row in self._db.execute(
+                    f"SELECT {_SELECT_ARTICLE}, s.minhash FROM articles AS a "
+                    f"JOIN signatures AS s ON s.seq = a.seq WHERE a.seq IN ({marks}) "
+                    "ORDER BY a.seq",
+                    chunk,
+                )
+            ]
+        return found
+
+    def fetch_state(self, url: str) -> tuple[str | None, str | None] | None:
+        row = self._db.execute(
+            "SELECT etag, last_modified FROM fetch_state WHERE url = ?", (url,)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def set_fetch_state(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO fetch_state (url, etag, last_modified, checked) "
+                "VALUES (?, ?, ?, datetime('now')) ON CONFLICT(url) DO UPDATE SET "
+                "etag = excluded.etag, last_modified = excluded.last_modified, "
+                "checked = excluded.checked",
+                (url, etag, last_modified),
+            )
+
+    # the story index
+
+    def unclustered(self, limit: int) -> list[Article]:
+        rows = self._db.execute(
+            f"SELECT {_SELECT_ARTICLE} FROM articles AS a WHERE a.clustered = 0 "
+            "ORDER BY a.seq LIMIT ?",
+            (limit,),
+        )
+        return [_article(r) for r in rows]
+
+    def document_frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'indexed_articles'").fetchone()
+        df: dict[str, int] = {}
+        for chunk in _chunks(list(dict.fromkeys(terms))):
+            marks = ", ".join("?" * len(chunk))
+            df.update(
+                self._db.execute(f"SELECT term, df FROM term_df WHERE term IN ({marks})", chunk)
+            )
+        return (int(row[0]) if row else 0), df
+
+    def articles_sharing_terms(self, terms: Iterable[str], per_term: int) -> dict[str, int]:
+        shared: Counter[str] = Counter()
+        for term in dict.fromkeys(terms):
+            shared.update(
+                r[0]
+                for r in self._db.execute(
+                    "SELECT a.id FROM (SELECT seq FROM term_postings WHERE term = ? "
+                    "ORDER BY seq DESC LIMIT ?) AS p JOIN articles AS a ON a.seq = p.seq",
+                    (term, per_term),
+                )
+            )
+        return dict(shared)
+
+    def story_ids_of(self, article_ids: Iterable[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(dict.fromkeys(article_ids))):
+            marks = ", ".join("?" * len(chunk))
+            found.update(
+                self._db.execute(
+                    f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})",
+                    chunk,
+                )
+            )
+        return found
+
+    def story_members(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
+        members: dict[str, list[str]] = defaultdict(list)
+        for chunk in _chunks(list(dict.fromkeys(story_ids))):
+            marks = ", ".join("?" * len(chunk))
+            for sid, aid in self._db.execute(
+                f"SELECT story_id, article_id FROM story_articles WHERE story_id IN ({marks}) "
+                "ORDER BY story_id, position",
+                chunk,
+            ):
+                members[sid].append(aid)
+        return dict(members)
+
+    def update_clusters(
+        self, indexed: Sequence[IndexedTerms], stories: Sequence[Story], removed: Sequence[str]
+    ) -> None:
+        with self._transaction() as db:
+            self._check_members(stories)
+            seqs = self._seqs([x.article_id for x in indexed])
+            fresh = [x for x in indexed if x.article_id in seqs]
+            db.executemany(
+                "INSERT OR IGNORE INTO term_postings (term, seq) VALUES (?, ?)",
+                ((term, seqs[x.article_id]) for x in fresh for term in dict.fromkeys(x.salient)),
+            )
+            frequencies = Counter(t for x in fresh for t in set(x.vocabulary))
+            db.executemany(
+                "INSERT INTO term_df (term, df) VALUES (?, ?) "
+                "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+                frequencies.items(),
+            )
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES ('indexed_articles', ?) ON CONFLICT(key) "
+                "DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)",
+                (str(len(fresh)),),
+            )
+            self._delete_stories(removed)
+            for story in stories:
+                self._write_story(story, stale=True)
+            members = [a.id for s in stories for a in s.articles]
+            for chunk in _chunks(members):
+                marks = ", ".join("?" * len(chunk))
+                db.execute(f"UPDATE articles SET clustered = 1 WHERE id IN ({marks})", chunk)
+
+    def stale_stories(self, limit: int) -> list[Story]:
+        rows = self._db.execute(
+            f"SELECT {_STORY_COLUMNS} FROM stories WHERE stale = 1 ORDER BY seq LIMIT ?", (limit,)
+        ).fetchall()
+        return self._assemble(rows, None if len(rows) != 1 else rows[0][0], only_rows=True)
+
+    def mark_stale(self) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE stories SET stale = 1")
+
+    def save_stories(self, stories: Sequence[Story]) -> None:
+        with self._transaction():
+            self._check_members(stories)
+            for story in stories:
+                self._write_story(story, stale=False)
+
     # stories
 
     def replace_stories(self, stories: Iterable[Story]) -> None:
         stories = list(stories)
-        members = {a.id for s in stories for a in s.articles}
         with self._transaction() as db:
-            missing = members - self._stored_ids(list(members))
-            if missing:
-                raise StoreError(
-                    f"{self.path}: stories cite {len(missing)} article(s) that are not stored "
-                    f"(e.g. {min(missing)}); add the articles first"
-                )
-            db.execute("DELETE FROM summary_sentences")
-            db.execute("DELETE FROM story_articles")
-            db.execute("DELETE FROM stories")
-            try:
-                db.executemany(
-                    "INSERT INTO stories (id, title, event_date, analysis) VALUES (?, ?, ?, ?)",
-                    ((s.id, s.title, _iso(s.event_date), analysis_to_json(s)) for s in stories),
-                )
-            except sqlite3.IntegrityError as exc:
-                raise StoreError(f"{self.path}: two stories share an id ({exc})") from exc
-            db.executemany(
-                "INSERT OR IGNORE INTO story_articles (story_id, article_id, position) "
-                "VALUES (?, ?, ?)",
-                ((s.id, a.id, n) for s in stories for n, a in enumerate(s.articles)),
+            self._check_members(stories)
+            db.execute("DELETE FROM story_search")
+            db.execute("DELETE FROM stories")  # cascades to members, summaries, outlets, entities
+            for story in stories:
+                self._write_story(story, stale=False)
+
+    def _check_members(self, stories: Sequence[Story]) -> None:
+        ids = [s.id for s in stories]
+        if len(set(ids)) != len(ids):
+            raise StoreError(f"{self.path}: two stories share an id")
+        members = {a.id for s in stories for a in s.articles}
+        missing = members - self._stored_ids(list(members))
+        if missing:
+            raise StoreError(
+                f"{self.path}: stories cite {len(missing)} article(s) that are not stored "
+                f"(e.g. {min(missing)}); add the articles first"
             )
-            db.executemany(
-                "INSERT INTO summary_sentences (story_id, position, text, article_id, "
-                "sentence_index, article_ids, outlets) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    (s.id, n, x.text, x.article_id, x.sentence_index, _json(x.article_ids),
-                     _json(x.outlets))
-                    for s in stories
-                    for n, x in enumerate(s.summary)
-                ),
-            )  # fmt: skip
+
+    def _delete_stories(self, story_ids: Sequence[str]) -> None:
+        for chunk in _chunks(list(story_ids)):
+            marks = ", ".join("?" * len(chunk))
+            self._db.execute(
+                f"DELETE FROM story_search WHERE rowid IN "
+                f"(SELECT seq FROM stories WHERE id IN ({marks}))",
+                chunk,
+            )
+            self._db.execute(f"DELETE FROM stories WHERE id IN ({marks})", chunk)
+
+    def _write_story(self, story: Story, *, stale: bool) -> None:
+        """Insert or rewrite one story inside the caller's transaction.
+
+        A stale story keeps its members, listing figures and outlets; its summary and analysis
+        wait for `save_stories` (its old title stays until then, if it has none of its own).
+        """
+        db = self._db
+        dates = [a.published for a in story.articles if a.published]
+        values = (
+            story.title, _iso(story.event_date), "{}" if stale else analysis_to_json(story),
+            len(story.articles), len(story.outlets), _iso(min(dates, default=None)),
+            _iso(max(dates, default=None)), story.storyline, int(stale),
+        )  # fmt: skip
+        row = db.execute("SELECT seq, title FROM stories WHERE id = ?", (story.id,)).fetchone()
+        if row:
+            seq = row[0]
+            db.execute("DELETE FROM story_search WHERE rowid = ?", (seq,))
+            db.execute(
+                "UPDATE stories SET title = coalesce(?, title), event_date = ?, analysis = ?, "
+                "article_count = ?, outlet_count = ?, first_published = ?, last_published = ?, "
+                "storyline = ?, stale = ? WHERE seq = ?",
+                (*values, seq),
+            )
+            for table in ("story_articles", "summary_sentences", "story_outlets", "story_entities"):
+                db.execute(f"DELETE FROM {table} WHERE story_id = ?", (story.id,))
+        else:
+            seq = db.execute(
+                "INSERT INTO stories (id, title, event_date, analysis, article_count, "
+                "outlet_count, first_published, last_published, storyline, stale) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (story.id, *values),
+            ).lastrowid
+        db.executemany(
+            "INSERT OR IGNORE INTO story_articles (story_id, article_id, position) VALUES (?, ?, ?)",
+            ((story.id, a.id, n) for n, a in enumerate(story.articles)),
+        )
+        db.executemany(
+            "INSERT INTO story_outlets (story_id, outlet) VALUES (?, ?)",
+            ((story.id, outlet) for outlet in story.outlets),
+        )
+        db.executemany(
+            "INSERT INTO summary_sentences (story_id, position, text, article_id, "
+            "sentence_index, article_ids, outlets) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                (story.id, n, x.text, x.article_id, x.sentence_index, _json(x.article_ids),
+                 _json(x.outlets))
+                for n, x in enumerate(story.summary)
+            ),
+        )  # fmt: skip
+        db.executemany(
+            "INSERT OR IGNORE INTO story_entities (story_id, name, type, salience) "
+            "VALUES (?, ?, ?, ?)",
+            ((story.id, e.name, e.type, e.salience) for e in story.entities),
+        )
+        title = story.title if story.title is not None else (row[1] if row else None)
+        db.execute(
+            "INSERT INTO story_search (rowid, title, summary) VALUES (?, ?, ?)",
+            (seq, title or "", "\n".join(x.text for x in story.summary)),
+        )
 
     def stories(self) -> list[Story]:
-        rows = self._db.execute("SELECT id, title, event_date, analysis FROM stories ORDER BY seq")
+        rows = self._db.execute(f"SELECT {_STORY_COLUMNS} FROM stories ORDER BY seq")
         return self._assemble(rows.fetchall(), None)
 
     def story(self, story_id: str) -> Story | None:
         if not story_id:
             return None
         rows = self._db.execute(
-            "SELECT id, title, event_date, analysis FROM stories WHERE id = ?", (story_id,)
+            f"SELECT {_STORY_COLUMNS} FROM stories WHERE id = ?", (story_id,)
         ).fetchall()
         if not rows:  # a prefix: the range scan uses the id index, unlike LIKE
             rows = self._db.execute(
-                "SELECT id, title, event_date, analysis FROM stories WHERE id >= ? AND id < ? LIMIT 2",
+                f"SELECT {_STORY_COLUMNS} FROM stories WHERE id >= ? AND id < ? LIMIT 2",
                 (story_id, story_id + "\U0010ffff"),
             ).fetchall()
         return self._assemble(rows, rows[0][0])[0] if len(rows) == 1 else None
 
-    def _assemble(self, rows: list[tuple[Any, ...]], only: str | None) -> list[Story]:
-        """Stories from their rows, with members and summaries read in one query each."""
+    def _assemble(
+        self, rows: list[tuple[Any, ...]], only: str | None, *, only_rows: bool = False
+    ) -> list[Story]:
+        """Stories from their rows, with members and summaries read in one query each.
+
+        With `only_rows`, members and summaries are read for exactly the stories of `rows`
+        (one query per story) rather than for all stories at once.
+        """
+        if only_rows and only is None:
+            return [s for r in rows for s in self._assemble([r], r[0])]
         where, params = ("WHERE story_id = ?", (only,)) if only else ("", ())
         articles: dict[str, list[Article]] = defaultdict(list)
         for story_id, *article in self._db.execute(
@@ -291,9 +544,14 @@ class SQLiteStore(Store):
                 )
             )
         stories = []
-        for i, t, d, analysis in rows:
+        for i, t, d, analysis, storyline in rows:
             story = Story(
-                id=i, articles=articles[i], title=t, event_date=_date(d), summary=summaries[i]
+                id=i,
+                articles=articles[i],
+                title=t,
+                event_date=_date(d),
+                summary=summaries[i],
+                storyline=storyline,
             )
             analysis_from_json(story, analysis)
             stories.append(story)
@@ -322,7 +580,9 @@ class SQLiteStore(Store):
 def analysis_to_json(story: Story) -> str:
     """A story's cross-source analysis as one JSON document: always read whole, with its story."""
     return json.dumps(
-        {name: [asdict(x) for x in getattr(story, name)] for name in _ANALYSIS}, ensure_ascii=False
+        {name: [asdict(x) for x in getattr(story, name)] for name in _ANALYSIS},
+        ensure_ascii=False,
+        default=_iso,  # timeline dates
     )
 
 
@@ -342,9 +602,13 @@ def analysis_from_json(story: Story, text: str | None) -> None:
         for q in data.get("quotes", [])
     ]
     story.coverage = [OutletCoverage(**c) for c in data.get("coverage", [])]
+    story.timeline = [
+        TimelineEvent(**{**e, "date": date.fromisoformat(e["date"])})
+        for e in data.get("timeline", [])
+    ]
 
 
-_ANALYSIS = ("entities", "facts", "disagreements", "quotes", "coverage")
+_ANALYSIS = ("entities", "facts", "disagreements", "quotes", "coverage", "timeline")
 
 
 def _highlight(snippet: str) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from newsweave.store import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Step = str | Callable[[sqlite3.Connection], None]
 
@@ -116,6 +116,87 @@ MIGRATIONS: dict[int, tuple[Step, ...]] = {
             VALUES ('delete', old.seq, old.title, old.text);
             INSERT INTO article_search(rowid, title, text) VALUES (new.seq, new.title, new.text);
         END""",
+    ),
+    # Incremental stories and browsing: articles are indexed (salient-term postings with
+    # document frequencies, MinHash bands for near-duplicates) and clustered as they arrive;
+    # a story whose members changed is `stale` until its summary and analysis are redone.
+    # Stories keep listing figures as columns and their outlets and entities as rows, so a
+    # page of a 100k-article store is an index scan, not a JSON parse per story.
+    3: (
+        "ALTER TABLE articles ADD COLUMN recognised INTEGER NOT NULL DEFAULT 1",
+        "ALTER TABLE articles ADD COLUMN copy_of TEXT",
+        "ALTER TABLE articles ADD COLUMN copy_source TEXT",
+        # Articles of a version 2 file have no term postings: they are clustered anew, with
+        # the next ingest, as if they had just arrived.
+        "ALTER TABLE articles ADD COLUMN clustered INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX articles_unclustered ON articles(seq) WHERE clustered = 0",
+        "CREATE INDEX articles_by_url ON articles(url)",
+        "ALTER TABLE stories ADD COLUMN article_count INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE stories ADD COLUMN outlet_count INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE stories ADD COLUMN first_published TEXT",
+        "ALTER TABLE stories ADD COLUMN last_published TEXT",
+        "ALTER TABLE stories ADD COLUMN storyline TEXT",
+        "ALTER TABLE stories ADD COLUMN stale INTEGER NOT NULL DEFAULT 1",
+        "CREATE INDEX stories_by_event ON stories(event_date)",
+        "CREATE INDEX stories_by_size ON stories(article_count)",
+        "CREATE INDEX stories_by_storyline ON stories(storyline) WHERE storyline IS NOT NULL",
+        "CREATE INDEX stories_stale ON stories(seq) WHERE stale = 1",
+        """UPDATE stories SET
+            article_count = (SELECT count(*) FROM story_articles WHERE story_id = stories.id),
+            outlet_count = (SELECT count(DISTINCT coalesce(a.outlet, a.url, a.source))
+                            FROM story_articles AS sa JOIN articles AS a ON a.id = sa.article_id
+                            WHERE sa.story_id = stories.id),
+            first_published = (SELECT min(a.published) FROM story_articles AS sa
+                               JOIN articles AS a ON a.id = sa.article_id
+                               WHERE sa.story_id = stories.id),
+            last_published = (SELECT max(a.published) FROM story_articles AS sa
+                              JOIN articles AS a ON a.id = sa.article_id
+                              WHERE sa.story_id = stories.id)""",
+        """CREATE TABLE story_outlets (
+            story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            outlet TEXT NOT NULL,
+            PRIMARY KEY (story_id, outlet)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX story_outlets_by_outlet ON story_outlets(outlet)",
+        """CREATE TABLE story_entities (
+            story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            salience REAL NOT NULL,
+            PRIMARY KEY (story_id, name)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX story_entities_by_name ON story_entities(name COLLATE NOCASE)",
+        # rowid = stories.seq; written by the store with each story (its summary lives in
+        # another table, so triggers cannot keep it).
+        """CREATE VIRTUAL TABLE story_search USING fts5(
+            title, summary, tokenize='porter unicode61'
+        )""",
+        """CREATE TABLE term_postings (
+            term TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (term, seq)
+        ) WITHOUT ROWID""",
+        "CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
+        """CREATE TABLE lsh_bands (
+            band INTEGER NOT NULL,
+            key INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (band, key, seq)
+        ) WITHOUT ROWID""",
+        "CREATE TABLE signatures (seq INTEGER PRIMARY KEY, minhash BLOB NOT NULL)",
+        # Annotating or clustering an article must not rewrite its search entry.
+        "DROP TRIGGER articles_fts_update",
+        """CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO article_search(article_search, rowid, title, text)
+            VALUES ('delete', old.seq, old.title, old.text);
+            INSERT INTO article_search(rowid, title, text) VALUES (new.seq, new.title, new.text);
+        END""",
+        """CREATE TABLE fetch_state (
+            url TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            checked TEXT NOT NULL
+        ) WITHOUT ROWID""",
     ),
 }
 
