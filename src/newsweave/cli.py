@@ -160,14 +160,25 @@ def _story_table(stories: list[Story]) -> Table:
 
 
 @app.command("ingest")
-def ingest_command(paths: PathsArgument, db: DbOption = Path("newsweave.db")) -> None:
+def ingest_command(
+    paths: PathsArgument,
+    db: DbOption = Path("newsweave.db"),
+    summarise: Annotated[
+        bool,
+        typer.Option(
+            help="Summarise and analyse the changed stories now; with --no-summarise they wait "
+            "for the next ingest or digest (fast bulk loading)."
+        ),
+    ] = True,
+) -> None:
     """Add articles to the database and to its stories; re-ingesting stores nothing twice.
 
     Only the stories the new articles join, found or merge are summarised and analysed again.
     """
     with _open(db) as store:
         _ingest(paths, store)
-        _build(store, DEFAULT_WORDS, None)
+        if summarise:
+            _build(store, DEFAULT_WORDS, None)
 
 
 @app.command()
@@ -235,6 +246,89 @@ def show(
         if since and not story.summary:
             console.print(f"Nothing new since {since.date().isoformat()}.")
     console.print(render_markdown([story]), markup=False, highlight=False)
+
+
+@app.command()
+def timeline(
+    query: Annotated[
+        str, typer.Argument(help="An entity (name or alias, any case) or a story id prefix.")
+    ],
+    db: DbOption = Path("newsweave.db"),
+    since: Annotated[
+        datetime | None,
+        typer.Option("--from", formats=["%Y-%m-%d"], help="Only events from this date on."),
+    ] = None,
+    until: Annotated[
+        datetime | None,
+        typer.Option("--to", formats=["%Y-%m-%d"], help="Only events up to this date."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Dated events of an entity's stories, or of a story's storyline, with their outlets.
+
+    Events are the stories themselves and the earlier events their articles cite ("visited
+    Moscow in October 2015"), each dated as finely as the text allows (day, month, year).
+    """
+    from newsweave.render.json import timeline_event_to_dict
+    from newsweave.storyline import find_timeline
+    from newsweave.timeline import date_label, within
+
+    with _open(db) as store:
+        found = find_timeline(store, query)
+    if found is None:
+        errors.print(f"[red]error:[/] no story or entity {query!r} in {db}")
+        raise typer.Exit(1)
+    name, events = found
+    events = within(events, since and since.date(), until and until.date())
+    if as_json:
+        data = {"query": query, "match": name, "timeline": [timeline_event_to_dict(e) for e in events]}
+        console.print_json(data=data)
+        return
+    table = Table(title=f"Timeline of {name}: {len(events)} events")
+    for column in ("date", "event", "outlets", "story"):
+        table.add_column(column, no_wrap=column in ("date", "story"))
+    for event in events:
+        table.add_row(
+            date_label(event.date, event.granularity),
+            event.text,
+            ", ".join(event.outlets),
+            event.story_id or "",
+        )
+    console.print(table)
+
+
+@app.command()
+def serve(
+    db: DbOption = Path("newsweave.db"),
+    host: Annotated[
+        str, typer.Option(help="Address to bind; loopback unless you mean to share it.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="NEWSWEAVE_TOKEN",
+            help="Accept POST /api/articles carrying 'Authorization: Bearer TOKEN'; "
+            "without it the server is read-only.",
+        ),
+    ] = None,
+) -> None:
+    """Browse, search and add to the stories in a web UI and JSON API (FastAPI)."""
+    import uvicorn  # the web stack loads only for this command
+
+    from newsweave.web import create_app
+    from newsweave.web.app import LOOPBACK_HOSTS
+
+    loopback = host in ("127.0.0.1", "localhost")  # Host checks: against DNS rebinding
+    try:
+        web = create_app(db, token, allowed_hosts=LOOPBACK_HOSTS if loopback else None)
+    except StoreError as exc:
+        errors.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        errors.print(f"[yellow]warning:[/] serving on {host}: reachable beyond this machine")
+    console.print(f"serving {db} on http://{host}:{port}/ (Ctrl-C stops)")
+    uvicorn.run(web, host=host, port=port, log_level="warning", server_header=False)
 
 
 eval_app = typer.Typer(
@@ -375,6 +469,35 @@ def eval_cluster(
         title += f" (baseline threshold {report.baseline_threshold})"
     _print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
 
+
+
+@eval_app.command("timeline")
+def eval_timeline(
+    directory: Annotated[
+        Path, typer.Argument(help="Timeline17 layout: topic folders with articles.json.")
+    ],
+    dataset: Annotated[str, typer.Option(help="Format: t17.")] = "t17",
+    limit: Annotated[int | None, typer.Option(help="Only the first N topics.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Timeline summarisation (tilse alignment ROUGE, date F1) against a publication-count
+    baseline, news-tls's protocol."""
+    from newsweave.evaluate.timeline import evaluate_timelines
+
+    if dataset != "t17":
+        errors.print(f"[red]error:[/] unknown timeline dataset {dataset!r}; known: t17")
+        raise typer.Exit(2)
+    try:
+        report = evaluate_timelines(
+            directory, limit=limit, progress=lambda name: errors.print(f"done {name}")
+        )
+    except DatasetError as exc:
+        errors.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    if report.rouge_skipped:
+        errors.print(f"[yellow]warning:[/] ROUGE skipped: {report.rouge_skipped}")
+    title = f"Timelines of {len(report.topics)} topics of {directory}"
+    _print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -28,13 +28,14 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from math import log
 
 import numpy as np
 from scipy.sparse import csr_matrix
 
 from newsweave.model import Article
 from newsweave.nlp.entities import NAMED_LABELS
-from newsweave.text import jaccard, tfidf, tokens, top_terms
+from newsweave.text import jaccard, tokens, top_terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,13 @@ class ClusterSettings:
     salient_terms: int = 30
     min_shared_terms: int = 3
     max_postings: int = 2000
+    # incremental clustering (`newsweave.incremental`): a new article looks at the articles
+    # most recently posted under each of its salient terms, and follows the stories of the
+    # `candidates` of them that share the most terms with it (and at least `candidate_share`
+    # of what the best one shares)
+    recent_postings: int = 100
+    candidates: int = 5
+    candidate_share: float = 0.5
 
 
 def entity_keys(article: Article) -> set[str]:
@@ -142,18 +150,18 @@ def vectorize(
     the given statistics, and the vocabulary (sorted) their columns stand for."""
     vocabulary = np.array(sorted({t for toks in token_lists for t in toks}), dtype=object)
     column = {t: k for k, t in enumerate(vocabulary)}
+    idf = np.array([log((1 + stats.documents) / (1 + stats.df.get(t, 0))) + 1 for t in vocabulary])
     rows, cols, values = [], [], []
     for i, toks in enumerate(token_lists):
         counts = Counter(toks)
-        weights = {
-            t: (1 + np.log(n)) * (np.log((1 + stats.documents) / (1 + stats.df.get(t, 0))) + 1)
-            for t, n in counts.items()
-        }
-        norm = np.sqrt(sum(w * w for w in weights.values())) or 1.0
-        for t, w in weights.items():
-            rows.append(i)
-            cols.append(column[t])
-            values.append(w / norm)
+        where = np.fromiter((column[t] for t in counts), dtype=np.int64, count=len(counts))
+        weights = (1 + np.log(np.fromiter(counts.values(), dtype=float))) * idf[where]
+        norm = float(np.sqrt(weights @ weights)) or 1.0
+        rows.append(np.full(len(where), i))
+        cols.append(where)
+        values.append(weights / norm)
+    if rows:
+        rows, cols, values = np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
     matrix = csr_matrix((values, (rows, cols)), shape=(len(token_lists), len(vocabulary)))
     matrix.sort_indices()
     return matrix, vocabulary
@@ -189,27 +197,33 @@ def cluster_articles(
         for i in range(len(articles))
     ]
     entities = [entity_keys(a) for a in articles]
-
-    def similarity(i: int, j: int) -> float:
-        cosine = float(matrix.getrow(i).multiply(matrix.getrow(j)).sum())
-        w = settings.entity_weight if entities[i] and entities[j] else 0.0
-        return (1 - w) * cosine + w * jaccard(entities[i], entities[j])
-
-    pairs = candidate_pairs(terms, settings)
-    topics = _average_link(
-        articles, [(similarity(i, j), i, j) for i, j in pairs], settings.threshold, settings
-    )
+    pairs = sorted(candidate_pairs(terms, settings))
+    scored = []
+    if pairs:
+        left, right = (np.array(side) for side in zip(*pairs, strict=True))
+        cosines = np.asarray(matrix[left].multiply(matrix[right]).sum(axis=1)).ravel()
+        for (i, j), cosine in zip(pairs, cosines, strict=True):
+            w = settings.entity_weight if entities[i] and entities[j] else 0.0
+            scored.append(((1 - w) * cosine + w * jaccard(entities[i], entities[j]), i, j))
+    topics = _average_link(articles, scored, settings.threshold, settings)
     stories = []
     for topic in topics:
-        stories.extend(_split_events(articles, topic, settings) if len(topic) > 2 else [topic])
+        if len(topic) > 2:
+            stories.extend(_split_events(articles, token_lists, topic, settings))
+        else:
+            stories.append(topic)
     return sorted((sorted(s) for s in stories), key=lambda m: (-len(m), m[0]))
 
 
 def _split_events(
-    articles: Sequence[Article], members: list[int], settings: ClusterSettings
+    articles: Sequence[Article],
+    token_lists: Sequence[Sequence[str]],
+    members: list[int],
+    settings: ClusterSettings,
 ) -> list[list[int]]:
     """Re-cluster one topic with IDF local to it, so that what tells its events apart decides."""
-    local, _ = tfidf([_document(articles[i]) for i in members])
+    own = [token_lists[i] for i in members]
+    local, _ = vectorize(own, TermStats.of(own))
     if local.shape[1] == 0:
         return [members]
     sims = (local @ local.T).toarray()

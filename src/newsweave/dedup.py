@@ -14,15 +14,19 @@ the same scheme with the buckets in the store, in the same transaction as the ar
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash
 
 from newsweave.model import Article, Fingerprint, normalise_body
 from newsweave.store import Store
+
+_MASK32 = np.uint64(0xFFFFFFFF)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,19 +44,31 @@ class DedupSettings:
         return self.bands * self.rows
 
 
-def shingles(text: str, size: int) -> set[bytes]:
-    """Word `size`-grams of the normalised body (the words themselves for very short texts)."""
-    words = normalise_body(text).split()
+def shingle_hashes(text: str, size: int) -> np.ndarray:
+    """32-bit hashes of the word `size`-grams of the normalised body (of its words, for a very
+    short text): each word hashed once (CRC-32), each shingle a mix of its words' hashes, in
+    numpy, since hashing every shingle on its own is most of what deduplication costs."""
+    words = np.fromiter(map(_word_hash, normalise_body(text).split()), dtype=np.uint64)
     if len(words) <= size:
-        return {w.encode() for w in words}
-    return {" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)}
+        return np.unique(words) if len(words) else np.zeros(1, dtype=np.uint64)
+    mixed = np.zeros(len(words) - size + 1, dtype=np.uint64)
+    for k in range(size):
+        mixed = (mixed * np.uint64(1_000_003) + words[k : len(words) - size + 1 + k]) & _MASK32
+    return np.unique(mixed)
+
+
+@lru_cache(maxsize=500_000)
+def _word_hash(word: str) -> int:
+    return zlib.crc32(word.encode())
 
 
 def fingerprints(texts: Sequence[str], settings: DedupSettings | None = None) -> list[Fingerprint]:
-    """Signatures and band keys for many texts at once (datasketch's bulk path is ~7x faster)."""
+    """Signatures and band keys for many texts at once (datasketch's bulk path)."""
     settings = settings or DedupSettings()
     hashes = MinHash.bulk(
-        [shingles(t, settings.shingle_words) or {b""} for t in texts], num_perm=settings.num_perm
+        [shingle_hashes(t, settings.shingle_words).tolist() for t in texts],
+        num_perm=settings.num_perm,
+        hashfunc=int,  # the shingles are hashed already
     )
     return [_fingerprint(np.asarray(m.hashvalues, dtype="<u4"), settings) for m in hashes]
 

@@ -26,7 +26,7 @@ from newsweave.align import AlignSettings, align, coverage, find_disagreements, 
 from newsweave.clean import clean_text
 from newsweave.cluster import ClusterSettings
 from newsweave.dedup import CopyFinder, DedupSettings
-from newsweave.incremental import cluster_chunk, cluster_pending
+from newsweave.incremental import ClusterStep, TokenCache, cluster_chunk, cluster_pending
 from newsweave.ingest import IngestError, read_paths
 from newsweave.model import Article, RawDocument, Story, article_id, story_id
 from newsweave.nlp.canonical import canonical_entities, unify_across_stories
@@ -34,6 +34,7 @@ from newsweave.nlp.entities import EntityRecognizer, load_model
 from newsweave.nlp.quotes import Quote, add_paragraph_breaks, extract_quotes
 from newsweave.nlp.sentences import SentenceSplitter
 from newsweave.store import Store
+from newsweave.storyline import link_storylines_and_timelines
 from newsweave.summarize import SummarySettings, summarize
 from newsweave.timeline import infer_event_date
 
@@ -54,11 +55,15 @@ class RunReport:
     duplicates: int = 0
     copies: int = 0
     changed: set[str] = field(default_factory=set)
-    """Ids of the stories this run created or changed."""
+    """Ids of the stories this run created or changed (and that still exist)."""
     empty: int = 0
     errors: list[IngestError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    def note(self, step: ClusterStep) -> None:
+        self.changed.update(step.changed)
+        self.changed.difference_update(step.removed)
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -178,6 +183,7 @@ def ingest_documents(
     """
     report = report or RunReport()
     copies = CopyFinder(store, dedup_settings)
+    tokens = TokenCache()
     batch: list[Article] = []
     seen: set[str] = set()
     documents = iter(items)
@@ -205,12 +211,12 @@ def ingest_documents(
         seen.add(article.id)
         batch.append(article)
         if len(batch) >= batch_size:
-            _flush(batch, store, copies, report, progress, cluster, cluster_settings)
-    _flush(batch, store, copies, report, progress, cluster, cluster_settings)
+            _flush(batch, store, copies, tokens, report, progress, cluster, cluster_settings)
+    _flush(batch, store, copies, tokens, report, progress, cluster, cluster_settings)
     if cluster:  # articles a killed run stored but never clustered
         with report.timed("cluster"):
-            report.changed.update(s for step in cluster_pending(store, cluster_settings)
-                                  for s in step.changed)  # fmt: skip
+            for step in cluster_pending(store, cluster_settings, cache=tokens):
+                report.note(step)
     return report
 
 
@@ -218,6 +224,7 @@ def _flush(
     batch: list[Article],
     store: Store,
     copies: CopyFinder,
+    tokens: TokenCache,
     report: RunReport,
     progress: Progress,
     cluster: bool,
@@ -234,8 +241,8 @@ def _flush(
     progress("stored", len(batch))
     if cluster:
         with report.timed("cluster"):
-            step = cluster_chunk(store, batch, cluster_settings)
-        report.changed.update(step.changed)
+            step = cluster_chunk(store, batch, cluster_settings, tokens)
+        report.note(step)
     batch.clear()
 
 
@@ -250,7 +257,10 @@ def build_stories(
     report = options.setdefault("report", RunReport())
     with report.timed("cluster"):
         cluster_pending(store, cluster_settings)
-    return refresh_stories(store, **options)
+    stories = refresh_stories(store, **options)
+    with report.timed("timeline"):  # storylines reach stored stories: after every batch
+        link_storylines_and_timelines(store, stories)
+    return stories
 
 
 def refresh_stories(

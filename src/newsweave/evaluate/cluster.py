@@ -1,7 +1,8 @@
 """Story clustering against the clusters of a multi-document set.
 
-All documents of the set are pooled, shuffled (fixed seed), cleaned as `ingest` would, and
-grouped by `cluster.cluster_articles`; the stories are scored against the dataset's clusters
+All documents of the set are pooled, shuffled (fixed seed) and ingested as one stream into a
+fresh store, exactly as `newsweave ingest` adds articles (cleaning, exact and near-duplicate
+detection, incremental clustering batch by batch); the stories are scored against the dataset's clusters
 with B-cubed precision, recall and F1 (per document, averaged) and pairwise F1 (over pairs of
 documents put together). The baseline in the same run is scikit-learn's agglomerative
 clustering (average linkage, cosine distance) over TF-IDF of the same texts, with its distance
@@ -12,15 +13,17 @@ from __future__ import annotations
 
 import json
 import random
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsweave.cluster import cluster_articles
+from newsweave.cluster import ClusterSettings
 from newsweave.evaluate.datasets import Cluster
-from newsweave.model import Article, RawDocument
-from newsweave.pipeline import prepare
+from newsweave.model import RawDocument
+from newsweave.pipeline import ingest_documents, prepare
+from newsweave.store import open_store
 from newsweave.text import tfidf
 
 BASELINE_THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(8, 20))
@@ -105,34 +108,44 @@ def vars_of(scores: Scores) -> dict[str, float]:
     return {name: getattr(scores, name) for name in Scores.__slots__}
 
 
-def _articles(
+def _documents(
     clusters: Sequence[Cluster], seed: int, bare: bool
-) -> tuple[list[Article], list[int], list[tuple[str, int]]]:
+) -> tuple[list[RawDocument], list[int], list[tuple[str, int]]]:
     pool = [(c.id, n, d) for c in clusters for n, d in enumerate(c.documents)]
     random.Random(seed).shuffle(pool)
-    articles, gold, where = [], [], []
+    documents, gold, where = [], [], []
     labels = {c.id: k for k, c in enumerate(clusters)}
     for cluster_id, n, doc in pool:
-        raw = RawDocument(
-            source=f"{cluster_id}/{n}",
-            text=doc.text,
-            format="text",
-            title=None if bare else doc.title,
-            published=None if bare else doc.published,
+        documents.append(
+            RawDocument(
+                source=f"{cluster_id}/{n}",
+                text=doc.text,
+                format="text",
+                title=None if bare else doc.title,
+                published=None if bare else doc.published,
+            )
         )
-        article = prepare(raw)
-        if bare:
-            article.title, article.published = None, None
-        articles.append(article)
         gold.append(labels[cluster_id])
         where.append((cluster_id, n))
-    return articles, gold, where
+    return documents, gold, where
 
 
-def _baseline(articles: list[Article], gold: list[int]) -> tuple[Scores, float]:
+def _stream(
+    documents: list[RawDocument], batch_size: int, settings: ClusterSettings | None
+) -> list[str]:
+    """Ingest the documents in order into a temporary store; each one's story id (an
+    exact duplicate shares its original's; a document left empty by cleaning is alone)."""
+    with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "eval.db") as store:
+        ingest_documents(documents, store, batch_size=batch_size, cluster_settings=settings)
+        ids = [prepare(d).id for d in documents]
+        stories = store.story_ids_of(ids)
+    return [stories.get(i, f"alone:{n}") for n, i in enumerate(ids)]
+
+
+def _baseline(documents: list[RawDocument], gold: list[int]) -> tuple[Scores, float]:
     from sklearn.cluster import AgglomerativeClustering
 
-    matrix, _ = tfidf([f"{a.title or ''}\n{a.text}" for a in articles])
+    matrix, _ = tfidf([f"{a.title or ''}\n{a.text}" for a in map(prepare, documents)])
     dense = matrix.toarray()
     empty = ~dense.any(axis=1)
     dense[empty, 0] = 1.0  # a document with no words: its own point, not NaN distances
@@ -156,19 +169,19 @@ def evaluate_clustering(
     bare: bool = False,
     save: Path | None = None,
     baseline: bool = True,
+    batch_size: int = 256,
+    settings: ClusterSettings | None = None,
 ) -> ClusterEvalReport:
-    """Pool, shuffle, cluster and score; `bare` drops titles and dates first."""
-    articles, gold, where = _articles(clusters, seed, bare)
-    groups = cluster_articles(articles)
-    predicted = [0] * len(articles)
-    for story, members in enumerate(groups):
-        for i in members:
-            predicted[i] = story
-    report = ClusterEvalReport(documents=len(articles), clusters=len(clusters))
+    """Pool, shuffle, stream in and score; `bare` drops titles and dates first."""
+    documents, gold, where = _documents(clusters, seed, bare)
+    stories = _stream(documents, batch_size, settings)
+    labels = {story: k for k, story in enumerate(dict.fromkeys(stories))}
+    predicted = [labels[s] for s in stories]
+    report = ClusterEvalReport(documents=len(documents), clusters=len(clusters))
     report.systems["newsweave"] = score(predicted, gold)
-    if baseline and len(articles) > 1:
+    if baseline and len(documents) > 1:
         report.systems["agglomerative (tuned)"], report.baseline_threshold = _baseline(
-            articles, gold
+            documents, gold
         )
     if save is not None:
         with save.open("w", encoding="utf-8") as out:

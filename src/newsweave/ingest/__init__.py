@@ -11,6 +11,7 @@ that carry their own encoding (XML feeds) or binary records (WARC) fit the same 
 from __future__ import annotations
 
 import codecs
+import gzip
 import os
 import stat
 import sys
@@ -19,10 +20,17 @@ from pathlib import Path
 from typing import TextIO
 
 from newsweave.ingest.decode import from_utf16
-from newsweave.ingest.detect import Corrupt, TooLarge, decompress, detect_format, head_of
+from newsweave.ingest.detect import (
+    HEAD_BYTES,
+    Corrupt,
+    TooLarge,
+    decompress,
+    detect_format,
+    head_of,
+)
 from newsweave.ingest.errors import IngestError, Item
 from newsweave.ingest.html import read_html
-from newsweave.ingest.jsonl import read_json, read_jsonl, read_jsonl_lines
+from newsweave.ingest.jsonl import read_json, read_jsonl, read_jsonl_lines, stream_jsonl
 from newsweave.ingest.text import read_text
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -59,9 +67,39 @@ def _load(path: Path) -> bytes | IngestError:
         return IngestError(source, f"cannot be read ({exc.strerror or exc})")
 
 
+def _large_jsonl(path: Path) -> Iterator[Item] | None:
+    """A JSONL file over the size limit (a corpus dump, gzipped or not), read line by line;
+    None for anything else."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode) or path.stat().st_size <= MAX_FILE_BYTES:
+            return None
+        with path.open("rb") as probe:
+            gzipped = probe.read(2) == b"\x1f\x8b"
+        opener = gzip.open if gzipped else open
+        with opener(path, "rb") as stream:
+            head = stream.read(HEAD_BYTES)
+    except (OSError, EOFError):
+        return None
+    if detect_format(path, head_of(head)) != "jsonl":
+        return None
+
+    def lines() -> Iterator[Item]:
+        try:
+            with opener(path, "rb") as stream:
+                yield from stream_jsonl(str(path), stream)
+        except (OSError, EOFError) as exc:
+            yield IngestError(str(path), f"cannot be read to the end ({exc})")
+
+    return lines()
+
+
 def read_file(path: Path) -> Iterator[Item]:
     """Every document in one file (one, or one per line/item for JSONL and JSON arrays)."""
     path = Path(path)
+    large = _large_jsonl(path)
+    if large is not None:
+        yield from large
+        return
     data = _load(path)
     if isinstance(data, IngestError):
         yield data

@@ -8,6 +8,7 @@ come through: one broken record in a dump of thousands must not cost the rest. E
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
@@ -97,9 +98,9 @@ def read_jsonl_lines(source: str, lines: Iterable[str]) -> Iterator[Item]:
             yield _line(f"{source}:{number}", number, line.removeprefix("\ufeff"))
 
 
-def read_jsonl(source: str, data: bytes) -> Iterator[Item]:
+def read_jsonl(source: str, data: bytes, first_line: int = 1) -> Iterator[Item]:
     """Every article of a JSONL file, each line decoded on its own so one bad line stays one."""
-    for number, raw in enumerate(data.split(b"\n"), 1):
+    for number, raw in enumerate(data.split(b"\n"), first_line):
         if not raw.strip():
             continue
         where = f"{source}:{number}"
@@ -108,6 +109,14 @@ def read_jsonl(source: str, data: bytes) -> Iterator[Item]:
             yield IngestError(where, f"JSONL line {number}: not UTF-8 text")
         else:
             yield _line(where, number, line)
+
+
+def stream_jsonl(source: str, lines: Iterable[bytes]) -> Iterator[Item]:
+    """`read_jsonl` over a binary stream's lines: a corpus file of any size, in constant memory."""
+    for number, raw in enumerate(lines, 1):
+        if number == 1:
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+        yield from read_jsonl(source, raw, first_line=number)
 
 
 def read_json(source: str, data: bytes) -> Iterator[Item]:

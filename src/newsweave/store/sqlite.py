@@ -262,14 +262,18 @@ class SQLiteStore(SQLiteBrowse, Store):
     # near-duplicates and feeds
 
     def near_duplicates(self, bands: Sequence[int]) -> list[tuple[Article, bytes]]:
-        seqs: set[int] = set()
-        for band, key in enumerate(bands):
-            seqs.update(
-                r[0]
-                for r in self._db.execute(
-                    "SELECT seq FROM lsh_bands WHERE band = ? AND key = ?", (band, key)
-                )
+        if not bands:
+            return []
+        # one statement, one primary-key search per band (a row-value IN would scan the table)
+        lookups = " UNION ".join(
+            "SELECT seq FROM lsh_bands WHERE band = ? AND key = ?" for _ in bands
+        )
+        seqs = {
+            r[0]
+            for r in self._db.execute(
+                lookups, [v for band, key in enumerate(bands) for v in (band, key)]
             )
+        }
         found = []
         for chunk in _chunks(sorted(seqs)):
             marks = ", ".join("?" * len(chunk))
@@ -321,17 +325,21 @@ class SQLiteStore(SQLiteBrowse, Store):
         return (int(row[0]) if row else 0), df
 
     def articles_sharing_terms(self, terms: Iterable[str], per_term: int) -> dict[str, int]:
-        shared: Counter[str] = Counter()
-        for term in dict.fromkeys(terms):
-            shared.update(
-                r[0]
-                for r in self._db.execute(
-                    "SELECT a.id FROM (SELECT seq FROM term_postings WHERE term = ? "
-                    "ORDER BY seq DESC LIMIT ?) AS p JOIN articles AS a ON a.seq = p.seq",
-                    (term, per_term),
-                )
+        terms = list(dict.fromkeys(terms))
+        if not terms:
+            return {}
+        # one statement: the newest postings of each term, counted per article
+        newest = " UNION ALL ".join(
+            "SELECT * FROM (SELECT seq FROM term_postings WHERE term = ? ORDER BY seq DESC LIMIT ?)"
+            for _ in terms
+        )
+        return dict(
+            self._db.execute(
+                f"SELECT a.id, count(*) FROM ({newest}) AS p "
+                "JOIN articles AS a ON a.seq = p.seq GROUP BY a.id",
+                [v for term in terms for v in (term, per_term)],
             )
-        return dict(shared)
+        )
 
     def story_ids_of(self, article_ids: Iterable[str]) -> dict[str, str]:
         found: dict[str, str] = {}

@@ -1,0 +1,194 @@
+"""Incremental stories and near-duplicates: articles join the stored stories as they arrive,
+story ids stay put, only changed stories are redone, and syndicated copies count once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsweave import pipeline
+from newsweave.cluster import ClusterSettings
+from newsweave.dedup import fingerprints, similarity
+from newsweave.incremental import _assign_ids
+from newsweave.ingest import read_file
+from newsweave.model import Article, RawDocument, article_id
+from newsweave.store import Store, open_store
+
+SEEDS = Path(__file__).parents[1] / "examples" / "assad-putin"
+
+
+def seed(number: str) -> Path:
+    (path,) = SEEDS.glob(f"{number}_*.txt")
+    return path
+
+
+def groups(store: Store) -> set[frozenset[str]]:
+    """Stories as sets of seed numbers (file name prefixes)."""
+    return {
+        frozenset(Path(a.source).name[:3] for a in story.articles) for story in store.stories()
+    }
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with open_store(tmp_path / "n.db") as opened:
+        yield opened
+
+
+def test_seeds_one_at_a_time_make_the_two_stories(store: Store) -> None:
+    for number in ("004", "000", "001", "002", "003"):
+        pipeline.ingest([seed(number)], store)
+    assert groups(store) == {frozenset({"000", "001", "002", "003"}), frozenset({"004"})}
+    assert store.unclustered(10) == []
+
+
+def test_story_ids_stay_and_only_changed_stories_are_redone(store: Store) -> None:
+    pipeline.ingest([seed("000"), seed("001"), seed("002")], store)
+    pipeline.ingest([seed("004")], store)
+    pipeline.refresh_stories(store, analyse=False)
+    before = {s.id: s for s in store.stories()}
+    (sochi,) = [s for s in before.values() if len(s.articles) == 3]
+    assert store.stale_stories(10) == []
+
+    report = pipeline.ingest([seed("003")], store)
+    assert report.changed == {sochi.id}  # joined the Sochi story, kept its id
+    (stale,) = store.stale_stories(10)
+    assert stale.id == sochi.id and len(stale.articles) == 4
+    assert stale.summary == []  # waits for the refresh
+
+    refreshed = pipeline.refresh_stories(store, analyse=False)
+    assert [s.id for s in refreshed] == [sochi.id]
+    assert refreshed[0].summary
+    assert {s.id for s in store.stories()} == set(before)
+
+
+def test_nothing_changes_when_the_same_files_come_again(store: Store) -> None:
+    pipeline.ingest([SEEDS], store)
+    again = pipeline.ingest([SEEDS], store)
+    assert again.added == 0 and again.changed == set()
+    assert store.article_count() == 5 and len(store.stories()) == 2
+
+
+def article(text: str, n: int) -> Article:
+    return Article(id=f"a{n}", source=f"s{n}", text=text)
+
+
+def test_ids_follow_the_largest_overlap_when_stories_merge_or_split(store: Store) -> None:
+    a, b, c, d = (article(f"text {n}", n) for n in range(4))
+    stored = {"left": ["a0", "a1"], "right": ["a2"]}
+    # a bridging article joins both stories: the bigger keeps its id, the other is gone
+    stories, removed = _assign_ids([[a, b, c, d]], stored, store)
+    assert [s.id for s in stories] == ["left"] and removed == ["right"]
+    # a story splits: the bigger part keeps the id, the other part gets a new one
+    stories, removed = _assign_ids([[a], [b, c]], {"left": ["a0", "a1", "a2"]}, store)
+    ids = {s.id: [x.id for x in s.articles] for s in stories}
+    assert ids["left"] == ["a1", "a2"] and removed == []
+    assert len(ids) == 2
+    # a group that is exactly a stored story is not rewritten
+    stories, removed = _assign_ids([[a, b], [c]], stored, store)
+    assert stories == [] and removed == []
+
+
+def test_a_bridging_article_merges_two_stories(store: Store) -> None:
+    """Two stories until an article reports both. (The event split, which would keep an
+    eruption and the flights it grounds apart as two events, is off here: this is about how
+    the stored stories merge.)"""
+    settings = ClusterSettings(separation=0.0)
+    volcano = (
+        "The Fagradalsfjall volcano on the Reykjanes peninsula erupted again on Monday, "
+        "sending lava fountains into the night sky. Geologists at the Icelandic Met Office "
+        "said the fissure was about two kilometres long. Residents of Grindavik were evacuated."
+    )
+    flights = (
+        "Icelandair cancelled dozens of flights at Keflavik airport on Monday. Passengers "
+        "queued at the terminal for rebooking while the airline waited for advice from air "
+        "traffic control. Airport managers said the runways themselves were open."
+    )
+    docs = [
+        (volcano, "Lava fountains lit the sky as the Fagradalsfjall volcano erupted on the "
+                  "Reykjanes peninsula; Grindavik residents were evacuated, the Icelandic Met "
+                  "Office said, describing a fissure two kilometres long."),
+        (flights, "Keflavik airport passengers queued for rebooking after Icelandair "
+                  "cancelled dozens of flights on Monday, awaiting advice from air traffic "
+                  "control, though the runways were open, airport managers said."),
+    ]  # fmt: skip
+    lines = [
+        json.dumps({"text": text, "published": "2024-03-18", "outlet": f"Outlet {n}"})
+        for n, pair in enumerate(docs)
+        for text in pair
+    ]
+    store_path = Path(store.path).with_name("first.jsonl")  # type: ignore[attr-defined]
+    store_path.write_text("\n".join(lines), encoding="utf-8")
+    pipeline.ingest([store_path], store, cluster_settings=settings)
+    assert len(store.stories()) == 2
+    kept = {s.id for s in store.stories()}
+    bridge = Path(store.path).with_name("bridge.jsonl")  # type: ignore[attr-defined]
+    bridge.write_text(
+        json.dumps(
+            {"text": f"{volcano} {flights}", "published": "2024-03-18", "outlet": "Outlet 9"}
+        ),
+        encoding="utf-8",
+    )
+    report = pipeline.ingest([bridge], store, cluster_settings=settings)
+    (story,) = store.stories()
+    assert len(story.articles) == 5
+    assert report.changed == {story.id} and story.id in kept
+
+
+def edited(text: str) -> str:
+    """A light edit, as a site reprinting a wire story makes."""
+    return text.replace("Thursday", "on Thursday").replace("said", "told reporters", 1)
+
+
+def test_syndicated_copies_are_linked_and_count_once(store: Store, tmp_path: Path) -> None:
+    (moscow_times,) = [d for d in read_file(seed("003")) if isinstance(d, RawDocument)]
+    (dw,) = [d for d in read_file(seed("000")) if isinstance(d, RawDocument)]
+    pipeline.ingest([seed("000"), seed("001"), seed("003")], store)
+    feed = tmp_path / "copies.jsonl"
+    feed.write_text(
+        "\n".join(
+            json.dumps({"text": edited(pipeline.prepare(raw).text), "outlet": outlet})
+            for raw, outlet in ((moscow_times, "Yahoo News"), (dw, "MSN"))
+        ),
+        encoding="utf-8",
+    )
+    report = pipeline.ingest([feed], store)
+    assert report.added == 2 and report.copies == 2
+    by_outlet = {a.outlet: a for a in store.articles()}
+    original = pipeline.prepare(moscow_times)
+    assert by_outlet["Yahoo News"].copy_of == original.id
+    assert by_outlet["Yahoo News"].independent_source == "Reuters"  # the wire, once
+    assert by_outlet["MSN"].copy_of == article_id(pipeline.prepare(dw).text)
+    assert by_outlet["MSN"].independent_source == by_outlet["DW"].independent_source
+    assert by_outlet["The Independent"].copy_of is None  # a rewrite, not a copy
+    (sochi,) = [s for s in store.stories() if len(s.articles) > 1]
+    assert {a.outlet for a in sochi.articles} >= {"Yahoo News", "MSN"}
+
+
+def test_signatures_estimate_similarity() -> None:
+    text = pipeline.prepare(next(iter(read_file(seed("002"))))).text  # type: ignore[arg-type]
+    same, light, other = fingerprints(
+        [text, edited(text), pipeline.prepare(next(iter(read_file(seed("004"))))).text]  # type: ignore[arg-type]
+    )
+    assert similarity(same.signature, same.signature) == 1.0
+    assert similarity(same.signature, light.signature) > 0.8
+    assert similarity(same.signature, other.signature) < 0.2
+    assert len(same.bands) == 32 and all(0 <= key < 2**63 for key in same.bands)
+
+
+def test_a_large_jsonl_corpus_is_streamed(tmp_path: Path, monkeypatch) -> None:
+    import newsweave.ingest as ingest
+
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 1000)
+    path = tmp_path / "corpus.jsonl"
+    lines = [json.dumps({"text": f"Article number {n} about the harbour fire. " * 5}) for n in range(50)]
+    path.write_text("\n".join([*lines[:10], "{broken", *lines[10:]]), encoding="utf-8")
+    assert path.stat().st_size > 1000
+    items = list(ingest.read_file(path))
+    documents = [i for i in items if isinstance(i, RawDocument)]
+    errors = [i for i in items if not isinstance(i, RawDocument)]
+    assert len(documents) == 50
+    assert [e.source for e in errors] == [f"{path}:11"]
+    assert documents[10].source == f"{path}:12"
