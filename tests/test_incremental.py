@@ -26,9 +26,7 @@ def seed(number: str) -> Path:
 
 def groups(store: Store) -> set[frozenset[str]]:
     """Stories as sets of seed numbers (file name prefixes)."""
-    return {
-        frozenset(Path(a.source).name[:3] for a in story.articles) for story in store.stories()
-    }
+    return {frozenset(Path(a.source).name[:3] for a in story.articles) for story in store.stories()}
 
 
 @pytest.fixture
@@ -183,7 +181,9 @@ def test_a_large_jsonl_corpus_is_streamed(tmp_path: Path, monkeypatch) -> None:
 
     monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 1000)
     path = tmp_path / "corpus.jsonl"
-    lines = [json.dumps({"text": f"Article number {n} about the harbour fire. " * 5}) for n in range(50)]
+    lines = [
+        json.dumps({"text": f"Article number {n} about the harbour fire. " * 5}) for n in range(50)
+    ]
     path.write_text("\n".join([*lines[:10], "{broken", *lines[10:]]), encoding="utf-8")
     assert path.stat().st_size > 1000
     items = list(ingest.read_file(path))

@@ -26,6 +26,8 @@ from newsweave.evaluate.datasets import Cluster, DatasetError, load_dataset
 from newsweave.evaluate.dates import evaluate_dates
 from newsweave.evaluate.quotes import evaluate_quotes
 from newsweave.evaluate.summarize import SYSTEMS, evaluate_summaries
+from newsweave.fetch import FetchSettings, PoliteClient, fetch_documents
+from newsweave.fetch.watch import feed_list, parse_every, watch_round
 from newsweave.model import Story
 from newsweave.pipeline import RunReport, build_stories, ingest
 from newsweave.render import write_report
@@ -39,7 +41,7 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)  # paths in messages stay whole, for grep
 DEFAULT_WORDS = 120
 
 DbOption = Annotated[Path, typer.Option("--db", help="The embedded database (SQLite).")]
@@ -281,8 +283,8 @@ def timeline(
     name, events = found
     events = within(events, since and since.date(), until and until.date())
     if as_json:
-        data = {"query": query, "match": name, "timeline": [timeline_event_to_dict(e) for e in events]}
-        console.print_json(data=data)
+        timeline_json = [timeline_event_to_dict(e) for e in events]
+        console.print_json(data={"query": query, "match": name, "timeline": timeline_json})
         return
     table = Table(title=f"Timeline of {name}: {len(events)} events")
     for column in ("date", "event", "outlets", "story"):
@@ -329,6 +331,135 @@ def serve(
         errors.print(f"[yellow]warning:[/] serving on {host}: reachable beyond this machine")
     console.print(f"serving {db} on http://{host}:{port}/ (Ctrl-C stops)")
     uvicorn.run(web, host=host, port=port, log_level="warning", server_header=False)
+
+
+RateOption = Annotated[
+    float,
+    typer.Option(
+        "--rate", min=0.001, help="Requests per second to any one host (Crawl-delay may slow it)."
+    ),
+]
+TimeoutOption = Annotated[
+    float, typer.Option(min=0.1, help="Seconds to connect, and between reads of a response.")
+]
+MaxSizeOption = Annotated[
+    float, typer.Option("--max-size", min=0.01, help="Largest page downloaded, in MB.")
+]
+UserAgentOption = Annotated[
+    str | None, typer.Option(help="The User-Agent sent (default: newsweave/VERSION ...).")
+]
+SummariseOption = Annotated[
+    bool, typer.Option(help="Summarise the changed stories now (--no-summarise: later).")
+]
+
+
+def _fetch_client(
+    rate: float, timeout: float, max_size: float, user_agent: str | None
+) -> PoliteClient:
+    """The polite client with the command line's settings."""
+    agent = {"user_agent": user_agent} if user_agent else {}
+    max_bytes = int(max_size * 2**20)
+    return PoliteClient(
+        FetchSettings(interval=1 / rate, timeout=timeout, max_bytes=max_bytes, **agent)
+    )
+
+
+def _print_added(report: RunReport, noun: str) -> None:
+    for error in report.errors:
+        errors.print(f"[yellow]skipped[/] {error.source}: {error.reason}")
+    console.print(
+        f"{noun} {report.read} articles: {report.added} new, {report.duplicates} already stored"
+        + (f", {len(report.errors)} skipped" if report.errors else "")
+        + f"; {len(report.changed)} stories new or changed"
+    )
+
+
+@app.command()
+def fetch(
+    urls: Annotated[
+        list[str], typer.Argument(help="Article page URLs; '-' reads them from stdin, one a line.")
+    ],
+    db: DbOption = Path("newsweave.db"),
+    rate: RateOption = 1.0,
+    timeout: TimeoutOption = 20.0,
+    max_size: MaxSizeOption = 5.0,
+    user_agent: UserAgentOption = None,
+    summarise: SummariseOption = True,
+) -> None:
+    """Download article pages politely and add their articles (robots.txt obeyed, one request
+    per second per host, redirects and size bounded); a URL that fails is reported, not fatal."""
+    import sys
+
+    from newsweave.pipeline import ingest_documents
+
+    lines = (line.strip() for u in urls for line in (sys.stdin if u == "-" else [u]))
+    wanted = list(dict.fromkeys(u for u in lines if u and not u.startswith("#")))
+    with _open(db) as store, _fetch_client(rate, timeout, max_size, user_agent) as client:
+        with _progress() as bar:
+            task = bar.add_task("fetching", total=len(wanted))
+            report = ingest_documents(
+                fetch_documents(wanted, client),
+                store,
+                progress=lambda stage, n: bar.advance(task, n) if stage == "read" else None,
+            )
+        _print_added(report, "fetched")
+        if report.read == 0:
+            errors.print("[red]error:[/] no article could be fetched")
+            raise typer.Exit(1)
+        if summarise:
+            _build(store, DEFAULT_WORDS, None)
+
+
+@app.command()
+def watch(
+    feeds: Annotated[list[str], typer.Argument(help="OPML files listing feeds, or feed URLs.")],
+    every: Annotated[str, typer.Option(help="Time between rounds: 30s, 15m, 2h.")] = "15m",
+    once: Annotated[bool, typer.Option("--once", help="Poll once, then exit.")] = False,
+    db: DbOption = Path("newsweave.db"),
+    rate: RateOption = 1.0,
+    timeout: TimeoutOption = 20.0,
+    max_size: MaxSizeOption = 5.0,
+    user_agent: UserAgentOption = None,
+    summarise: SummariseOption = True,
+) -> None:
+    """Poll feeds (conditional GET: an unchanged feed costs a 304) and add the articles of
+    their new entries, downloading each page; every --every until Ctrl-C, or --once."""
+    import time
+
+    try:
+        pause = parse_every(every)
+    except ValueError as exc:
+        errors.print(f"[red]error:[/] --every: {exc}")
+        raise typer.Exit(2) from exc
+    urls, problems = feed_list(feeds)
+    for problem in problems:
+        errors.print(f"[yellow]skipped[/] {problem.source}: {problem.reason}")
+    if not urls:
+        errors.print("[red]error:[/] no feed to watch")
+        raise typer.Exit(2)
+    with _open(db) as store, _fetch_client(rate, timeout, max_size, user_agent) as client:
+        try:
+            while True:
+                with errors.status(f"polling {len(urls)} feeds"):
+                    round_ = watch_round(urls, store, client)
+                for feed in round_.feeds:
+                    if feed.error:
+                        errors.print(f"[yellow]feed failed[/] {feed.url}: {feed.error}")
+                    else:
+                        state = "not modified" if feed.not_modified else f"{feed.new} new entries"
+                        console.print(f"{feed.url}: {state}")
+                _print_added(round_.run, "fetched")
+                if summarise and round_.run.changed:
+                    _build(store, DEFAULT_WORDS, None)
+                if once:
+                    break
+                console.print(f"next round in {every} (Ctrl-C stops)")
+                time.sleep(pause)
+        except KeyboardInterrupt:
+            console.print("stopped")
+            return
+    if all(feed.error for feed in round_.feeds):
+        raise typer.Exit(1)
 
 
 eval_app = typer.Typer(
@@ -470,7 +601,6 @@ def eval_cluster(
     _print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
 
 
-
 @eval_app.command("timeline")
 def eval_timeline(
     directory: Annotated[
@@ -498,6 +628,7 @@ def eval_timeline(
         errors.print(f"[yellow]warning:[/] ROUGE skipped: {report.rouge_skipped}")
     title = f"Timelines of {len(report.topics)} topics of {directory}"
     _print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
+
 
 if __name__ == "__main__":  # pragma: no cover
     app()

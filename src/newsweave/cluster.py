@@ -127,6 +127,20 @@ def candidate_pairs(terms: list[list[str]], settings: ClusterSettings) -> set[tu
 
 
 @dataclass(frozen=True, slots=True)
+class Bag:
+    """A document's distinct terms and their sublinear term frequencies (1 + log count): all
+    that weighing it needs, computed once per article."""
+
+    terms: tuple[str, ...]
+    tf: np.ndarray
+
+    @classmethod
+    def of(cls, tokens: Sequence[str]) -> Bag:
+        counts = Counter(tokens)
+        return cls(tuple(counts), 1 + np.log(np.fromiter(counts.values(), float, len(counts))))
+
+
+@dataclass(frozen=True, slots=True)
 class TermStats:
     """Document frequencies to weigh terms by: of the articles at hand, or of the whole store."""
 
@@ -134,44 +148,43 @@ class TermStats:
     df: Mapping[str, int]
 
     @classmethod
-    def of(cls, token_lists: Sequence[Sequence[str]]) -> TermStats:
-        return cls(len(token_lists), Counter(t for toks in token_lists for t in set(toks)))
+    def of(cls, bags: Sequence[Bag]) -> TermStats:
+        return cls(len(bags), Counter(t for bag in bags for t in bag.terms))
 
 
-def document_tokens(article: Article) -> list[str]:
+def document_bag(article: Article) -> Bag:
     """What clustering compares: the title (twice: titles are dense with the event) and body."""
-    return tokens(_document(article))
+    return Bag.of(tokens(_document(article)))
 
 
-def vectorize(
-    token_lists: Sequence[Sequence[str]], stats: TermStats
-) -> tuple[csr_matrix, np.ndarray]:
+def vectorize(bags: Sequence[Bag], stats: TermStats) -> tuple[csr_matrix, np.ndarray]:
     """L2-normalised TF-IDF rows (sublinear tf, smoothed idf, as scikit-learn's defaults) over
-    the given statistics, and the vocabulary (sorted) their columns stand for."""
-    vocabulary = np.array(sorted({t for toks in token_lists for t in toks}), dtype=object)
-    column = {t: k for k, t in enumerate(vocabulary)}
-    idf = np.array([log((1 + stats.documents) / (1 + stats.df.get(t, 0))) + 1 for t in vocabulary])
-    rows, cols, values = [], [], []
-    for i, toks in enumerate(token_lists):
-        counts = Counter(toks)
-        where = np.fromiter((column[t] for t in counts), dtype=np.int64, count=len(counts))
-        weights = (1 + np.log(np.fromiter(counts.values(), dtype=float))) * idf[where]
-        norm = float(np.sqrt(weights @ weights)) or 1.0
-        rows.append(np.full(len(where), i))
-        cols.append(where)
-        values.append(weights / norm)
-    if rows:
-        rows, cols, values = np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
-    matrix = csr_matrix((values, (rows, cols)), shape=(len(token_lists), len(vocabulary)))
+    the given statistics, and the vocabulary their columns stand for (in order of appearance)."""
+    column: dict[str, int] = {}
+    indices = np.fromiter(
+        (column.setdefault(t, len(column)) for bag in bags for t in bag.terms), dtype=np.int64
+    )
+    vocabulary = np.array(list(column), dtype=object)
+    idf = np.fromiter(
+        (log((1 + stats.documents) / (1 + stats.df.get(t, 0))) + 1 for t in column),
+        float,
+        len(column),
+    )
+    lengths = np.fromiter((len(bag.terms) for bag in bags), np.int64, len(bags))
+    indptr = np.concatenate(([0], np.cumsum(lengths)))
+    tf = np.concatenate([bag.tf for bag in bags]) if len(indices) else np.zeros(0)
+    data = tf * idf[indices]
+    rows = np.repeat(np.arange(len(bags)), lengths)
+    norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=len(bags)))
+    data = data / np.where(norms > 0, norms, 1.0)[rows]
+    matrix = csr_matrix((data, indices, indptr), shape=(len(bags), len(column)))
     matrix.sort_indices()
     return matrix, vocabulary
 
 
-def salient_terms(
-    token_lists: Sequence[Sequence[str]], stats: TermStats, k: int
-) -> list[list[str]]:
+def salient_terms(bags: Sequence[Bag], stats: TermStats, k: int) -> list[list[str]]:
     """Each article's `k` highest-weighted terms: what the candidate index posts it under."""
-    matrix, vocabulary = vectorize(token_lists, stats)
+    matrix, vocabulary = vectorize(bags, stats)
     return [top_terms(matrix.getrow(i), vocabulary, k) for i in range(matrix.shape[0])]
 
 
@@ -180,24 +193,31 @@ def cluster_articles(
     settings: ClusterSettings | None = None,
     *,
     stats: TermStats | None = None,
-    token_lists: Sequence[Sequence[str]] | None = None,
+    bags: Sequence[Bag] | None = None,
+    fixed: Sequence[Sequence[int]] = (),
 ) -> list[list[int]]:
     """Group `articles` into stories; returns lists of indices into `articles`, biggest first.
 
     Terms are weighed by `stats` (the store's document frequencies when stories are updated
-    incrementally), else by the articles' own.
+    incrementally), else by the articles' own. `fixed` are groups already formed (stored
+    stories): they start merged, only pairs with at least one article outside them are
+    compared, and only topics that gained such an article are split into events again, so
+    adding articles to stories costs what the new articles touch.
     """
     settings = settings or ClusterSettings()
     if not articles:
         return []
-    token_lists = token_lists if token_lists is not None else [document_tokens(a) for a in articles]
-    matrix, vocabulary = vectorize(token_lists, stats or TermStats.of(token_lists))
+    bags = bags if bags is not None else [document_bag(a) for a in articles]
+    matrix, vocabulary = vectorize(bags, stats or TermStats.of(bags))
     terms = [
         top_terms(matrix.getrow(i), vocabulary, settings.salient_terms)
         for i in range(len(articles))
     ]
     entities = [entity_keys(a) for a in articles]
-    pairs = sorted(candidate_pairs(terms, settings))
+    settled = {i for group in fixed for i in group}
+    pairs = sorted(
+        (i, j) for i, j in candidate_pairs(terms, settings) if i not in settled or j not in settled
+    )
     scored = []
     if pairs:
         left, right = (np.array(side) for side in zip(*pairs, strict=True))
@@ -205,11 +225,11 @@ def cluster_articles(
         for (i, j), cosine in zip(pairs, cosines, strict=True):
             w = settings.entity_weight if entities[i] and entities[j] else 0.0
             scored.append(((1 - w) * cosine + w * jaccard(entities[i], entities[j]), i, j))
-    topics = _average_link(articles, scored, settings.threshold, settings)
+    topics = _average_link(articles, scored, settings.threshold, settings, fixed)
     stories = []
     for topic in topics:
-        if len(topic) > 2:
-            stories.extend(_split_events(articles, token_lists, topic, settings))
+        if len(topic) > 2 and not settled.issuperset(topic):
+            stories.extend(_split_events(articles, bags, topic, settings))
         else:
             stories.append(topic)
     return sorted((sorted(s) for s in stories), key=lambda m: (-len(m), m[0]))
@@ -217,12 +237,12 @@ def cluster_articles(
 
 def _split_events(
     articles: Sequence[Article],
-    token_lists: Sequence[Sequence[str]],
+    bags: Sequence[Bag],
     members: list[int],
     settings: ClusterSettings,
 ) -> list[list[int]]:
     """Re-cluster one topic with IDF local to it, so that what tells its events apart decides."""
-    own = [token_lists[i] for i in members]
+    own = [bags[i] for i in members]
     local, _ = vectorize(own, TermStats.of(own))
     if local.shape[1] == 0:
         return [members]
@@ -258,11 +278,18 @@ def _average_link(
     scored: list[tuple[float, int, int]],
     threshold: float,
     settings: ClusterSettings,
+    fixed: Sequence[Sequence[int]] = (),
 ) -> list[list[int]]:
-    """Average-link merging over scored pairs, best first, within the date span."""
+    """Average-link merging over scored pairs, best first, within the date span, starting
+    from the `fixed` groups."""
     scored = sorted(scored, reverse=True)
     known: dict[tuple[int, int], float] = {(i, j): s for s, i, j in scored}
     groups = _Groups([a.published for a in articles])
+    for group in fixed:
+        for i in group[1:]:
+            a, b = groups.find(group[0]), groups.find(i)
+            if a != b:
+                groups.union(a, b)
     for score, i, j in scored:
         if score < threshold:
             break

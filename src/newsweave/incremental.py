@@ -23,15 +23,16 @@ storing articles and clustering them is finished by the next one.
 from __future__ import annotations
 
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from newsweave.cluster import (
+    Bag,
     ClusterSettings,
     TermStats,
     cluster_articles,
-    document_tokens,
+    document_bag,
     salient_terms,
 )
 from newsweave.model import Article, IndexedTerms, Story, story_id
@@ -53,48 +54,76 @@ def cluster_pending(
     settings: ClusterSettings | None = None,
     *,
     chunk: int = 500,
-    cache: TokenCache | None = None,
+    cache: ClusterCache | None = None,
 ) -> list[ClusterStep]:
     """Cluster every unclustered article in the store, `chunk` at a time."""
-    cache = cache or TokenCache()
+    cache = cache or ClusterCache()
     steps = []
     while batch := store.unclustered(chunk):
         steps.append(cluster_chunk(store, batch, settings, cache))
     return steps
 
 
-class TokenCache:
-    """Clustering tokens of recently seen articles: a story's members are re-read with every
-    chunk that touches the story, and tokenising them again is the costliest part of that."""
+class ClusterCache:
+    """What one run keeps between chunks, so that it is not read or computed again.
+
+    - the term bags of recently seen articles: a story's members come back with every
+      chunk that touches the story, and tokenising is the costliest part of clustering;
+    - document frequencies read from the store, kept in step with what this run indexes
+      (another process indexing at the same time makes them slightly low, which only
+      nudges term weights).
+    """
 
     def __init__(self, size: int = 50_000) -> None:
         self.size = size
-        self._tokens: OrderedDict[str, list[str]] = OrderedDict()
+        self._bags: OrderedDict[str, Bag] = OrderedDict()
+        self._documents: int | None = None
+        self._df: dict[str, int] = {}
 
-    def __call__(self, article: Article) -> list[str]:
-        found = self._tokens.get(article.id)
+    def bag(self, article: Article) -> Bag:
+        found = self._bags.get(article.id)
         if found is None:
-            found = self._tokens[article.id] = document_tokens(article)
-            if len(self._tokens) > self.size:
-                self._tokens.popitem(last=False)
+            found = self._bags[article.id] = document_bag(article)
+            if len(self._bags) > self.size:
+                self._bags.popitem(last=False)
         else:
-            self._tokens.move_to_end(article.id)
+            self._bags.move_to_end(article.id)
         return found
+
+    def stats(self, store: Store, terms: set[str]) -> TermStats:
+        """The store's document frequencies of `terms` (and of all terms seen before)."""
+        missing = terms.difference(self._df)
+        if missing or self._documents is None:
+            documents, found = store.document_frequencies(missing)
+            if self._documents is None:
+                self._documents = documents
+            self._df.update((t, found.get(t, 0)) for t in missing)
+        return TermStats(self._documents or 0, self._df)
+
+    def indexed(self, vocabularies: Sequence[Sequence[str]]) -> None:
+        """The store now counts these articles' terms too."""
+        self._documents = (self._documents or 0) + len(vocabularies)
+        for vocabulary in vocabularies:
+            for term in vocabulary:
+                self._df[term] = self._df.get(term, 0) + 1
 
 
 def cluster_chunk(
     store: Store,
     articles: Sequence[Article],
     settings: ClusterSettings | None = None,
-    cache: TokenCache | None = None,
+    cache: ClusterCache | None = None,
 ) -> ClusterStep:
     """Add `articles` (stored, unclustered) to the stories; see the module docstring."""
     settings = settings or ClusterSettings()
-    cache = cache or TokenCache()
-    new_tokens = [cache(a) for a in articles]
-    vocabularies = [sorted(set(t)) for t in new_tokens]
-    stats = _stats_with(store, vocabularies)
-    salient = salient_terms(new_tokens, stats, settings.salient_terms)
+    cache = cache or ClusterCache()
+    new_bags = [cache.bag(a) for a in articles]
+    vocabularies = [bag.terms for bag in new_bags]
+    stored = cache.stats(store, {t for v in vocabularies for t in v})
+    own = Counter(t for v in vocabularies for t in v)
+    # the chunk counts as indexed already, so its own words weigh as they will once stored
+    stats = TermStats(stored.documents + len(articles), _Added(stored.df, own))
+    salient = salient_terms(new_bags, stats, settings.salient_terms)
 
     candidates: set[str] = set()
     for terms in salient:
@@ -110,30 +139,45 @@ def cluster_chunk(
     region_ids = [i for ids in region_stories.values() for i in ids if i not in new_ids]
     region = store.articles(region_ids)
     everything = [*articles, *region]
-    token_lists = [*new_tokens, *map(cache, region)]
-    region_vocab = {t for toks in token_lists[len(articles) :] for t in toks} - set(stats.df)
-    if region_vocab:  # weigh the region's own words by the store too
-        _, more = store.document_frequencies(region_vocab)
-        stats = TermStats(stats.documents, {**more, **stats.df})
+    bags = [*new_bags, *map(cache.bag, region)]
+    cache.stats(store, {t for bag in bags[len(articles) :] for t in bag.terms})
+    position = {a.id: k for k, a in enumerate(everything)}
+    fixed = [
+        [position[i] for i in members if i in position and i not in new_ids]
+        for members in region_stories.values()
+    ]
     groups = [
         [everything[i] for i in members]
-        for members in cluster_articles(everything, settings, stats=stats, token_lists=token_lists)
+        for members in cluster_articles(everything, settings, stats=stats, bags=bags, fixed=fixed)
     ]
     stories, removed = _assign_ids(groups, region_stories, store)
     store.update_clusters(
-        [IndexedTerms(a.id, terms, vocab) for a, terms, vocab in zip(
+        [IndexedTerms(a.id, terms, list(vocab)) for a, terms, vocab in zip(
             articles, salient, vocabularies, strict=True)],
         stories,
         removed,
     )  # fmt: skip
+    cache.indexed(vocabularies)
     return ClusterStep(len(articles), [s.id for s in stories], removed, len(region))
 
 
-def _stats_with(store: Store, vocabularies: Sequence[Sequence[str]]) -> TermStats:
-    """The store's document frequencies, counting the chunk as already indexed."""
-    documents, df = store.document_frequencies({t for v in vocabularies for t in v})
-    own = Counter(t for v in vocabularies for t in v)
-    return TermStats(documents + len(vocabularies), {t: df.get(t, 0) + n for t, n in own.items()})
+class _Added(Mapping[str, int]):
+    """Document frequencies plus a chunk's own counts, without copying either."""
+
+    def __init__(self, base: Mapping[str, int], extra: Mapping[str, int]) -> None:
+        self.base, self.extra = base, extra
+
+    def __getitem__(self, term: str) -> int:
+        return self.base.get(term, 0) + self.extra.get(term, 0)
+
+    def get(self, term: str, default: int | None = 0) -> int:  # type: ignore[override]
+        return self.base.get(term, 0) + self.extra.get(term, 0)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.base.keys() | self.extra.keys())
+
+    def __len__(self) -> int:
+        return len(self.base.keys() | self.extra.keys())
 
 
 def _assign_ids(

@@ -26,7 +26,7 @@ from newsweave.align import AlignSettings, align, coverage, find_disagreements, 
 from newsweave.clean import clean_text
 from newsweave.cluster import ClusterSettings
 from newsweave.dedup import CopyFinder, DedupSettings
-from newsweave.incremental import ClusterStep, TokenCache, cluster_chunk, cluster_pending
+from newsweave.incremental import ClusterCache, ClusterStep, cluster_chunk, cluster_pending
 from newsweave.ingest import IngestError, read_paths
 from newsweave.model import Article, RawDocument, Story, article_id, story_id
 from newsweave.nlp.canonical import canonical_entities, unify_across_stories
@@ -183,7 +183,7 @@ def ingest_documents(
     """
     report = report or RunReport()
     copies = CopyFinder(store, dedup_settings)
-    tokens = TokenCache()
+    cache = ClusterCache()
     batch: list[Article] = []
     seen: set[str] = set()
     documents = iter(items)
@@ -211,11 +211,11 @@ def ingest_documents(
         seen.add(article.id)
         batch.append(article)
         if len(batch) >= batch_size:
-            _flush(batch, store, copies, tokens, report, progress, cluster, cluster_settings)
-    _flush(batch, store, copies, tokens, report, progress, cluster, cluster_settings)
+            _flush(batch, store, copies, cache, report, progress, cluster, cluster_settings)
+    _flush(batch, store, copies, cache, report, progress, cluster, cluster_settings)
     if cluster:  # articles a killed run stored but never clustered
         with report.timed("cluster"):
-            for step in cluster_pending(store, cluster_settings, cache=tokens):
+            for step in cluster_pending(store, cluster_settings, cache=cache):
                 report.note(step)
     return report
 
@@ -224,7 +224,7 @@ def _flush(
     batch: list[Article],
     store: Store,
     copies: CopyFinder,
-    tokens: TokenCache,
+    cache: ClusterCache,
     report: RunReport,
     progress: Progress,
     cluster: bool,
@@ -241,7 +241,7 @@ def _flush(
     progress("stored", len(batch))
     if cluster:
         with report.timed("cluster"):
-            step = cluster_chunk(store, batch, cluster_settings, tokens)
+            step = cluster_chunk(store, batch, cluster_settings, cache)
         report.note(step)
     batch.clear()
 

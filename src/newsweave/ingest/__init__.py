@@ -15,12 +15,14 @@ import gzip
 import os
 import stat
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
 from newsweave.ingest.decode import from_utf16
 from newsweave.ingest.detect import (
+    GZIP_MAGIC,
     HEAD_BYTES,
     Corrupt,
     TooLarge,
@@ -29,9 +31,11 @@ from newsweave.ingest.detect import (
     head_of,
 )
 from newsweave.ingest.errors import IngestError, Item
+from newsweave.ingest.feeds import read_feed, read_opml
 from newsweave.ingest.html import read_html
 from newsweave.ingest.jsonl import read_json, read_jsonl, read_jsonl_lines, stream_jsonl
 from newsweave.ingest.text import read_text
+from newsweave.ingest.warc import read_warc, read_warc_file
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 STDIN = "-"
@@ -42,8 +46,14 @@ READERS: dict[str, Reader] = {
     "html": read_html,
     "jsonl": read_jsonl,
     "json": read_json,
+    "feed": read_feed,
+    "opml": read_opml,
+    "warc": read_warc,
 }
 """Format name (as `detect_format` returns it) -> reader of that format's bytes."""
+
+STREAMED: dict[str, Callable[[Path], Iterator[Item]]] = {"warc": read_warc_file}
+"""Formats read from the file itself, in constant memory and past the size limit (archives)."""
 
 
 def _load(path: Path) -> bytes | IngestError:
@@ -93,9 +103,31 @@ def _large_jsonl(path: Path) -> Iterator[Item] | None:
     return lines()
 
 
+def _streamed(path: Path) -> Iterator[Item] | None:
+    """The reader of a streamed format (a WARC) applied to the file; None for other files.
+
+    Only the file's first bytes are looked at (gunzipped without checks: a truncated archive
+    is its reader's to report)."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None
+        with path.open("rb") as probe:
+            head = probe.read(HEAD_BYTES)
+        if head[:2] == GZIP_MAGIC:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, HEAD_BYTES)
+    except (OSError, zlib.error):
+        return None
+    reader = STREAMED.get(detect_format(path, head))
+    return reader(path) if reader else None
+
+
 def read_file(path: Path) -> Iterator[Item]:
     """Every document in one file (one, or one per line/item for JSONL and JSON arrays)."""
     path = Path(path)
+    streamed = _streamed(path)
+    if streamed is not None:
+        yield from streamed
+        return
     large = _large_jsonl(path)
     if large is not None:
         yield from large

@@ -120,9 +120,35 @@ def looks_html(path: Path, head: bytes) -> bool:
     )
 
 
+_XML_PROLOG = rb"(?:\s|<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*"
+_FEED_ROOT = re.compile(_XML_PROLOG + rb"<(?:[\w-]+:)?(?:rss|feed|RDF)\b", re.S | re.I)
+_OPML_ROOT = re.compile(_XML_PROLOG + rb"<opml\b", re.S | re.I)
+
+
+def looks_warc(path: Path, head: bytes) -> bool:
+    """A WARC record header first ("WARC/1.0", "WARC/1.1"): a web archive (CC-NEWS)."""
+    return head.startswith(b"WARC/1.")
+
+
+def looks_feed(path: Path, head: bytes) -> bool:
+    """An XML document whose root is RSS (`<rss>`, RSS 1.0's `<rdf:RDF>`) or Atom (`<feed>`).
+
+    Tested before HTML: a feed's entries carry HTML, which would otherwise win.
+    """
+    return bool(_FEED_ROOT.match(head.removeprefix(b"\xef\xbb\xbf")))
+
+
+def looks_opml(path: Path, head: bytes) -> bool:
+    """An XML document whose root is `<opml>`: a list of feeds."""
+    return bool(_OPML_ROOT.match(head.removeprefix(b"\xef\xbb\xbf")))
+
+
 Rule = tuple[str, Callable[[Path, bytes], bool]]
 RULES: list[Rule] = [
+    ("warc", looks_warc),  # before binary: a record's payload may be anything
     ("binary", is_binary),
+    ("feed", looks_feed),
+    ("opml", looks_opml),
     ("jsonl", looks_jsonl),
     ("json", looks_json),
     ("html", looks_html),
@@ -131,7 +157,8 @@ RULES: list[Rule] = [
 
 
 def detect_format(path: Path, head: bytes) -> str:
-    """'binary' | 'jsonl' | 'json' | 'html' | 'text' for a file whose decompressed start is `head`.
+    """'warc' | 'binary' | 'feed' | 'opml' | 'jsonl' | 'json' | 'html' | 'text' for a file whose
+    decompressed start is `head`.
 
     `head` should run at least through the first non-blank line (see `head_of`) for JSONL with
     long lines to be recognised; `path` only breaks ties (a `.html` page with no markup up front).

@@ -14,9 +14,11 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
 
 from newsweave import __version__
 from newsweave.model import Article, Story, SummarySentence
+from newsweave.render.timeline_svg import timeline_svg
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,7 @@ def environment() -> Environment:
     env.filters["safe_url"] = safe_url
     env.filters["paragraphs"] = paragraphs
     env.globals["citations"] = citations
+    env.globals["timeline_svg"] = lambda events: Markup(timeline_svg(events))  # escaped inside
     return env
 
 

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from newsweave.model import Article, Story
+from newsweave.model import Article, Story, TimelineEvent
 
 
 def _iso(value: date | None) -> str | None:
@@ -36,6 +36,20 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "format": article.format,
         "external_id": article.external_id,
     }
+
+
+def timeline_event_to_dict(event: TimelineEvent) -> dict[str, Any]:
+    """One timeline event; `story_id` only when the event is a story of its own."""
+    data: dict[str, Any] = {
+        "date": event.date.isoformat(),
+        "granularity": event.granularity,
+        "text": event.text,
+        "outlets": list(event.outlets),
+        "article_ids": list(event.article_ids),
+    }
+    if event.story_id:
+        data["story_id"] = event.story_id
+    return data
 
 
 def story_to_dict(story: Story) -> dict[str, Any]:
@@ -72,6 +86,8 @@ def story_to_dict(story: Story) -> dict[str, Any]:
         ],
         "entities": [asdict(e) for e in story.entities],
         "coverage": [asdict(c) for c in story.coverage],
+        "storyline": story.storyline,
+        "timeline": [timeline_event_to_dict(e) for e in story.timeline],
     }  # fmt: skip
 
 

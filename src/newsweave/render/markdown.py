@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from newsweave.model import Article, Story
+from newsweave.timeline import date_label
 
 # Inline markup: code spans, emphasis, strikethrough, link and image openers, raw HTML and
 # autolinks, entity references, and a backslash that would escape what follows it. `_` between
@@ -122,6 +123,7 @@ def _analysis(story: Story) -> list[str]:
         for e in story.entities[:15]:
             aliases = f" (also {', '.join(escape(a) for a in e.aliases)})" if e.aliases else ""
             lines.append(f"- {escape(e.name)} · {e.type}{aliases}")
+    lines += _timeline(story)
     if story.coverage:
         lines += ["", "### Coverage by outlet", ""]
         for c in story.coverage:
@@ -130,6 +132,22 @@ def _analysis(story: Story) -> list[str]:
             )
             lines += [f"  - only here: {escape(x)}" for x in c.exclusive[:3]]
             lines += [f"  - left out: {escape(x)}" for x in c.missing[:3]]
+    return lines
+
+
+def _timeline(story: Story) -> list[str]:
+    """The storyline's dated events, oldest first; this story's own event in bold."""
+    if not story.timeline:
+        return []
+    lines = ["", "### Timeline", ""]
+    for event in story.timeline:
+        text = escape(event.text)
+        if event.story_id == story.id:
+            text = f"**{text}** (this story)"
+        elif event.story_id:
+            text += f" (story {code(event.story_id)})"
+        outlets = ", ".join(escape(o) for o in event.outlets)
+        lines.append(f"- {date_label(event.date, event.granularity)} · {text} [{outlets}]")
     return lines
 
 

@@ -1,0 +1,19 @@
+"""Getting articles from the web: a polite HTTP client, article pages, feed polling.
+
+Fetching is kept apart from extraction: this package only gets bytes (`client`) and decides
+what to get (`watch`); pages and feeds are read by the same readers as files
+(`newsweave.ingest.html`, `newsweave.ingest.feeds`). `watch` is imported on its own
+(`newsweave.fetch.watch`), since it adds to the store through the pipeline.
+"""
+
+from newsweave.fetch.client import FetchFailure, FetchSettings, Page, PoliteClient
+from newsweave.fetch.pages import fetch_documents, page_document
+
+__all__ = [
+    "FetchFailure",
+    "FetchSettings",
+    "Page",
+    "PoliteClient",
+    "fetch_documents",
+    "page_document",
+]

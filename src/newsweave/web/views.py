@@ -1,0 +1,190 @@
+"""What each page shows, gathered from the store once for both the HTML page and the API.
+
+Each function returns a plain dataclass: the pages render it with a template, the API returns
+it as JSON (FastAPI serialises dataclasses and derives the OpenAPI schema from them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from newsweave.model import TimelineEvent
+from newsweave.render.json import article_to_dict, story_to_dict
+from newsweave.store import Store
+from newsweave.store.browse import ArticleCard, EntityCount, Exclusive, StoryCard, StoryFilter
+from newsweave.timeline import entity_timeline
+from newsweave.web.evidence import supports
+
+PER_PAGE = 20
+ENTITY_TIMELINE = 20
+"""Most recent stories an entity's timeline draws on (each is loaded whole)."""
+
+
+@dataclass
+class StoryList:
+    """One page of stories; `page` counts from 1."""
+
+    stories: list[StoryCard]
+    total: int
+    page: int
+    per_page: int
+    since: date | None = None
+    until: date | None = None
+    entity: str | None = None
+    outlet: str | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def story_list(store: Store, where: StoryFilter, page: int, per_page: int = PER_PAGE) -> StoryList:
+    page = max(page, 1)
+    cards = store.story_cards(where, offset=(page - 1) * per_page, limit=per_page)
+    return StoryList(
+        stories=cards,
+        total=store.story_count(where),
+        page=page,
+        per_page=per_page,
+        since=where.since,
+        until=where.until,
+        entity=where.entity,
+        outlet=where.outlet,
+    )
+
+
+@dataclass
+class SearchResults:
+    query: str
+    stories: list[StoryCard]
+    articles: list[ArticleCard]
+
+
+def search(store: Store, q: str, limit: int = PER_PAGE) -> SearchResults:
+    q = q.strip()
+    if not q:
+        return SearchResults(q, [], [])
+    return SearchResults(
+        q, store.search_stories(q, limit=limit), store.search_articles(q, limit=limit)
+    )
+
+
+def story_timeline(cards: list[StoryCard]) -> list[TimelineEvent]:
+    """Dated stories as events of their own, oldest first (a story whose timeline is not
+    built yet still has its own day on an entity's timeline)."""
+    return sorted(
+        (
+            TimelineEvent(
+                c.event_date, "day", c.title or "Untitled story", c.outlets, story_id=c.id
+            )
+            for c in cards
+            if c.event_date
+        ),
+        key=lambda e: (e.date, e.story_id or ""),
+    )
+
+
+@dataclass
+class EntityPage:
+    entity: EntityCount
+    stories: StoryList
+    timeline: list[TimelineEvent] = field(default_factory=list)
+
+
+@dataclass
+class TimelineEntry:
+    """A `TimelineEvent` as the API writes it (`date`: ISO, as precise as `granularity`)."""
+
+    date: str
+    granularity: str
+    text: str
+    outlets: list[str]
+    article_ids: list[str]
+    story_id: str | None
+
+
+def timeline_entries(events: list[TimelineEvent]) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(
+            e.date.isoformat(), e.granularity, e.text, e.outlets, e.article_ids, e.story_id
+        )
+        for e in events
+    ]
+
+
+@dataclass
+class EntityJSON:
+    """`EntityPage` for the API."""
+
+    entity: EntityCount
+    stories: StoryList
+    timeline: list[TimelineEntry]
+
+
+def entity_page(store: Store, name: str, page: int) -> EntityPage | None:
+    """The entity, a page of its stories, and its timeline: the events its most recent
+    stories' timelines attest (`timeline.entity_timeline`), else their own dates."""
+    entity = store.entity(name)
+    if entity is None:
+        return None
+    where = StoryFilter(entity=entity.name)
+    recent = store.story_cards(where, limit=ENTITY_TIMELINE)
+    stories = [s for s in map(store.story, (c.id for c in recent)) if s is not None]
+    for story in stories:
+        if not story.timeline:  # not built yet: the story's own date, not a rebuild per view
+            story.timeline = story_timeline([c for c in recent if c.id == story.id])
+    timeline = entity_timeline([s for s in stories if s.timeline], entity.name)
+    return EntityPage(entity, story_list(store, where, page), timeline)
+
+
+@dataclass
+class OutletPage:
+    outlet: str
+    articles: list[ArticleCard]
+    page: int
+    more: bool
+    exclusives: list[Exclusive]
+
+
+def outlet_page(
+    store: Store, outlet: str, page: int, per_page: int = PER_PAGE
+) -> OutletPage | None:
+    page = max(page, 1)
+    found = store.outlet_articles(outlet, offset=(page - 1) * per_page, limit=per_page + 1)
+    if not found and page == 1:
+        return None
+    exclusives = store.outlet_exclusives(outlet) if page == 1 else []
+    return OutletPage(outlet, found[:per_page], page, len(found) > per_page, exclusives)
+
+
+def story_json(store: Store, story_id: str) -> dict[str, Any] | None:
+    """The story as the JSON contract has it, plus its timeline, storyline and, per summary
+    sentence, each cited outlet's supporting sentences."""
+    story = store.story(story_id)
+    if story is None:
+        return None
+    data = story_to_dict(story)
+    for sentence, chips in zip(data["summary"], supports(story), strict=True):
+        sentence["support"] = [
+            {"outlet": c.outlet, "article_ids": c.article_ids,
+             "sentences": [{"article_id": p.article_id, "text": p.text} for p in c.passages]}
+            for c in chips
+        ]  # fmt: skip
+    for article, original in zip(data["articles"], story.articles, strict=True):
+        article["removed"] = [{"text": r.text, "rule": r.rule} for r in original.removed]
+    # the JSON renderer writes these too; kept here for a renderer without them
+    data.setdefault("timeline", [asdict(e) for e in timeline_entries(story.timeline)])
+    data.setdefault("storyline", story.storyline)
+    return data
+
+
+def article_json(store: Store, article_id: str) -> dict[str, Any] | None:
+    article = store.article(article_id)
+    if article is None:
+        return None
+    data = article_to_dict(article)
+    data["removed"] = [{"text": r.text, "rule": r.rule} for r in article.removed]
+    data["story_id"] = store.story_ids_of([article.id]).get(article.id)
+    return data

@@ -1,0 +1,390 @@
+"""fetch and watch against local web servers: robots.txt, pacing, limits, redirects, failures,
+conditional GET. Nothing leaves 127.0.0.1; time is faked where spacing is measured."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsweave.cli import app
+from newsweave.fetch import FetchFailure, FetchSettings, Page, PoliteClient, fetch_documents
+from newsweave.fetch.watch import parse_every
+from newsweave.ingest import IngestError
+from newsweave.model import RawDocument
+from newsweave.store import open_store
+
+runner = CliRunner()
+Answer = tuple[int, dict[str, str], bytes]
+Handler = Callable[[dict[str, str]], Answer]
+
+
+def article(title: str) -> bytes:
+    paragraphs = "".join(
+        f"<p>{title}: the council met on Wednesday and voted, sentence {n} of the report, "
+        f"after a long debate about the bridge across the river.</p>"
+        for n in range(4)
+    )
+    return (
+        f"<!doctype html><html><head><title>{title}</title></head><body><article>"
+        f"<h1>{title}</h1>{paragraphs}</article></body></html>"
+    ).encode()
+
+
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+
+
+@dataclass
+class Site:
+    """A local web server: `routes` maps a path to an answer (or a function of the request
+    headers giving one); every request is logged as (path, headers)."""
+
+    base: str = ""
+    routes: dict[str, Answer | Handler] = field(default_factory=dict)
+    log: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def paths(self) -> list[str]:
+        return [path for path, _ in self.log]
+
+
+def _serve(site: Site) -> Iterator[Site]:
+    class Handle(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            site.log.append((self.path, headers))
+            route = site.routes.get(self.path, (404, {}, b"not here"))
+            status, extra, body = route(headers) if callable(route) else route
+            self.send_response(status)
+            for key, value in extra.items():
+                self.send_header(key, value)
+            if "Content-Length" not in extra and extra.get("X-No-Length") is None:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            with contextlib.suppress(OSError):  # the client hung up (size limit, timeout)
+                self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handle)
+    site.base = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield site
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    yield from _serve(Site())
+
+
+@pytest.fixture
+def other() -> Iterator[Site]:
+    """A second host (another port is another host to robots.txt and the pacer)."""
+    yield from _serve(Site())
+
+
+class FakeTime:
+    """A clock that moves only when slept on: spacing is measured, not waited for."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 6))
+        self.now += seconds
+
+
+def client(**settings: object) -> PoliteClient:
+    fake = FakeTime()
+    return PoliteClient(FetchSettings(**settings), clock=fake.clock, sleep=fake.sleep)  # type: ignore[arg-type]
+
+
+# ---- the client ----
+
+
+def test_redirect_followed_and_final_url_stored(site: Site, tmp_path: Path) -> None:
+    site.routes["/old"] = (301, {"Location": "/mid"}, b"")
+    site.routes["/mid"] = (302, {"Location": site.url("/news/bridge")}, b"")
+    site.routes["/news/bridge"] = (200, HTML, article("Bridge approved"))
+    db = tmp_path / "n.db"
+    result = runner.invoke(
+        app, ["fetch", site.url("/old"), "--db", str(db), "--rate", "1000", "--no-summarise"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "fetched 1 articles: 1 new" in result.output
+    with open_store(db) as store:
+        (stored,) = store.articles()
+        assert stored.url == site.url("/news/bridge")
+        assert stored.source == site.url("/old")
+        assert stored.title == "Bridge approved"
+        assert store.has_url(site.url("/news/bridge"))
+    user_agents = {headers["user-agent"] for _, headers in site.log}
+    assert len(user_agents) == 1 and user_agents.pop().startswith("newsweave/")
+
+
+def test_robots_txt_is_obeyed_fetched_once_per_host(site: Site) -> None:
+    site.routes["/robots.txt"] = (
+        200,
+        {"Content-Type": "text/plain"},
+        b"User-agent: *\nDisallow: /private/\n\nUser-agent: newsweave\nDisallow: /drafts/\n",
+    )
+    site.routes["/news/a"] = (200, HTML, article("A"))
+    site.routes["/private/b"] = (200, HTML, article("B"))
+    site.routes["/drafts/c"] = (200, HTML, article("C"))
+    site.routes["/go"] = (302, {"Location": "/drafts/c"}, b"")
+    with client(interval=0) as polite:
+        assert isinstance(polite.get(site.url("/news/a")), Page)
+        # our own group applies, not the * group
+        assert isinstance(polite.get(site.url("/private/b")), Page)
+        refused = polite.get(site.url("/drafts/c"))
+        hop = polite.get(site.url("/go"))  # each redirect hop is checked again
+    assert isinstance(refused, FetchFailure) and refused.reason == "disallowed by robots.txt"
+    assert isinstance(hop, FetchFailure) and "disallowed by robots.txt" in hop.reason
+    assert site.paths() == ["/robots.txt", "/news/a", "/private/b", "/go"]
+
+
+@pytest.mark.parametrize(("status", "allowed"), [(404, True), (403, False), (500, False)], ids=str)
+def test_robots_txt_missing_forbidden_or_failing(site: Site, status: int, allowed: bool) -> None:
+    site.routes["/robots.txt"] = (status, {}, b"")
+    site.routes["/a"] = (200, HTML, article("A"))
+    with client(interval=0) as polite:
+        got = polite.get(site.url("/a"))
+    assert isinstance(got, Page) is allowed
+    if not allowed:
+        assert isinstance(got, FetchFailure) and "robots.txt" in got.reason
+
+
+def test_requests_to_one_host_are_spaced(site: Site, other: Site) -> None:
+    for s in (site, other):
+        s.routes["/a"] = s.routes["/b"] = (200, HTML, article("A"))
+    fake = FakeTime()
+    with PoliteClient(FetchSettings(interval=2.0), clock=fake.clock, sleep=fake.sleep) as polite:
+        polite.get(site.url("/a"))  # robots.txt, then /a: 2 s apart
+        polite.get(site.url("/b"))  # 2 s after /a
+        polite.get(other.url("/a"))  # another host: its robots.txt goes at once
+        polite.get(site.url("/a"))  # the first host was left 2 s ago: no wait
+    assert fake.sleeps == [2.0, 2.0, 2.0]
+    assert site.paths() == ["/robots.txt", "/a", "/b", "/a"]
+    assert other.paths() == ["/robots.txt", "/a"]
+
+
+def test_crawl_delay_slows_a_host_down(site: Site) -> None:
+    site.routes["/robots.txt"] = (200, {}, b"User-agent: *\nCrawl-delay: 5\n")
+    site.routes["/a"] = (200, HTML, article("A"))
+    fake = FakeTime()
+    with PoliteClient(FetchSettings(interval=1.0), clock=fake.clock, sleep=fake.sleep) as polite:
+        polite.get(site.url("/a"))
+        polite.get(site.url("/a"))
+    assert fake.sleeps == [5.0, 5.0]
+
+
+def test_size_limit_with_and_without_content_length(site: Site) -> None:
+    big = article("Big") * 20
+    site.routes["/declared"] = (200, HTML, big)
+    site.routes["/streamed"] = (200, {**HTML, "X-No-Length": "1"}, big)
+    site.routes["/small"] = (200, HTML, article("Small"))
+    with client(interval=0, max_bytes=4000) as polite:
+        declared = polite.get(site.url("/declared"))
+        streamed = polite.get(site.url("/streamed"))
+        small = polite.get(site.url("/small"))
+    for failed in (declared, streamed):
+        assert isinstance(failed, FetchFailure) and failed.reason == "larger than 4,000 bytes"
+    assert isinstance(small, Page) and small.body == article("Small")
+
+
+def test_only_http_and_https_even_after_a_redirect(site: Site) -> None:
+    site.routes["/trap"] = (302, {"Location": "file:///etc/passwd"}, b"")
+    site.routes["/loop"] = (302, {"Location": "/loop"}, b"")
+    with client(interval=0, max_redirects=3) as polite:
+        for url in ("file:///etc/passwd", "ftp://127.0.0.1/x", "javascript:alert(1)"):
+            got = polite.get(url)
+            assert isinstance(got, FetchFailure) and "only http and https" in got.reason
+        trap = polite.get(site.url("/trap"))
+        loop = polite.get(site.url("/loop"))
+    assert isinstance(trap, FetchFailure)
+    assert trap.reason == "redirect to file: refused: only http and https are fetched"
+    assert isinstance(loop, FetchFailure) and loop.reason == "more than 3 redirects"
+    assert site.paths().count("/loop") == 4
+    assert all(not p.startswith("file") for p in site.paths())
+
+
+def test_failures_are_reported_per_url_and_the_run_goes_on(site: Site) -> None:
+    def slow(headers: dict[str, str]) -> Answer:
+        time.sleep(1.0)
+        return 200, HTML, article("Slow")
+
+    site.routes["/slow"] = slow
+    site.routes["/pdf"] = (200, {"Content-Type": "application/pdf"}, b"%PDF-1.7")
+    site.routes["/menu"] = (200, HTML, b"<html><body><p>Home</p></body></html>")
+    site.routes["/down"] = (503, {}, b"")
+    site.routes["/ok"] = (200, HTML, article("Fine"))
+    urls = [site.url(p) for p in ("/missing", "/slow", "/pdf", "/menu", "/down", "/ok")]
+    with client(interval=0, timeout=0.2) as polite:
+        items = list(fetch_documents(urls, polite))
+    reasons = {
+        i.source.removeprefix(site.base): i.reason for i in items if isinstance(i, IngestError)
+    }
+    assert reasons["/missing"] == "HTTP 404 Not Found"
+    assert reasons["/slow"].startswith("timed out")
+    assert reasons["/pdf"] == "not HTML (application/pdf)"
+    assert reasons["/menu"].startswith("HTML page with no article text")
+    assert reasons["/down"] == "HTTP 503 Service Unavailable"
+    (doc,) = [i for i in items if isinstance(i, RawDocument)]
+    assert doc.url == site.url("/ok") and doc.title == "Fine"
+
+
+def test_fetch_command_reads_urls_from_stdin_and_fails_when_nothing_came(
+    site: Site, tmp_path: Path
+) -> None:
+    site.routes["/a"] = (200, HTML, article("From stdin"))
+    db = str(tmp_path / "n.db")
+    lines = f"# my list\n{site.url('/a')}\n\n{site.url('/gone')}\n"
+    result = runner.invoke(
+        app, ["fetch", "-", "--db", db, "--rate", "1000", "--no-summarise"], input=lines
+    )
+    assert result.exit_code == 0, result.output
+    assert "fetched 1 articles: 1 new" in result.output
+    assert f"{site.url('/gone')}: HTTP 404 Not Found" in result.output
+    nothing = runner.invoke(
+        app, ["fetch", site.url("/gone"), "--db", db, "--rate", "1000", "--no-summarise"]
+    )
+    assert nothing.exit_code == 1
+
+
+# ---- watch ----
+
+
+def feed(items: list[str], site: Site) -> bytes:
+    entries = "".join(
+        f"<item><title>{name}</title><link>{site.url('/news/' + name)}</link>"
+        f"<description>Teaser of {name}.</description></item>"
+        for name in items
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Local Times</title>'
+        f"<link>{site.base}/</link>{entries}</channel></rss>"
+    ).encode()
+
+
+class Feed:
+    """A feed that answers 304 to the validators of its current version."""
+
+    def __init__(self, site: Site, items: list[str]) -> None:
+        self.site, self.items, self.version = site, items, 1
+
+    def update(self, items: list[str]) -> None:
+        self.items, self.version = items, self.version + 1
+
+    def __call__(self, headers: dict[str, str]) -> Answer:
+        etag = f'"v{self.version}"'
+        modified = f"Mon, 0{self.version} Jan 2024 10:00:00 GMT"
+        if headers.get("if-none-match") == etag:
+            return 304, {"ETag": etag}, b""
+        validators = {"ETag": etag, "Last-Modified": modified}
+        return (
+            200,
+            {"Content-Type": "application/rss+xml", **validators},
+            feed(self.items, self.site),
+        )
+
+
+def watch_once(args: list[str], db: Path) -> str:
+    result = runner.invoke(
+        app, ["watch", *args, "--once", "--db", str(db), "--rate", "1000", "--no-summarise"]
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_watch_conditional_get_then_only_new_entries(site: Site, tmp_path: Path) -> None:
+    the_feed = Feed(site, ["one", "two"])
+    site.routes["/feed.xml"] = the_feed
+    for name in ("one", "two", "three"):
+        site.routes[f"/news/{name}"] = (200, HTML, article(f"Story {name}"))
+    site.routes["/news/gone"] = (404, {}, b"")
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(
+        f'<?xml version="1.0"?><opml version="2.0"><body><outline text="Local" '
+        f'xmlUrl="{site.url("/feed.xml")}"/></body></opml>'
+    )
+    db = tmp_path / "n.db"
+
+    out = watch_once([str(opml)], db)
+    assert "2 new entries" in out
+    assert sorted(p for p in site.paths() if p.startswith("/news/")) == ["/news/one", "/news/two"]
+    first_request = site.log[site.paths().index("/feed.xml")][1]
+    assert "if-none-match" not in first_request and "if-modified-since" not in first_request
+
+    site.log.clear()
+    out = watch_once([site.url("/feed.xml")], db)
+    assert "not modified" in out and "fetched 0 articles" in out
+    (conditional,) = [h for p, h in site.log if p == "/feed.xml"]
+    assert conditional["if-none-match"] == '"v1"'
+    assert conditional["if-modified-since"] == "Mon, 01 Jan 2024 10:00:00 GMT"
+    assert [p for p in site.paths() if p.startswith("/news/")] == []
+    with open_store(db) as store:
+        assert store.article_count() == 2
+
+    site.log.clear()
+    the_feed.update(["three", "gone", "one", "two"])
+    out = watch_once([site.url("/feed.xml")], db)
+    assert "2 new entries" in out
+    assert [p for p in site.paths() if p.startswith("/news/")] == ["/news/three", "/news/gone"]
+    with open_store(db) as store:
+        assert store.article_count() == 3
+        assert store.has_url(site.url("/news/three"))
+        assert store.fetch_state(site.url("/feed.xml")) == (
+            '"v2"',
+            "Mon, 02 Jan 2024 10:00:00 GMT",
+        )
+
+    site.log.clear()
+    the_feed.update(["three", "gone", "one", "two"])  # changed, but nothing new: a 404 stays gone
+    out = watch_once([site.url("/feed.xml")], db)
+    assert "0 new entries" in out
+    assert [p for p in site.paths() if p.startswith("/news/")] == []
+
+
+def test_watch_retries_an_entry_that_failed_for_now(site: Site, tmp_path: Path) -> None:
+    the_feed = Feed(site, ["late"])
+    site.routes["/feed.xml"] = the_feed
+    site.routes["/news/late"] = (503, {}, b"")
+    db = tmp_path / "n.db"
+    watch_once([site.url("/feed.xml")], db)
+    site.routes["/news/late"] = (200, HTML, article("Late story"))
+    the_feed.update(["late"])
+    watch_once([site.url("/feed.xml")], db)
+    assert site.paths().count("/news/late") == 2
+    with open_store(db) as store:
+        assert store.has_url(site.url("/news/late"))
+
+
+def test_watch_arguments(tmp_path: Path) -> None:
+    assert parse_every("15m") == 900 and parse_every("1h30m") == 5400 and parse_every("45") == 45
+    for bad in ("", "soon", "0m", "15 minutes"):
+        with pytest.raises(ValueError):
+            parse_every(bad)
+    db = str(tmp_path / "n.db")
+    bad_every = runner.invoke(app, ["watch", "https://x.example/feed", "--every", "x", "--db", db])
+    assert bad_every.exit_code == 2
+    no_feed = runner.invoke(app, ["watch", "file:///etc/passwd", "--once", "--db", db])
+    assert no_feed.exit_code == 2 and "only http and https" in no_feed.output

@@ -1,0 +1,207 @@
+"""Timelines and storylines: the seed articles end to end through the CLI (the Assad timeline
+holds his earlier visits with the outlets citing them), then the tricky parts alone: merging
+mentions of one event, granularity, past-only references, linking without merging, SVG."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsweave.cli import app
+from newsweave.model import Article, Story, StoryEntity, TimelineEvent
+from newsweave.render.timeline_svg import timeline_svg
+from newsweave.storyline import link_storylines
+from newsweave.timeline import (
+    build_timeline,
+    date_label,
+    merge_timelines,
+    past_mentions,
+    within,
+)
+
+SEEDS = Path(__file__).parents[1] / "examples" / "assad-putin"
+runner = CliRunner()
+SOCHI_OUTLETS = {"DW", "The Independent", "Kurdistan 24", "The Moscow Times (Reuters)"}
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    work = tmp_path_factory.mktemp("timeline")
+    db, out = work / "newsweave.db", work / "report"
+    result = runner.invoke(app, ["digest", str(SEEDS), "--db", str(db), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "stories.json").read_text(encoding="utf-8"))
+    return {"db": db, "out": out, "stories": data["stories"]}
+
+
+def _timeline(run: dict, *args: str) -> list[dict]:
+    result = runner.invoke(app, ["timeline", *args, "--db", str(run["db"]), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)["timeline"]
+
+
+def _story(run: dict, seed: str) -> dict:
+    return next(
+        s
+        for s in run["stories"]
+        if any(Path(a["source"]).name.startswith(seed) for a in s["articles"])
+    )
+
+
+def _event(events: list[dict], day: str, granularity: str) -> dict:
+    found = [e for e in events if e["date"] == day and e["granularity"] == granularity]
+    assert len(found) == 1, (day, granularity, events)
+    return found[0]
+
+
+def test_assad_timeline_holds_his_visits_with_their_outlets(run: dict) -> None:
+    events = _timeline(run, "Bashar al-Assad")
+    moscow, sochi = _story(run, "004"), _story(run, "000")
+
+    october = _event(events, "2015-10-01", "month")  # its own story, cited by 2018 articles
+    assert october["story_id"] == moscow["id"]
+    assert {"DW", "The Independent", "The Moscow Times (Reuters)"} <= set(october["outlets"])
+    assert moscow["outlets"][0] in october["outlets"]
+
+    november = _event(events, "2017-11-01", "month")
+    assert {"DW", "The Independent", "The Moscow Times (Reuters)"} <= set(november["outlets"])
+    assert "story_id" not in november
+
+    december = _event(events, "2017-12-01", "month")
+    assert set(december["outlets"]) == {"DW", "Kurdistan 24"}
+    assert "air base" in december["text"]
+
+    may = _event(events, "2018-05-17", "day")
+    assert may["story_id"] == sochi["id"]
+    assert set(may["outlets"]) == SOCHI_OUTLETS
+
+    days = [e["date"] for e in events]
+    assert days == sorted(days)
+    assert days.index("2015-10-01") < days.index("2017-11-01") < days.index("2018-05-17")
+
+
+def test_alias_story_prefix_and_date_range(run: dict) -> None:
+    by_name = _timeline(run, "Bashar al-Assad")
+    assert _timeline(run, "ASSAD") == by_name  # an alias, any case
+    moscow = _story(run, "004")
+    storyline = _timeline(run, moscow["id"][:6])  # the storyline's timeline
+    assert {e.get("story_id") for e in storyline} >= {moscow["id"], _story(run, "000")["id"]}
+    ranged = _timeline(run, "assad", "--from", "2017-01-01", "--to", "2017-12-31")
+    assert [(e["date"], e["granularity"]) for e in ranged] == [
+        ("2017-11-01", "month"),
+        ("2017-12-01", "month"),
+    ]
+    missing = runner.invoke(app, ["timeline", "nobody at all", "--db", str(run["db"])])
+    assert missing.exit_code == 1
+
+
+def test_two_stories_one_storyline_in_every_output(run: dict) -> None:
+    stories = run["stories"]
+    assert len(stories) == 2  # linked, not merged
+    assert stories[0]["storyline"] and stories[0]["storyline"] == stories[1]["storyline"]
+    for story in stories:
+        assert story["timeline"], story["id"]
+        assert {"date", "granularity", "text", "outlets"} <= set(story["timeline"][0])
+    html = (run["out"] / "index.html").read_text(encoding="utf-8")
+    assert html.count("<svg") == 2 and "<script" not in html
+    assert "Same storyline" in html
+    markdown = (run["out"] / "stories.md").read_text(encoding="utf-8")
+    assert "### Timeline" in markdown and "- 2017-12 · " in markdown
+
+
+# ---- the parts ----
+
+
+def _article(text: str, outlet: str, published: date | None, n: int = 0) -> Article:
+    return Article(id=f"{outlet}-{n}", source=f"{outlet}.txt", text=text, outlet=outlet,
+                   published=published)  # fmt: skip
+
+
+def _story_of(articles: list[Article], event: date | None, sid: str, title: str = "") -> Story:
+    return Story(id=sid, articles=articles, event_date=event, title=title or None)
+
+
+def test_granularity_and_past_only() -> None:
+    text = (
+        "Leaders met Thursday in Sochi. They first met in October 2015 in Moscow. "
+        "They will meet again in June 2019 in Tehran. On 3 March 2016 they spoke by phone."
+    )
+    article = _article(text, "A", date(2018, 5, 18))
+    found = {(m.period[0], m.granularity) for m in past_mentions(article, date(2018, 5, 17))}
+    # the story's own day is not a past event, and a future one is not either
+    assert found == {(date(2015, 10, 1), "month"), (date(2016, 3, 3), "day")}
+    assert date_label(date(2015, 10, 1), "month") == "2015-10"
+    assert date_label(date(2015, 1, 1), "year") == "2015"
+    undated = _article("Talks were held as planned. He visited Moscow in October 2015.", "B", None)
+    assert [m.granularity for m in past_mentions(undated, None)] == ["month"]
+
+
+def test_mentions_of_one_event_merge_and_distinct_events_do_not() -> None:
+    event = date(2018, 5, 17)
+    a = _article("Assad last visited Putin at the Hmeimim air base in December 2017.", "A",
+                 date(2018, 5, 18), 1)  # fmt: skip
+    b = _article("The pair last met at Hmeimim air base in Latakia on 11 December 2017.", "B",
+                 date(2018, 5, 18), 2)  # fmt: skip
+    c = _article("Separately, rebels shelled Damascus suburbs in December 2017.", "C",
+                 date(2018, 5, 18), 3)  # fmt: skip
+    story = _story_of([a, b, c], event, "s1", "Assad visits Sochi")
+    events = [e for e in build_timeline([story]) if e.story_id is None]
+    assert len(events) == 2
+    meeting = next(e for e in events if "Hmeimim" in e.text)
+    assert set(meeting.outlets) == {"A", "B"}
+    assert (meeting.date, meeting.granularity) == (date(2017, 12, 11), "day")  # the day wins
+    shelling = next(e for e in events if "shelled" in e.text)
+    assert (shelling.outlets, shelling.granularity) == (["C"], "month")
+
+
+def test_merge_timelines_keeps_one_story_event() -> None:
+    one = TimelineEvent(
+        date(2015, 10, 1), "month", "Assad meets Putin in Moscow", ["X"], ["x"], "s2"
+    )
+    two = TimelineEvent(
+        date(2015, 10, 1), "month", "Assad meets Putin in Moscow", ["Y"], ["y"], "s2"
+    )
+    merged = merge_timelines([one, two])
+    assert len(merged) == 1 and merged[0].outlets == ["X", "Y"]
+    assert within(merged, date(2015, 10, 31), None) == merged  # the month overlaps
+    assert within(merged, date(2015, 11, 1), None) == []
+
+
+def _entities(*names: tuple[str, str, float]) -> list[StoryEntity]:
+    return [StoryEntity(name=n, type=t, salience=w) for n, t, w in names]
+
+
+def test_storylines_link_without_merging() -> None:
+    sochi = _story_of([_article("Assad met Putin in Sochi for talks on Syria.", "A",
+                                date(2018, 5, 18))], date(2018, 5, 17), "sochi",
+                      "Assad meets Putin in Sochi for talks on Syria")  # fmt: skip
+    moscow = _story_of([_article("Assad met Putin in Moscow for talks on Syria.", "B", None)],
+                       None, "moscow", "Assad meets Putin in Moscow for talks on Syria")  # fmt: skip
+    quake = _story_of([_article("An earthquake struck Chile.", "C", date(2018, 5, 1))],
+                      date(2018, 5, 1), "quake", "Earthquake strikes Chile")  # fmt: skip
+    sochi.entities = _entities(("Bashar al-Assad", "PERSON", 5), ("Vladimir Putin", "PERSON", 4),
+                               ("Syria", "GPE", 3), ("Sochi", "GPE", 1))  # fmt: skip
+    moscow.entities = _entities(("Bashar Assad", "PERSON", 4), ("Putin", "PERSON", 4),
+                                ("Syria", "GPE", 2), ("Moscow", "GPE", 1))  # fmt: skip
+    quake.entities = _entities(("Chile", "GPE", 4), ("Santiago", "GPE", 2))
+    link_storylines([sochi, moscow, quake])
+    assert sochi.storyline is not None and sochi.storyline == moscow.storyline
+    assert quake.storyline is None and quake.timeline == []
+    assert [a.outlet for a in sochi.articles] == ["A"] and [a.outlet for a in moscow.articles] == [
+        "B"
+    ]
+    assert {e.story_id for e in sochi.timeline} >= {"sochi"}
+
+
+def test_svg_escapes_everything() -> None:
+    event = TimelineEvent(date(2017, 12, 1), "month", '<script>alert("x")</script> & co', ['"><b>'])
+    svg = timeline_svg([event])
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert "<script" not in svg and "<b>" not in svg
+    assert "&lt;script&gt;" in svg and "&quot;&gt;&lt;b&gt;" in svg
+    assert "2017-12" in svg and "<rect" in svg  # a month is a bar
+    assert timeline_svg([]) == ""

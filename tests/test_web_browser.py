@@ -1,0 +1,167 @@
+"""The web UI in a real browser (Chromium through Playwright) over the seed articles: open the
+stories, a story, a citation chip, search, an entity; and a hostile article runs nothing.
+
+The server is uvicorn in a background thread on a free loopback port; the browser is the
+system's `/usr/bin/chromium` (never downloaded). Skipped when it is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(f"no browser: {CHROMIUM} is not installed", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
+uvicorn = pytest.importorskip("uvicorn")
+
+from newsweave.pipeline import build_stories, ingest  # noqa: E402
+from newsweave.store import open_store  # noqa: E402
+from newsweave.web import create_app  # noqa: E402
+
+SEEDS = Path(__file__).parents[1] / "examples" / "assad-putin"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+HOSTILE = {
+    "title": '<script>window.__pwned = "title"</script> Hostile <img src=x onerror="window.__pwned=1">',
+    "text": (
+        'An attacker wrote <script>window.__pwned = "body"; alert(1)</script> into this article. '
+        '<img src="x" onerror="window.__pwned = \'img\'; alert(2)"> '
+        "<a href=\"javascript:window.__pwned='link'\">click here</a> "
+        "The page must show all of this as text and run none of it, whatever the outlet says."
+    ),
+    "outlet": '<svg onload="window.__pwned=3">Evil Outlet</svg>',
+    "url": "javascript:window.__pwned='url'",
+    "published": "2019-01-02",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    work = tmp_path_factory.mktemp("browser")
+    hostile = work / "hostile.jsonl"
+    hostile.write_text(json.dumps(HOSTILE) + "\n", encoding="utf-8")
+    with open_store(work / "seeds.db") as store:
+        ingest([SEEDS, hostile], store)
+        build_stories(store)
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(work / "seeds.db"), host="127.0.0.1", port=port, log_level="warning"
+    )
+    serving = uvicorn.Server(config)
+    thread = threading.Thread(target=serving.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not serving.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    serving.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, server: str) -> Iterator[object]:
+    context = browser.new_context(base_url=server, viewport={"width": 1100, "height": 900})
+    opened = context.new_page()
+    opened.set_default_timeout(10_000)
+    dialogs: list[str] = []
+    opened.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    opened.dialogs = dialogs
+    yield opened
+    context.close()
+
+
+def test_stories_story_citation_search_entity(page, tmp_path: Path) -> None:
+    page.goto("/")
+    assert page.locator("h1").inner_text() == "Stories"
+    cards = page.locator("ol.cards > li")
+    assert cards.count() == 3
+    sochi = page.get_by_role("link", name="Syria's Assad Flies to Russia for Talks With Putin")
+    assert "4 outlets" in cards.filter(has=sochi).inner_text()
+    page.screenshot(path=tmp_path / "stories.png", full_page=True)
+
+    sochi.click()
+    page.wait_for_url("**/stories/*")
+    first = page.locator("ol.summary > li").first
+    chip = first.locator("details.cite > summary").first
+    passage = first.locator("details.cite").first.locator("blockquote").first
+    assert not passage.is_visible()  # collapsed until clicked
+    chip.click()
+    assert passage.is_visible()
+    assert len(passage.inner_text()) > 40  # the outlet's own sentence
+    page.screenshot(path=tmp_path / "story.png")
+
+    page.get_by_role("link", name="Dmitry Peskov").first.click()
+    page.wait_for_url("**/entities/**")
+    assert page.locator("h1").inner_text() == "Dmitry Peskov"
+    assert page.locator("ol.cards > li").count() >= 1
+
+    page.get_by_role("searchbox", name="Search").fill("Peskov")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=Peskov")
+    marks = page.locator("mark")
+    assert marks.count() >= 3 and marks.first.inner_text() == "Peskov"
+    page.locator("ol.cards a", has_text="Assad meets Putin in Sochi").first.click()
+    page.wait_for_url("**/stories/*#article-*")
+    assert page.locator("details.article:target").get_attribute("open") is not None  # app.js
+    assert not page.dialogs
+
+
+def test_hostile_article_runs_nothing(page) -> None:
+    page.goto("/search?q=attacker")
+    assert page.locator("mark").first.inner_text() == "attacker"
+    page.locator("ol.cards a", has_text="Hostile").first.click()
+    page.wait_for_url("**/stories/*")
+    for details in page.locator("details").all():  # open everything: chips, articles, removals
+        details.evaluate("d => d.open = true")
+    page.wait_for_timeout(300)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert not page.dialogs
+    assert "<script>" in page.locator("h1").inner_text()  # shown as text
+    body = page.locator("details.article").first.inner_text()
+    assert "onerror=" in body or "alert(1)" in body
+    assert page.locator("img, svg, iframe, object, embed").count() == 0
+    assert page.locator('a[href^="javascript:" i]').count() == 0
+    page.goto("/outlets")
+    page.get_by_role("link", name="Evil Outlet").first.click()
+    page.wait_for_timeout(200)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert not page.dialogs
+
+
+def test_readable_on_a_phone(browser, server: str) -> None:
+    context = browser.new_context(base_url=server, viewport={"width": 375, "height": 740})
+    phone = context.new_page()
+    phone.goto("/")
+    phone.locator("ol.cards a").first.click()
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert width <= 375  # nothing forces sideways scrolling
