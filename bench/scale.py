@@ -35,7 +35,8 @@ STAGES = ("read", "clean", "dedup", "store", "cluster")
 _RENAMED = re.compile(r"\b([A-Z][a-z]{2,}|[a-z]{6,})\b")
 
 
-def _suffix(v: int) -> str:
+def variant_suffix(v: int) -> str:
+    """A short tag of consonants for variant `v` (bench/serve.py names its variants the same)."""
     letters = "bcdfghjklmnpqrstvwxz"
     out = ""
     while True:
@@ -59,7 +60,7 @@ def corpus(source: Path, size: int, seed: int = 7) -> list[dict]:
             for n, doc in enumerate(cluster.documents):
                 text = doc.text
                 if variant:
-                    tag = _suffix(variant)
+                    tag = variant_suffix(variant)
                     text = _RENAMED.sub(lambda m, tag=tag: m.group(1) + tag, text)
                 records.append(
                     {

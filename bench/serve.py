@@ -55,6 +55,7 @@ from newsweave.model import Article, RawDocument, Sentence, Story, StoryEntity
 from newsweave.model import article_id as make_article_id
 from newsweave.pipeline import make_story, prepare
 from newsweave.store import open_store
+from scale import variant_suffix  # bench/ is on the path when a bench script runs
 
 _RENAMED = re.compile(r"\b([A-Z][a-z]{2,}|[a-z]{6,})\b")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)")
@@ -67,20 +68,10 @@ QUERIES = ["fire", "court", "water", "police", "said the", "school board", "pres
 BATCH = 5000
 
 
-def _suffix(v: int) -> str:
-    letters = "bcdfghjklmnpqrstvwxz"
-    out = ""
-    while True:
-        out += letters[v % len(letters)]
-        v //= len(letters)
-        if not v:
-            return out
-
-
 def _rename(text: str, v: int) -> str:
     if not v:
         return text
-    tag = _suffix(v)
+    tag = variant_suffix(v)
     return _RENAMED.sub(lambda m: m.group(1) + tag, text)
 
 

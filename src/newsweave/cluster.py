@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from math import log
 
@@ -146,6 +146,8 @@ class TermStats:
 
     documents: int
     df: Mapping[str, int]
+    extra: Mapping[str, int] = field(default_factory=dict)
+    """Counts to add to `df` (a batch about to be indexed), kept apart to spare a copy."""
 
     @classmethod
     def of(cls, bags: Sequence[Bag]) -> TermStats:
@@ -165,8 +167,9 @@ def vectorize(bags: Sequence[Bag], stats: TermStats) -> tuple[csr_matrix, np.nda
         (column.setdefault(t, len(column)) for bag in bags for t in bag.terms), dtype=np.int64
     )
     vocabulary = np.array(list(column), dtype=object)
+    df, extra, documents = stats.df, stats.extra, 1 + stats.documents
     idf = np.fromiter(
-        (log((1 + stats.documents) / (1 + stats.df.get(t, 0))) + 1 for t in column),
+        (log(documents / (1 + df.get(t, 0) + extra.get(t, 0))) + 1 for t in column),
         float,
         len(column),
     )

@@ -23,7 +23,7 @@ storing articles and clustering them is finished by the next one.
 from __future__ import annotations
 
 from collections import Counter, OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -122,7 +122,7 @@ def cluster_chunk(
     stored = cache.stats(store, {t for v in vocabularies for t in v})
     own = Counter(t for v in vocabularies for t in v)
     # the chunk counts as indexed already, so its own words weigh as they will once stored
-    stats = TermStats(stored.documents + len(articles), _Added(stored.df, own))
+    stats = TermStats(stored.documents + len(articles), stored.df, own)
     salient = salient_terms(new_bags, stats, settings.salient_terms)
 
     candidates: set[str] = set()
@@ -159,25 +159,6 @@ def cluster_chunk(
     )  # fmt: skip
     cache.indexed(vocabularies)
     return ClusterStep(len(articles), [s.id for s in stories], removed, len(region))
-
-
-class _Added(Mapping[str, int]):
-    """Document frequencies plus a chunk's own counts, without copying either."""
-
-    def __init__(self, base: Mapping[str, int], extra: Mapping[str, int]) -> None:
-        self.base, self.extra = base, extra
-
-    def __getitem__(self, term: str) -> int:
-        return self.base.get(term, 0) + self.extra.get(term, 0)
-
-    def get(self, term: str, default: int | None = 0) -> int:  # type: ignore[override]
-        return self.base.get(term, 0) + self.extra.get(term, 0)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.base.keys() | self.extra.keys())
-
-    def __len__(self) -> int:
-        return len(self.base.keys() | self.extra.keys())
 
 
 def _assign_ids(

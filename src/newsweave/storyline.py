@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 from newsweave.model import Story, StoryEntity, TimelineEvent
 from newsweave.store import Store
@@ -47,6 +48,8 @@ class StorylineSettings:
     """An entity named by more stories than this finds no candidates."""
     max_candidates: int = 30
     """Candidates followed per entity of a story (the most recent)."""
+    max_members: int = 200
+    """Stored stories of one storyline brought in when it changes (the most recent)."""
 
 
 def entity_key(entity: StoryEntity) -> str:
@@ -231,10 +234,28 @@ def link_storylines_and_timelines(
             pool[other.id] = other
             if related(story, other, settings):
                 edges.append((story.id, other.id))
+    edges += _stored_storylines(store, pool, settings)
     touched = _assign(_components(pool, edges), {s.id for s in changed}, timeline_settings)
     if touched:
         store.save_stories(touched)
     return touched
+
+
+def _stored_storylines(
+    store: Store, pool: dict[str, Story], settings: StorylineSettings
+) -> list[tuple[str, str]]:
+    """Bring the stored members of every storyline in `pool` into it, linked as they were, so
+    that two storylines joined by a new link become one whole (and not only the members the
+    entity lookup happened to find)."""
+    edges = []
+    for line in {s.storyline for s in list(pool.values()) if s.storyline}:
+        members = store.story_cards(StoryFilter(storyline=line), limit=settings.max_members)
+        ids = [c.id for c in members]
+        for card_id in ids:
+            if card_id not in pool and (story := store.story(card_id)) is not None:
+                pool[card_id] = story
+        edges += [(a, b) for a, b in pairwise(ids) if a in pool and b in pool]
+    return edges
 
 
 def find_timeline(store: Store, query: str) -> tuple[str, list[TimelineEvent]] | None:

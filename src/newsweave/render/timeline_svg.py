@@ -47,8 +47,11 @@ def _marker(event: TimelineEvent, y: int) -> str:
     )
 
 
-def timeline_svg(events: Sequence[TimelineEvent], *, width: int = 720, text_chars: int = 90) -> str:
-    """The events (already in date order) as one `<svg>` element; "" when there are none."""
+def timeline_svg(events: Sequence[TimelineEvent], *, width: int = 720, text_chars: int = 72) -> str:
+    """The events (already in date order) as one `<svg>` element; "" when there are none.
+
+    `text_chars` is what fits the row at the default width (13 px text from x=150 of 720).
+    """
     if not events:
         return ""
     height = TOP + ROW * len(events)

@@ -22,12 +22,14 @@ Snippet = list[tuple[str, bool]]
 @dataclass(frozen=True, slots=True)
 class StoryFilter:
     """Which stories a listing shows: event date within `since`..`until` (inclusive), naming
-    the entity `entity` (case-insensitive), covered by the outlet label `outlet`."""
+    the entity `entity` (case-insensitive), covered by the outlet label `outlet`, on the
+    storyline `storyline`."""
 
     since: date | None = None
     until: date | None = None
     entity: str | None = None
     outlet: str | None = None
+    storyline: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

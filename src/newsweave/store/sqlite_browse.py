@@ -97,6 +97,9 @@ def _where(where: StoryFilter | None) -> tuple[str, list[Any]]:
     if where.outlet:
         terms.append("s.id IN (SELECT story_id FROM story_outlets WHERE outlet = ?)")
         params.append(where.outlet)
+    if where.storyline:
+        terms.append("s.storyline = ?")
+        params.append(where.storyline)
     return ("WHERE " + " AND ".join(terms), params) if terms else ("", [])
 
 
