@@ -21,7 +21,7 @@ development machine (`--work DIR` keeps them for the next run). How:
   capitalised words (spaCy would take hours); facts, quotes and the rest of the analysis are
   left empty, so a story page here costs its summary, citation evidence and articles.
 
-The server is `uvicorn` in a subprocess (one worker, as `newsweave serve` runs it); the load
+The server is `newsweave serve` in a subprocess (one worker by default, `--workers N` for more); the load
 generator is, for each `--concurrency` value, that many threads, each with its own keep-alive
 httpx client, sending `--requests` requests per page kind between them after a warm-up, and
 timing each one end to end (so with 4 clients a request also waits for the others). Pages:
@@ -33,8 +33,10 @@ two-word queries and rare names). Figures are medians over `--runs` runs.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
+import signal
 import socket
 import statistics
 import subprocess
@@ -160,14 +162,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(db: Path) -> tuple[subprocess.Popen, str]:
+def serve(db: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
+    """`newsweave serve` in a subprocess, on a free port."""
     port = _free_port()
-    code = (
-        "import sys, uvicorn; from newsweave.web import create_app; "
-        "uvicorn.run(create_app(sys.argv[1]), host='127.0.0.1', port=int(sys.argv[2]), "
-        "log_level='warning')"
-    )
-    process = subprocess.Popen([sys.executable, "-c", code, str(db), str(port)])
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from newsweave.cli import app; app()", "serve",
+         "--db", str(db), "--port", str(port), "--workers", str(workers)],
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,  # so that stopping it stops its worker processes too
+    )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -176,7 +179,7 @@ def serve(db: Path) -> tuple[subprocess.Popen, str]:
             return process, url
         except httpx.HTTPError:
             time.sleep(0.2)
-    process.kill()
+    os.killpg(process.pid, signal.SIGKILL)
     raise RuntimeError("the server did not start")
 
 
@@ -238,6 +241,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4])
     parser.add_argument("--work", type=Path, help="keep the stores here (reused if present)")
     parser.add_argument("--processes", type=int, default=2, help="for make_story while building")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (serve --workers)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="newsweave-serve-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -257,7 +261,7 @@ def main() -> None:
         sample = random.Random(size).sample(ids, min(500, len(ids)))
         results: dict[tuple[str, int], list[tuple[float, float, float]]] = {}
         for _ in range(args.runs):
-            process, url = serve(db)
+            process, url = serve(db, args.workers)
             try:
                 for kind in ("stories", "story", "search"):
                     for clients in args.concurrency:
@@ -268,7 +272,7 @@ def main() -> None:
                             (percentile(ms, 0.5), percentile(ms, 0.95), rate)
                         )
             finally:
-                process.terminate()
+                os.killpg(process.pid, signal.SIGTERM)  # the server and its workers
                 process.wait(10)
         for (kind, clients), runs in results.items():
             p50, p95, rate = (statistics.median(r[i] for r in runs) for i in range(3))

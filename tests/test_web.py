@@ -805,3 +805,22 @@ def test_read_upload_names_each_bad_line() -> None:
 def test_serve_refuses_an_unusable_database(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli_app, ["serve", "--db", str(tmp_path)])
     assert result.exit_code == 2 and "directory" in result.output
+
+
+def test_worker_processes_build_the_same_app_from_the_environment(
+    db: tuple[Path, dict[str, Article]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`serve --workers N` starts each worker by import string: its settings travel in the
+    environment, Host checks and the write token included."""
+    from newsweave.web.app import app_from_environment
+
+    monkeypatch.setenv("NEWSWEAVE_DB", str(db[0]))
+    monkeypatch.setenv("NEWSWEAVE_TOKEN", "")
+    monkeypatch.setenv("NEWSWEAVE_ALLOWED_HOSTS", ",".join(LOOPBACK_HOSTS))
+    with TestClient(app_from_environment(), base_url="http://127.0.0.1") as worker:
+        assert worker.get("/").status_code == 200
+        assert worker.get("/", headers={"Host": "evil.example"}).status_code == 400
+        refused = worker.post(
+            "/api/articles", content=b"{}", headers={"Content-Type": "application/jsonl"}
+        )
+        assert refused.status_code == 403  # no token: read-only

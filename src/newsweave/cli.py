@@ -314,8 +314,13 @@ def serve(
             "without it the server is read-only.",
         ),
     ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes (one per core serves the most).")
+    ] = 1,
 ) -> None:
     """Browse, search and add to the stories in a web UI and JSON API (FastAPI)."""
+    import os
+
     import uvicorn  # the web stack loads only for this command
 
     from newsweave.web import create_app
@@ -330,7 +335,23 @@ def serve(
     if host not in ("127.0.0.1", "localhost", "::1"):
         errors.print(f"[yellow]warning:[/] serving on {host}: reachable beyond this machine")
     console.print(f"serving {db} on http://{host}:{port}/ (Ctrl-C stops)")
-    uvicorn.run(web, host=host, port=port, log_level="warning", server_header=False)
+    if workers == 1:
+        uvicorn.run(web, host=host, port=port, log_level="warning", server_header=False)
+        return
+    os.environ.update(  # each worker process builds its own app from these
+        NEWSWEAVE_DB=str(db),
+        NEWSWEAVE_TOKEN=token or "",
+        NEWSWEAVE_ALLOWED_HOSTS=",".join(LOOPBACK_HOSTS) if loopback else "",
+    )
+    uvicorn.run(
+        "newsweave.web.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+        server_header=False,
+    )
 
 
 RateOption = Annotated[

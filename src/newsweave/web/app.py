@@ -8,6 +8,7 @@ package (`STATIC`), looked up by name: no request path ever reaches the file sys
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from pathlib import Path
 
@@ -91,6 +92,21 @@ def create_app(
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
     return app
+
+
+ENVIRONMENT = ("NEWSWEAVE_DB", "NEWSWEAVE_TOKEN", "NEWSWEAVE_ALLOWED_HOSTS")
+
+
+def app_from_environment() -> FastAPI:
+    """`create_app` with its settings from the environment (`ENVIRONMENT`): how each worker
+    process of `newsweave serve --workers N` builds its app, since uvicorn starts them by
+    import string."""
+    hosts = os.environ.get("NEWSWEAVE_ALLOWED_HOSTS", "")
+    return create_app(
+        os.environ["NEWSWEAVE_DB"],
+        os.environ.get("NEWSWEAVE_TOKEN") or None,
+        allowed_hosts=[h for h in hosts.split(",") if h] or None,
+    )
 
 
 def _wants_json(request: Request) -> bool:
