@@ -824,3 +824,35 @@ def test_worker_processes_build_the_same_app_from_the_environment(
             "/api/articles", content=b"{}", headers={"Content-Type": "application/jsonl"}
         )
         assert refused.status_code == 403  # no token: read-only
+
+
+def test_the_socket_workers_share_turns_nagle_off_for_keep_alive_connections() -> None:
+    """With `serve --workers N` the workers share a socket bound beforehand; asyncio sets
+    TCP_NODELAY on its connections only if it is a TCP socket (with uvicorn's own, every
+    keep-alive request after the first waited ~40 ms for a delayed ACK)."""
+    import asyncio
+    import socket
+
+    from newsweave.web.server import listening_socket
+
+    async def accepted_nodelay() -> int:
+        loop = asyncio.get_running_loop()
+        seen: asyncio.Future[int] = loop.create_future()
+
+        class Report(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                sock = transport.get_extra_info("socket")
+                seen.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        sock = listening_socket("127.0.0.1", 0)
+        server = await loop.create_server(Report, sock=sock)
+        _, writer = await asyncio.open_connection(*sock.getsockname())
+        try:
+            return await asyncio.wait_for(seen, 5)
+        finally:
+            writer.close()
+            server.close()
+            await server.wait_closed()
+
+    assert asyncio.run(accepted_nodelay()) != 0

@@ -321,9 +321,7 @@ def serve(
     """Browse, search and add to the stories in a web UI and JSON API (FastAPI)."""
     import os
 
-    import uvicorn  # the web stack loads only for this command
-
-    from newsweave.web import create_app
+    from newsweave.web import create_app, server  # the web stack loads only for this command
     from newsweave.web.app import LOOPBACK_HOSTS
 
     loopback = host in ("127.0.0.1", "localhost")  # Host checks: against DNS rebinding
@@ -335,23 +333,17 @@ def serve(
     if host not in ("127.0.0.1", "localhost", "::1"):
         errors.print(f"[yellow]warning:[/] serving on {host}: reachable beyond this machine")
     console.print(f"serving {db} on http://{host}:{port}/ (Ctrl-C stops)")
-    if workers == 1:
-        uvicorn.run(web, host=host, port=port, log_level="warning", server_header=False)
-        return
-    os.environ.update(  # each worker process builds its own app from these
-        NEWSWEAVE_DB=str(db),
-        NEWSWEAVE_TOKEN=token or "",
-        NEWSWEAVE_ALLOWED_HOSTS=",".join(LOOPBACK_HOSTS) if loopback else "",
-    )
-    uvicorn.run(
-        "newsweave.web.app:app_from_environment",
-        factory=True,
-        workers=workers,
-        host=host,
-        port=port,
-        log_level="warning",
-        server_header=False,
-    )
+    if workers > 1:
+        os.environ.update(  # each worker process builds its own app from these
+            NEWSWEAVE_DB=str(db),
+            NEWSWEAVE_TOKEN=token or "",
+            NEWSWEAVE_ALLOWED_HOSTS=",".join(LOOPBACK_HOSTS) if loopback else "",
+        )
+    try:
+        server.run(web, host=host, port=port, workers=workers)
+    except OSError as exc:
+        errors.print(f"[red]error:[/] cannot listen on {host}:{port}: {exc.strerror or exc}")
+        raise typer.Exit(2) from exc
 
 
 RateOption = Annotated[
