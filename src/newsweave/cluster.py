@@ -24,18 +24,17 @@ Method, chosen so that cost grows with the corpus and not with its square:
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
-from math import log
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, triu
 
 from newsweave.model import Article
 from newsweave.nlp.entities import NAMED_LABELS
-from newsweave.text import jaccard, tokens, top_terms
+from newsweave.text import jaccard, tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +53,7 @@ class ClusterSettings:
     # of what the best one shares)
     recent_postings: int = 100
     candidates: int = 5
-    candidate_share: float = 0.5
+    candidate_share: float = 0.3
 
 
 def entity_keys(article: Article) -> set[str]:
@@ -107,88 +106,133 @@ class _Groups:
 
 
 def candidate_pairs(terms: list[list[str]], settings: ClusterSettings) -> set[tuple[int, int]]:
-    """Pairs of articles sharing enough salient terms, found through an inverted index."""
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, article_terms in enumerate(terms):
-        for term in article_terms:
-            postings[term].append(i)
-    pairs: set[tuple[int, int]] = set()
-    for i, article_terms in enumerate(terms):
-        shared: dict[int, int] = defaultdict(int)
-        for term in article_terms:
-            posting = postings[term]
-            if len(posting) > settings.max_postings:
-                continue
-            for j in posting:
-                if j > i:
-                    shared[j] += 1
-        pairs.update((i, j) for j, n in shared.items() if n >= settings.min_shared_terms)
-    return pairs
+    """Pairs of articles sharing enough salient terms, found through an inverted index (the
+    articles-by-terms incidence matrix times its transpose, which counts shared terms of
+    the pairs that share any, in C)."""
+    column: dict[str, int] = {}
+    rows = [i for i, article_terms in enumerate(terms) for _ in dict.fromkeys(article_terms)]
+    columns = [column.setdefault(t, len(column)) for ts in terms for t in dict.fromkeys(ts)]
+    if not columns:
+        return set()
+    incidence = csr_matrix(
+        (np.ones(len(rows), np.int32), (rows, columns)), shape=(len(terms), len(column))
+    )
+    postings = np.bincount(columns, minlength=len(column))
+    # a term shared by too many articles says nothing; one in a single article pairs none
+    followed = np.flatnonzero((postings > 1) & (postings <= settings.max_postings))
+    incidence = incidence[:, followed]
+    shared = triu(incidence @ incidence.T, k=1).tocoo()
+    enough = shared.data >= settings.min_shared_terms
+    return set(zip(shared.row[enough].tolist(), shared.col[enough].tolist(), strict=True))
+
+
+class Vocabulary:
+    """Terms numbered in order of first sight, shared by the bags that are weighed together.
+
+    Bags carry their terms' numbers, so that weighing a batch of them (`vectorize`) gathers
+    columns with numpy rather than a dictionary lookup per term of every bag: a story's
+    members are weighed again each time a chunk of new articles touches the story, and that
+    lookup was most of what incremental clustering cost.
+    """
+
+    __slots__ = ("_number", "terms")
+
+    def __init__(self) -> None:
+        self._number: dict[str, int] = {}
+        self.terms: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def numbers(self, terms: Sequence[str]) -> np.ndarray:
+        number = self._number
+        for term in terms:
+            if term not in number:
+                number[term] = len(self.terms)
+                self.terms.append(term)
+        return np.fromiter((number[t] for t in terms), np.int64, len(terms))
 
 
 @dataclass(frozen=True, slots=True)
 class Bag:
-    """A document's distinct terms and their sublinear term frequencies (1 + log count): all
-    that weighing it needs, computed once per article."""
+    """A document's distinct terms, their numbers in a `Vocabulary`, and their sublinear term
+    frequencies (1 + log count): all that weighing it needs, computed once per article."""
 
     terms: tuple[str, ...]
     tf: np.ndarray
+    numbers: np.ndarray
+    vocabulary: Vocabulary
 
     @classmethod
-    def of(cls, tokens: Sequence[str]) -> Bag:
+    def of(cls, tokens: Sequence[str], vocabulary: Vocabulary) -> Bag:
         counts = Counter(tokens)
-        return cls(tuple(counts), 1 + np.log(np.fromiter(counts.values(), float, len(counts))))
+        terms = tuple(counts)
+        tf = 1 + np.log(np.fromiter(counts.values(), float, len(counts)))
+        return cls(terms, tf, vocabulary.numbers(terms), vocabulary)
 
 
 @dataclass(frozen=True, slots=True)
 class TermStats:
-    """Document frequencies to weigh terms by: of the articles at hand, or of the whole store."""
+    """Document frequencies to weigh terms by, over the numbers of the bags' vocabulary: the
+    whole store's, in incremental clustering (`incremental.ClusterCache` keeps them so, and
+    weighing then needs no lookup per term). Without them, bags are weighed by their own."""
 
     documents: int
-    df: Mapping[str, int]
-    extra: Mapping[str, int] = field(default_factory=dict)
-    """Counts to add to `df` (a batch about to be indexed), kept apart to spare a copy."""
-
-    @classmethod
-    def of(cls, bags: Sequence[Bag]) -> TermStats:
-        return cls(len(bags), Counter(t for bag in bags for t in bag.terms))
+    df: np.ndarray
 
 
-def document_bag(article: Article) -> Bag:
+def document_bag(article: Article, vocabulary: Vocabulary) -> Bag:
     """What clustering compares: the title (twice: titles are dense with the event) and body."""
-    return Bag.of(tokens(_document(article)))
+    return Bag.of(tokens(_document(article)), vocabulary)
 
 
-def vectorize(bags: Sequence[Bag], stats: TermStats) -> tuple[csr_matrix, np.ndarray]:
+def vectorize(bags: Sequence[Bag], stats: TermStats | None = None) -> tuple[csr_matrix, np.ndarray]:
     """L2-normalised TF-IDF rows (sublinear tf, smoothed idf, as scikit-learn's defaults) over
-    the given statistics, and the vocabulary their columns stand for (in order of appearance)."""
-    column: dict[str, int] = {}
-    indices = np.fromiter(
-        (column.setdefault(t, len(column)) for bag in bags for t in bag.terms), dtype=np.int64
-    )
-    vocabulary = np.array(list(column), dtype=object)
-    df, extra, documents = stats.df, stats.extra, 1 + stats.documents
-    idf = np.fromiter(
-        (log(documents / (1 + df.get(t, 0) + extra.get(t, 0))) + 1 for t in column),
-        float,
-        len(column),
-    )
+    the given statistics, and the terms their columns stand for. The bags share a vocabulary."""
+    if not bags:
+        return csr_matrix((0, 0)), np.array([], dtype=object)
+    vocabulary = bags[0].vocabulary
+    if any(bag.vocabulary is not vocabulary for bag in bags):
+        raise ValueError("bags weighed together must share one vocabulary")
+    numbers = np.concatenate([bag.numbers for bag in bags])
+    columns, indices = np.unique(numbers, return_inverse=True)
+    terms = np.array([vocabulary.terms[c] for c in columns.tolist()], dtype=object)
+    if stats is None:  # each bag's terms are distinct: a column's count is its df
+        documents, df = len(bags), np.bincount(indices, minlength=len(columns))
+    else:
+        documents, df = stats.documents, stats.df[columns]
+    idf = np.log((1 + documents) / (1 + df)) + 1
     lengths = np.fromiter((len(bag.terms) for bag in bags), np.int64, len(bags))
     indptr = np.concatenate(([0], np.cumsum(lengths)))
-    tf = np.concatenate([bag.tf for bag in bags]) if len(indices) else np.zeros(0)
+    tf = np.concatenate([bag.tf for bag in bags])
     data = tf * idf[indices]
     rows = np.repeat(np.arange(len(bags)), lengths)
     norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=len(bags)))
     data = data / np.where(norms > 0, norms, 1.0)[rows]
-    matrix = csr_matrix((data, indices, indptr), shape=(len(bags), len(column)))
+    matrix = csr_matrix((data, indices, indptr), shape=(len(bags), len(terms)))
     matrix.sort_indices()
-    return matrix, vocabulary
+    return matrix, terms
 
 
-def salient_terms(bags: Sequence[Bag], stats: TermStats, k: int) -> list[list[str]]:
+def top_terms_per_row(matrix: csr_matrix, vocabulary: np.ndarray, k: int) -> list[list[str]]:
+    """Each row's `k` highest-weighted terms (ties in column order), ranked for all rows at
+    once off the CSR arrays: a `getrow` per row cost more than the ranking."""
+    lengths = np.diff(matrix.indptr)
+    rows = np.repeat(np.arange(matrix.shape[0]), lengths)
+    # by row, then by weight, highest first (weights are at most 1); stable, so ties keep
+    # their column order
+    order = np.argsort(2.0 * rows - matrix.data, kind="stable")
+    rank = np.arange(len(order)) - matrix.indptr[rows[order]]
+    kept = order[rank < k]
+    terms = vocabulary[matrix.indices[kept]].tolist() if len(kept) else []
+    bounds = np.cumsum(np.minimum(lengths, k)).tolist()
+    return [terms[start:end] for start, end in zip([0, *bounds[:-1]], bounds, strict=True)]
+
+
+def salient_terms(bags: Sequence[Bag], stats: TermStats | None, k: int) -> list[list[str]]:
     """Each article's `k` highest-weighted terms: what the candidate index posts it under."""
     matrix, vocabulary = vectorize(bags, stats)
-    return [top_terms(matrix.getrow(i), vocabulary, k) for i in range(matrix.shape[0])]
+    return top_terms_per_row(matrix, vocabulary, k)
 
 
 def cluster_articles(
@@ -210,12 +254,11 @@ def cluster_articles(
     settings = settings or ClusterSettings()
     if not articles:
         return []
-    bags = bags if bags is not None else [document_bag(a) for a in articles]
-    matrix, vocabulary = vectorize(bags, stats or TermStats.of(bags))
-    terms = [
-        top_terms(matrix.getrow(i), vocabulary, settings.salient_terms)
-        for i in range(len(articles))
-    ]
+    if bags is None:
+        vocabulary = Vocabulary()
+        bags = [document_bag(a, vocabulary) for a in articles]
+    matrix, terms_of = vectorize(bags, stats)
+    terms = top_terms_per_row(matrix, terms_of, settings.salient_terms)
     entities = [entity_keys(a) for a in articles]
     settled = {i for group in fixed for i in group}
     pairs = sorted(
@@ -246,7 +289,7 @@ def _split_events(
 ) -> list[list[int]]:
     """Re-cluster one topic with IDF local to it, so that what tells its events apart decides."""
     own = [bags[i] for i in members]
-    local, _ = vectorize(own, TermStats.of(own))
+    local, _ = vectorize(own)
     if local.shape[1] == 0:
         return [members]
     sims = (local @ local.T).toarray()

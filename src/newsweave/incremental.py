@@ -27,10 +27,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+
 from newsweave.cluster import (
     Bag,
     ClusterSettings,
     TermStats,
+    Vocabulary,
     cluster_articles,
     document_bag,
     salient_terms,
@@ -69,43 +72,71 @@ class ClusterCache:
 
     - the term bags of recently seen articles: a story's members come back with every
       chunk that touches the story, and tokenising is the costliest part of clustering;
+      the bags number their terms in one vocabulary, started afresh (with the bags) once it
+      holds `max_terms`, so a long-running process does not grow without bound;
     - document frequencies read from the store, kept in step with what this run indexes
       (another process indexing at the same time makes them slightly low, which only
       nudges term weights).
     """
 
-    def __init__(self, size: int = 50_000) -> None:
+    def __init__(self, size: int = 50_000, max_terms: int = 2_000_000) -> None:
         self.size = size
+        self.max_terms = max_terms
         self._bags: OrderedDict[str, Bag] = OrderedDict()
         self._documents: int | None = None
-        self._df: dict[str, int] = {}
+        self._new_vocabulary()
+
+    def _new_vocabulary(self) -> None:
+        self.vocabulary = Vocabulary()
+        self._bags.clear()
+        self._df = np.zeros(0, np.int64)  # by vocabulary number
+        self._known = np.zeros(0, bool)  # whether `_df` holds the store's count yet
+
+    def start_chunk(self) -> None:
+        """Called before each chunk: bags of one chunk must share one vocabulary."""
+        if len(self.vocabulary) > self.max_terms:
+            self._new_vocabulary()
 
     def bag(self, article: Article) -> Bag:
         found = self._bags.get(article.id)
         if found is None:
-            found = self._bags[article.id] = document_bag(article)
+            found = self._bags[article.id] = document_bag(article, self.vocabulary)
             if len(self._bags) > self.size:
                 self._bags.popitem(last=False)
         else:
             self._bags.move_to_end(article.id)
         return found
 
-    def stats(self, store: Store, terms: set[str]) -> TermStats:
-        """The store's document frequencies of `terms` (and of all terms seen before)."""
-        missing = terms.difference(self._df)
-        if missing or self._documents is None:
-            documents, found = store.document_frequencies(missing)
+    def stats(self, store: Store, bags: Sequence[Bag], pending: Sequence[Bag] = ()) -> TermStats:
+        """The store's document frequencies, read for the terms of `bags` not seen before,
+        counting the `pending` bags too (a chunk about to be indexed, so that its own words
+        weigh as they will once stored)."""
+        grow = len(self.vocabulary) - len(self._df)
+        if grow > 0:
+            self._df = np.concatenate([self._df, np.zeros(grow, np.int64)])
+            self._known = np.concatenate([self._known, np.zeros(grow, bool)])
+        numbers = np.unique(_numbers(bags))
+        missing = numbers[~self._known[numbers]]
+        if len(missing) or self._documents is None:
+            terms = [self.vocabulary.terms[n] for n in missing.tolist()]
+            documents, found = store.document_frequencies(terms)
             if self._documents is None:
                 self._documents = documents
-            self._df.update((t, found.get(t, 0)) for t in missing)
-        return TermStats(self._documents or 0, self._df)
+            self._df[missing] = [found.get(t, 0) for t in terms]
+            self._known[missing] = True
+        df = self._df
+        if pending:
+            df = df + np.bincount(_numbers(pending), minlength=len(df))
+        return TermStats((self._documents or 0) + len(pending), df)
 
-    def indexed(self, vocabularies: Sequence[Sequence[str]]) -> None:
+    def indexed(self, bags: Sequence[Bag]) -> None:
         """The store now counts these articles' terms too."""
-        self._documents = (self._documents or 0) + len(vocabularies)
-        for vocabulary in vocabularies:
-            for term in vocabulary:
-                self._df[term] = self._df.get(term, 0) + 1
+        self._documents = (self._documents or 0) + len(bags)
+        self._df += np.bincount(_numbers(bags), minlength=len(self._df))
+
+
+def _numbers(bags: Sequence[Bag]) -> np.ndarray:
+    return np.concatenate([np.zeros(0, np.int64), *(bag.numbers for bag in bags)])
 
 
 def cluster_chunk(
@@ -117,13 +148,11 @@ def cluster_chunk(
     """Add `articles` (stored, unclustered) to the stories; see the module docstring."""
     settings = settings or ClusterSettings()
     cache = cache or ClusterCache()
+    cache.start_chunk()
     new_bags = [cache.bag(a) for a in articles]
-    vocabularies = [bag.terms for bag in new_bags]
-    stored = cache.stats(store, {t for v in vocabularies for t in v})
-    own = Counter(t for v in vocabularies for t in v)
-    # the chunk counts as indexed already, so its own words weigh as they will once stored
-    stats = TermStats(stored.documents + len(articles), stored.df, own)
-    salient = salient_terms(new_bags, stats, settings.salient_terms)
+    salient = salient_terms(
+        new_bags, cache.stats(store, new_bags, pending=new_bags), settings.salient_terms
+    )
 
     candidates: set[str] = set()
     for terms in salient:
@@ -140,7 +169,7 @@ def cluster_chunk(
     region = store.articles(region_ids)
     everything = [*articles, *region]
     bags = [*new_bags, *map(cache.bag, region)]
-    cache.stats(store, {t for bag in bags[len(articles) :] for t in bag.terms})
+    stats = cache.stats(store, bags[len(articles) :], pending=new_bags)
     position = {a.id: k for k, a in enumerate(everything)}
     fixed = [
         [position[i] for i in members if i in position and i not in new_ids]
@@ -152,12 +181,12 @@ def cluster_chunk(
     ]
     stories, removed = _assign_ids(groups, region_stories, store)
     store.update_clusters(
-        [IndexedTerms(a.id, terms, list(vocab)) for a, terms, vocab in zip(
-            articles, salient, vocabularies, strict=True)],
+        [IndexedTerms(a.id, terms, list(bag.terms)) for a, terms, bag in zip(
+            articles, salient, new_bags, strict=True)],
         stories,
         removed,
     )  # fmt: skip
-    cache.indexed(vocabularies)
+    cache.indexed(new_bags)
     return ClusterStep(len(articles), [s.id for s in stories], removed, len(region))
 
 

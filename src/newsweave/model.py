@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
@@ -283,10 +284,13 @@ _WS = re.compile(r"\s+")
 _PUNCT = re.compile(r"[^\w\s]")
 
 
+@lru_cache(maxsize=1024)
 def normalise_body(text: str) -> str:
     """The form of a body used for identity: NFKC, case-folded, punctuation and spacing dropped.
 
     Two copies of an article that differ only in quotes style, spacing or case share an id.
+    Memoised for the last batch or so of bodies: ingest asks for it twice per article (its id,
+    then its near-duplicate shingles), and normalising is not cheap.
     """
     text = unicodedata.normalize("NFKC", text).casefold()
     return _WS.sub(" ", _PUNCT.sub(" ", text)).strip()

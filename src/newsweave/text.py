@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
@@ -62,14 +61,6 @@ def tfidf(
         return vectorizer.fit_transform(texts).tocsr(), vectorizer
     except ValueError:  # every text was stop words only
         return csr_matrix((len(texts), 0)), vectorizer
-
-
-def top_terms(row: csr_matrix, vocabulary: np.ndarray, k: int) -> list[str]:
-    """The `k` highest-weighted terms of one TF-IDF row."""
-    if row.nnz == 0:
-        return []
-    order = np.argsort(-row.data)[:k]
-    return [vocabulary[row.indices[i]] for i in order]
 
 
 def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
