@@ -192,3 +192,45 @@ def test_a_large_jsonl_corpus_is_streamed(tmp_path: Path, monkeypatch) -> None:
     assert len(documents) == 50
     assert [e.source for e in errors] == [f"{path}:11"]
     assert documents[10].source == f"{path}:12"
+
+
+def test_weighing_in_numbers_matches_weighing_by_hand() -> None:
+    """`vectorize` gathers columns by vocabulary number; the weights and each row's top terms
+    must be what TF-IDF over the bags' own frequencies gives, ties in column order."""
+    import numpy as np
+
+    from newsweave.cluster import Bag, Vocabulary, top_terms_per_row, vectorize
+
+    vocabulary = Vocabulary()
+    vocabulary.numbers(["unused", "volcano"])  # numbers need not start at the bags' terms
+    docs = [["volcano", "lava", "lava"], ["lava", "flight"], ["flight", "airport", "runway"]]
+    bags = [Bag.of(doc, vocabulary) for doc in docs]
+    matrix, terms = vectorize(bags)
+    df = {"volcano": 1, "lava": 2, "flight": 2, "airport": 1, "runway": 1}
+    for row, doc in enumerate(docs):
+        weights = {t: (1 + np.log(doc.count(t))) * (np.log(4 / (1 + df[t])) + 1) for t in doc}
+        norm = np.sqrt(sum(w * w for w in weights.values()))
+        got = dict(zip(terms[matrix[row].indices], matrix[row].data, strict=True))
+        assert got == pytest.approx({t: w / norm for t, w in weights.items()})
+    top = top_terms_per_row(matrix, terms, 2)
+    assert top[0] == ["lava", "volcano"]  # sublinear tf of two "lava" beats volcano's idf
+    assert top[2] == ["airport", "runway"]  # a three-way tie keeps the column order
+    with pytest.raises(ValueError, match="vocabulary"):
+        vectorize([bags[0], Bag.of(["lava"], Vocabulary())])
+
+
+def test_the_cluster_cache_starts_a_new_vocabulary_when_full(store: Store) -> None:
+    """A long-running process (watch) must not grow its vocabulary without bound."""
+    from newsweave.incremental import ClusterCache
+
+    cache = ClusterCache(max_terms=5)
+    article = Article(
+        id="a1", source="a.txt", text="Lava fountains lit the night sky over Reykjanes today."
+    )
+    first = cache.bag(article)
+    assert len(cache.vocabulary) > 5
+    cache.start_chunk()
+    assert len(cache.vocabulary) == 0
+    second = cache.bag(article)
+    assert second is not first and second.vocabulary is cache.vocabulary
+    assert cache.stats(store, [second]).df.shape[0] == len(cache.vocabulary)
