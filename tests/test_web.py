@@ -812,11 +812,10 @@ def test_worker_processes_build_the_same_app_from_the_environment(
 ) -> None:
     """`serve --workers N` starts each worker by import string: its settings travel in the
     environment, Host checks and the write token included."""
-    from newsweave.web.app import app_from_environment
+    from newsweave.web.app import app_from_environment, worker_environment
 
-    monkeypatch.setenv("NEWSWEAVE_DB", str(db[0]))
-    monkeypatch.setenv("NEWSWEAVE_TOKEN", "")
-    monkeypatch.setenv("NEWSWEAVE_ALLOWED_HOSTS", ",".join(LOOPBACK_HOSTS))
+    for name, value in worker_environment(db[0], None, LOOPBACK_HOSTS).items():
+        monkeypatch.setenv(name, value)
     with TestClient(app_from_environment(), base_url="http://127.0.0.1") as worker:
         assert worker.get("/").status_code == 200
         assert worker.get("/", headers={"Host": "evil.example"}).status_code == 400

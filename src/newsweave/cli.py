@@ -322,23 +322,20 @@ def serve(
     import os
 
     from newsweave.web import create_app, server  # the web stack loads only for this command
-    from newsweave.web.app import LOOPBACK_HOSTS
+    from newsweave.web.app import LOOPBACK_HOSTS, worker_environment
 
     loopback = host in ("127.0.0.1", "localhost")  # Host checks: against DNS rebinding
+    allowed_hosts = LOOPBACK_HOSTS if loopback else None
     try:
-        web = create_app(db, token, allowed_hosts=LOOPBACK_HOSTS if loopback else None)
+        web = create_app(db, token, allowed_hosts=allowed_hosts)
     except StoreError as exc:
         errors.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc
     if host not in ("127.0.0.1", "localhost", "::1"):
         errors.print(f"[yellow]warning:[/] serving on {host}: reachable beyond this machine")
     console.print(f"serving {db} on http://{host}:{port}/ (Ctrl-C stops)")
-    if workers > 1:
-        os.environ.update(  # each worker process builds its own app from these
-            NEWSWEAVE_DB=str(db),
-            NEWSWEAVE_TOKEN=token or "",
-            NEWSWEAVE_ALLOWED_HOSTS=",".join(LOOPBACK_HOSTS) if loopback else "",
-        )
+    if workers > 1:  # each worker process builds its own app from the environment
+        os.environ.update(worker_environment(db, token, allowed_hosts))
     try:
         server.run(web, host=host, port=port, workers=workers)
     except OSError as exc:

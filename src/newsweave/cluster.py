@@ -109,9 +109,10 @@ def candidate_pairs(terms: list[list[str]], settings: ClusterSettings) -> set[tu
     """Pairs of articles sharing enough salient terms, found through an inverted index (the
     articles-by-terms incidence matrix times its transpose, which counts shared terms of
     the pairs that share any, in C)."""
+    distinct = [dict.fromkeys(article_terms) for article_terms in terms]
     column: dict[str, int] = {}
-    rows = [i for i, article_terms in enumerate(terms) for _ in dict.fromkeys(article_terms)]
-    columns = [column.setdefault(t, len(column)) for ts in terms for t in dict.fromkeys(ts)]
+    rows = [i for i, article_terms in enumerate(distinct) for _ in article_terms]
+    columns = [column.setdefault(t, len(column)) for ts in distinct for t in ts]
     if not columns:
         return set()
     incidence = csr_matrix(
@@ -224,7 +225,7 @@ def top_terms_per_row(matrix: csr_matrix, vocabulary: np.ndarray, k: int) -> lis
     order = np.argsort(2.0 * rows - matrix.data, kind="stable")
     rank = np.arange(len(order)) - matrix.indptr[rows[order]]
     kept = order[rank < k]
-    terms = vocabulary[matrix.indices[kept]].tolist() if len(kept) else []
+    terms = vocabulary[matrix.indices[kept]].tolist()
     bounds = np.cumsum(np.minimum(lengths, k)).tolist()
     return [terms[start:end] for start, end in zip([0, *bounds[:-1]], bounds, strict=True)]
 

@@ -97,6 +97,16 @@ def create_app(
 ENVIRONMENT = ("NEWSWEAVE_DB", "NEWSWEAVE_TOKEN", "NEWSWEAVE_ALLOWED_HOSTS")
 
 
+def worker_environment(
+    store_path: str | Path, token: str | None, allowed_hosts: list[str] | None
+) -> dict[str, str]:
+    """The `ENVIRONMENT` that makes `app_from_environment` build `create_app`'s app with these
+    settings."""
+    return dict(
+        zip(ENVIRONMENT, (str(store_path), token or "", ",".join(allowed_hosts or [])), strict=True)
+    )
+
+
 def app_from_environment() -> FastAPI:
     """`create_app` with its settings from the environment (`ENVIRONMENT`): how each worker
     process of `newsweave serve --workers N` builds its app, since uvicorn starts them by
