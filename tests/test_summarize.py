@@ -120,3 +120,45 @@ def test_clusters_format_with_query_and_update(tmp_path: Path) -> None:
                                       "--systems", "newsweave,lead", "--json"])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "rouge2_f" in result.output
+
+
+def test_a_direct_quotation_is_preferred_to_its_paraphrase() -> None:
+    """Quotes are what summary writers keep word for word: with the quotation bonus the quoted
+    sentence wins over an earlier paraphrase of it; without the bonus, position decides."""
+    story = Story(
+        "q",
+        [
+            article(
+                "The council approved the new river bridge on Monday after a long debate. "
+                "The bridge will carry twenty thousand cars a day across the river, officials "
+                "estimated. "
+                "Opponents of the plan asked for a referendum on the cost of the project. "
+                "“The bridge will carry twenty thousand cars a day across the river,” the mayor "
+                "said. ",
+                "Gazette",
+            )
+        ],
+    )
+    budget = SummarySettings(words=30)
+
+    def chosen(settings: SummarySettings) -> list[str]:
+        return [s.text for s in summarize(story, settings)]
+
+    with_bonus = chosen(budget)
+    without = chosen(SummarySettings(words=30, quotation_weight=0.0))
+    assert any(s.startswith("“The bridge") for s in with_bonus)
+    assert not any(s.startswith("The bridge") for s in with_bonus)
+    assert any(s.startswith("The bridge") for s in without)
+    assert not any(s.startswith("“The bridge") for s in without)
+
+
+def test_short_quoted_names_do_not_count_as_quotations() -> None:
+    """A quoted title or scare quote ("on “Fox News Sunday”") is not a statement."""
+    from newsweave.summarize import _candidates
+
+    text = (
+        "The senator spoke on “Fox News Sunday” about the budget and the coming vote. "
+        "“We will not vote for this budget as it stands,” the senator said on the programme."
+    )
+    candidates = _candidates([article(text, "Gazette")], SummarySettings())
+    assert [c.quotes for c in candidates] == [False, True]

@@ -9,7 +9,12 @@ Scoring favours what the story is centrally about and what several outlets repor
   matching sentence clears `support_threshold`); a wire copy reprinted by several sites counts
   once (`Article.independent_source`);
 - position: news puts the event first, so early sentences get a bonus that decays with their
-  depth in sentences (not relative to the article's length: a long article's lead is no longer).
+  depth in sentences (not relative to the article's length: a long article's lead is no longer);
+- quotation: a sentence carrying a direct quotation of some length gets a bonus. Quotes are
+  the one part of a report that a summary writer reproduces word for word rather than
+  paraphrasing, and they carry what the story's actors themselves said (measured in
+  docs/benchmarks.md: +0.8 ROUGE-2 on Multi-News, neutral on Timeline17's daily summaries,
+  which never quote).
 
 Selection is greedy under a word budget with a redundancy cut (maximal marginal relevance);
 the chosen sentences are ordered by their position in their articles, earliest articles first,
@@ -25,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsweave.model import Article, Story, SummarySentence
+from newsweave.nlp.quotes import quote_spans
 from newsweave.text import tfidf
 
 
@@ -38,6 +44,8 @@ class SummarySettings:
     corroboration_weight: float = 1.0
     position_weight: float = 0.5
     position_decay: float = 10.0  # sentences; the lead bonus falls to a third by the tenth
+    quotation_weight: float = 0.3
+    quotation_min_words: int = 4  # shorter quoted spans are names, titles and scare quotes
     redundancy_penalty: float = 0.5
     focus_floor: float = 0.1  # weight left to sentences unrelated to the focus
     overflow: bool = False  # let the last sentence run past the budget (for evaluations that cut)
@@ -50,6 +58,7 @@ class _Candidate:
     text: str
     words: int
     position: float  # 0 for the lead sentence, towards 1 deep into the article
+    quotes: bool  # carries a direct quotation of at least `quotation_min_words` words
 
 
 def _candidates(articles: list[Article], settings: SummarySettings) -> list[_Candidate]:
@@ -63,7 +72,11 @@ def _candidates(articles: list[Article], settings: SummarySettings) -> list[_Can
             if not any(c.islower() for c in text) or text[-1] not in ".!?\"'”’)":
                 continue  # headings, captions and cut-off fragments
             depth = 1 - math.exp(-sentence.index / settings.position_decay)
-            out.append(_Candidate(article, sentence.index, text, n, depth))
+            quotes = any(
+                len(text[span.start : span.end].split()) >= settings.quotation_min_words
+                for span in quote_spans(text)
+            )
+            out.append(_Candidate(article, sentence.index, text, n, depth, quotes))
     return out
 
 
@@ -112,6 +125,7 @@ def summarize(
         share = corroboration / max(len(sources) - 1, 1)
         scores[k] = centrality[k] * (1 + settings.corroboration_weight * share)
         scores[k] += settings.position_weight * (1 - cand.position) * centrality[k]
+        scores[k] += settings.quotation_weight * cand.quotes * centrality[k]
     if focus:
         relevance = (matrix @ vectorizer.transform([focus]).T).toarray().ravel()
         scores *= settings.focus_floor + relevance / (relevance.max() or 1.0)
