@@ -388,3 +388,39 @@ def test_watch_arguments(tmp_path: Path) -> None:
     assert bad_every.exit_code == 2
     no_feed = runner.invoke(app, ["watch", "file:///etc/passwd", "--once", "--db", db])
     assert no_feed.exit_code == 2 and "only http and https" in no_feed.output
+
+
+def test_watch_falls_back_to_a_whole_article_in_the_feed(site: Site, tmp_path: Path) -> None:
+    """A page gone for good (404) is replaced by the entry's own text when the feed carries
+    the whole article; a teaser is not enough, and a page that fails for now is retried."""
+    body = " ".join(
+        f"The council met on Wednesday and voted on the bridge, paragraph {n} of the report."
+        for n in range(8)
+    )
+    entries = {
+        "whole": f"<description>Teaser.</description><content:encoded><![CDATA[<p>{body}</p>]]>"
+        "</content:encoded>",
+        "teaser": "<description>Only a teaser of the story.</description>",
+        "later": f"<content:encoded><![CDATA[<p>{body} Later.</p>]]></content:encoded>",
+    }
+    items = "".join(
+        f"<item><title>{name}</title><link>{site.url('/news/' + name)}</link>{extra}</item>"
+        for name, extra in entries.items()
+    )
+    site.routes["/feed.xml"] = (
+        200,
+        {"Content-Type": "application/rss+xml"},
+        (
+            '<?xml version="1.0"?><rss version="2.0" '
+            'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+            f"<title>Local Times</title><link>{site.base}/</link>{items}</channel></rss>"
+        ).encode(),
+    )
+    site.routes["/news/later"] = (503, {}, b"")  # /news/whole and /news/teaser: 404
+    db = tmp_path / "n.db"
+    watch_once([site.url("/feed.xml")], db)
+    with open_store(db) as store:
+        assert store.has_url(site.url("/news/whole"))
+        assert not store.has_url(site.url("/news/teaser"))
+        assert not store.has_url(site.url("/news/later"))  # retried next round, not replaced
+        assert store.article_count() == 1

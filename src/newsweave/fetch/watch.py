@@ -3,7 +3,9 @@
 A round asks each feed for what changed since it last answered, with the validators it gave
 then (ETag as If-None-Match, Last-Modified as If-Modified-Since), kept in the store: a 304 means
 nothing new and costs the site next to nothing. Of a changed feed, the entries whose link is
-not stored yet are downloaded as pages (a feed often carries only a teaser) and added. A feed's
+not stored yet are downloaded as pages (a feed often carries only a teaser) and added; when a
+page is gone for good or holds no article text (a 404, robots.txt's no, a paywall stub), the
+entry's own text is added instead where the feed carries the whole article. A feed's
 validators are saved only once its entries are stored, so a round killed halfway is redone,
 not lost. An entry link that got a final answer (the page, a 404, robots.txt's no) is
 remembered the same way and not fetched again; one that timed out is tried again next round.
@@ -21,7 +23,8 @@ from newsweave.fetch.client import FetchFailure, Page, PoliteClient, refusal
 from newsweave.fetch.pages import fetch_page
 from newsweave.ingest.detect import HEAD_BYTES, detect_format
 from newsweave.ingest.errors import IngestError, Item
-from newsweave.ingest.feeds import NotAFeed, opml_feeds, parse_feed
+from newsweave.ingest.feeds import Feed, FeedEntry, NotAFeed, entry_document, opml_feeds, parse_feed
+from newsweave.model import RawDocument
 from newsweave.pipeline import RunReport, ingest_documents
 from newsweave.store import Store
 
@@ -120,12 +123,13 @@ def poll_feed(
         feed = parse_feed(got.body, got.final_url)
     except NotAFeed as exc:
         return FeedOutcome(url, error=str(exc))
-    links = [e.link for e in feed.entries if e.link and _new(e.link, store, seen)]
-    seen.update(links)
+    entries = [e for e in feed.entries if e.link and _new(e.link, store, seen)]
+    seen.update(e.link for e in entries if e.link)
     final: list[tuple[str, str | None, str | None]] = []
 
     def pages() -> Iterator[Item]:
-        for link in links:
+        for entry in entries:
+            link = entry.link or ""
             items, answer = fetch_page(link, client)
             if isinstance(answer, Page):
                 final.append(
@@ -133,13 +137,25 @@ def poll_feed(
                 )
             elif not answer.retry:
                 final.append((link, None, None))
-            yield from items
+            else:
+                yield from items  # tried again next round, the page may come back
+                continue
+            yield from _or_entry_text(items, feed, entry)
 
     ingest_documents(pages(), store, report=report, **options)
     for link, etag, modified in final:
         store.set_fetch_state(link, etag, modified)
     store.set_fetch_state(url, got.headers.get("etag"), got.headers.get("last-modified"))
-    return FeedOutcome(url, new=len(links))
+    return FeedOutcome(url, new=len(entries))
+
+
+def _or_entry_text(items: list[Item], feed: Feed, entry: FeedEntry) -> list[Item]:
+    """The page's article; failing that, the feed entry's own text when it is a whole article
+    (a teaser is not: the page's problem is reported then)."""
+    if any(isinstance(item, RawDocument) for item in items):
+        return items
+    fallback = entry_document(entry.link or "", feed, entry)
+    return [fallback] if isinstance(fallback, RawDocument) else items
 
 
 def watch_round(
