@@ -630,6 +630,19 @@ def test_every_response_carries_security_headers(client: TestClient, path: str) 
     assert response.headers["referrer-policy"] == "no-referrer"
 
 
+@pytest.mark.parametrize("path", ["/", f"/stories/{SOCHI}", "/api/stories", "/static/style.css"])
+def test_head_answers_like_get_without_a_body(client: TestClient, path: str) -> None:
+    """Uptime and link checkers ask with HEAD: same status and headers as GET, no body."""
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers["content-length"] == str(len(got.content))
+    assert head.headers["content-security-policy"] == CSP
+    assert client.head("/nope").status_code == 404
+    assert client.head("/api/articles").status_code == 405  # POST only
+
+
 def test_server_errors_carry_the_headers_too(
     db: tuple[Path, dict[str, Article]], monkeypatch: pytest.MonkeyPatch
 ) -> None:

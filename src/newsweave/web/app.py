@@ -22,7 +22,7 @@ from newsweave import __version__
 from newsweave.store import open_store
 from newsweave.web import api, pages
 from newsweave.web.context import Web, render
-from newsweave.web.security import HEADERS, SecurityHeaders
+from newsweave.web.security import HEADERS, HeadAsGet, SecurityHeaders
 from newsweave.web.upload import MAX_UPLOAD_BYTES
 
 STATIC = {
@@ -88,6 +88,7 @@ def create_app(
         return render("api.html.j2", routes=routes, title="API")
 
     _error_handlers(app)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
