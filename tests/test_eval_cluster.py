@@ -24,6 +24,16 @@ def test_perfect_and_lumped_scores() -> None:
     )
 
 
+def test_ceiling_leaves_documents_without_text_alone() -> None:
+    from newsweave.evaluate.cluster import _ceiling
+    from newsweave.model import RawDocument
+
+    texts = ["The river flooded the town of Elmsford on Sunday after days of rain.", "", "x"]
+    documents = [RawDocument(source=str(n), text=t, format="text") for n, t in enumerate(texts)]
+    ceiling = _ceiling(documents, [0, 0, 1])
+    assert ceiling.bcubed_p == 1.0 and ceiling.bcubed_r == pytest.approx((0.5 + 0.5 + 1) / 3)
+
+
 def test_harness_on_two_events(tmp_path: Path) -> None:
     flood = [
         "Heavy rain flooded the river town of Elmsford on Sunday, forcing hundreds of residents to leave their homes as the river burst its banks.",
@@ -41,6 +51,7 @@ def test_harness_on_two_events(tmp_path: Path) -> None:
     report = evaluate_clustering(clusters, save=save)
     assert report.systems["newsweave"].bcubed_f == 1.0
     assert "agglomerative (tuned)" in report.systems
+    assert report.systems["ceiling (true clusters, empty documents alone)"].bcubed_f == 1.0
     rows = [json.loads(line) for line in save.read_text().splitlines()]
     assert sorted((r["cluster"], r["doc"]) for r in rows) == [
         ("flood", 0),
