@@ -229,8 +229,79 @@ def test_the_cluster_cache_starts_a_new_vocabulary_when_full(store: Store) -> No
     )
     first = cache.bag(article)
     assert len(cache.vocabulary) > 5
-    cache.start_chunk()
+    cache.start_chunk(store)
     assert len(cache.vocabulary) == 0
     second = cache.bag(article)
     assert second is not first and second.vocabulary is cache.vocabulary
     assert cache.stats(store, [second]).df.shape[0] == len(cache.vocabulary)
+
+
+def _corpus_articles(n: int) -> list[RawDocument]:
+    topics = ["harbour fire", "council budget", "glacier melt", "railway strike"]
+    return [
+        RawDocument(
+            source=f"doc{k}.txt",
+            text=f"The {topics[k % 4]} report {k} names witness{k} and district{k % 7}. "
+            f"Officials discussed the {topics[k % 4]} again on day {k % 28}.",
+            format="text",
+            needs_cleaning=False,
+        )
+        for k in range(n)
+    ]
+
+
+def test_document_frequencies_written_every_few_chunks_match_writing_each(tmp_path: Path) -> None:
+    """The run's cache writes document frequencies every `flush_every` chunks and at the end:
+    the store ends up with exactly what writing them with every chunk gave."""
+    from newsweave.incremental import ClusterCache, cluster_chunk
+
+    documents = _corpus_articles(40)
+    found = {}
+    for every in (1, 3, 100):
+        with open_store(tmp_path / f"every{every}.db") as store:
+            pipeline.ingest_documents(documents, store, cluster=False)
+            cache = ClusterCache(flush_every=every)
+            while batch := store.unclustered(7):
+                cluster_chunk(store, batch, cache=cache)
+            cache.flush(store)
+            terms = [t for a in store.articles() for t in cache.bag(a).terms]
+            found[every] = (store.document_frequencies(terms), groups(store))
+    assert found[1] == found[3] == found[100]
+    (documents_counted, df), _ = found[1]
+    assert documents_counted == 40 and df["harbour"] == 10 and df["witness0"] == 1
+
+
+def test_a_run_killed_before_a_flush_leaves_a_consistent_store(tmp_path: Path) -> None:
+    """Chunks clustered since the last flush lose their document frequencies, not their
+    articles or stories: the store counts only what its frequencies were counted over, and
+    the next run clusters nothing twice."""
+    from newsweave.incremental import ClusterCache, cluster_chunk
+
+    path = tmp_path / "n.db"
+    with open_store(path) as store:
+        pipeline.ingest_documents(_corpus_articles(30), store, cluster=False)
+        cache = ClusterCache(flush_every=2)
+        for _ in range(3):  # the third chunk is never flushed: the process "dies"
+            cluster_chunk(store, store.unclustered(5), cache=cache)
+    with open_store(path) as store:
+        documents, df = store.document_frequencies(["harbour", "report"])
+        assert documents == 10 and df["report"] == 10  # the two flushed chunks
+        report = pipeline.ingest_documents(_corpus_articles(30), store)
+        assert report.added == 0 and store.unclustered(1) == []
+        documents, df = store.document_frequencies(["report"])
+        assert documents == 25 and df["report"] == 25  # every chunk but the lost one
+        members = [i for ids in store.story_members(s.id for s in store.stories()).values()
+                   for i in ids]  # fmt: skip
+        assert sorted(members) == sorted(a.id for a in store.articles())
+
+
+def test_a_new_vocabulary_writes_what_the_old_one_counted(store: Store) -> None:
+    from newsweave.incremental import ClusterCache, cluster_chunk
+
+    pipeline.ingest_documents(_corpus_articles(10), store, cluster=False)
+    cache = ClusterCache(max_terms=5, flush_every=100)
+    cluster_chunk(store, store.unclustered(5), cache=cache)
+    assert store.document_frequencies([])[0] == 0  # counted, not written yet
+    cluster_chunk(store, store.unclustered(5), cache=cache)  # starts a new vocabulary first
+    documents, df = store.document_frequencies(["report"])
+    assert documents == 5 and df["report"] == 5

@@ -14,11 +14,10 @@ the same scheme with the buckets in the store, in the same transaction as the ar
 from __future__ import annotations
 
 import hashlib
-import zlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from zlib import crc32
 
 import numpy as np
 from datasketch import MinHash
@@ -46,20 +45,23 @@ class DedupSettings:
 
 def shingle_hashes(text: str, size: int) -> np.ndarray:
     """32-bit hashes of the word `size`-grams of the normalised body (of its words, for a very
-    short text): each word hashed once (CRC-32), each shingle a mix of its words' hashes, in
-    numpy, since hashing every shingle on its own is most of what deduplication costs."""
-    words = np.fromiter(map(_word_hash, normalise_body(text).split()), dtype=np.uint64)
+    short text), sorted and distinct: each word hashed once (CRC-32), each shingle a mix of
+    its words' hashes, in numpy, since hashing every shingle on its own is most of what
+    deduplication costs. CRC-32 of a word costs less than looking it up in a cache, and a
+    sort (the arrays are short) less than `np.unique`'s hash table."""
+    words = np.array([crc32(w.encode()) for w in normalise_body(text).split()], dtype=np.uint64)
     if len(words) <= size:
-        return np.unique(words) if len(words) else np.zeros(1, dtype=np.uint64)
+        return _distinct(words) if len(words) else np.zeros(1, dtype=np.uint64)
     mixed = np.zeros(len(words) - size + 1, dtype=np.uint64)
     for k in range(size):
         mixed = (mixed * np.uint64(1_000_003) + words[k : len(words) - size + 1 + k]) & _MASK32
-    return np.unique(mixed)
+    return _distinct(mixed)
 
 
-@lru_cache(maxsize=500_000)
-def _word_hash(word: str) -> int:
-    return zlib.crc32(word.encode())
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """`np.unique(values)`, by sorting in place."""
+    values.sort()
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
 
 
 def fingerprints(texts: Sequence[str], settings: DedupSettings | None = None) -> list[Fingerprint]:

@@ -12,12 +12,18 @@ nothing else:
 3. each resulting group keeps the id of the stored story it shares most members with (ids stay
    stable as stories grow and merge); a group that is exactly a stored story is not rewritten;
    stored stories left without a group are deleted;
-4. the chunk's postings, the frequencies, the new memberships and the deletions are written
-   in one transaction; changed stories are marked stale, to be summarised and analysed later
-   (`pipeline.refresh_stories`), only them.
+4. the chunk's postings, the new memberships and the deletions are written in one
+   transaction; changed stories are marked stale, to be summarised and analysed later
+   (`pipeline.refresh_stories`), only them. The chunk's document frequencies are counted by
+   the run's `ClusterCache` and written every `flush_every` chunks and when the run ends
+   (`ClusterCache.flush`): upserting every distinct term of every chunk was a third of what
+   clustering cost, and a term of the news is in many chunks.
 
 Because a chunk is whatever is still unclustered in the store, a run that died between
-storing articles and clustering them is finished by the next one.
+storing articles and clustering them is finished by the next one. A run killed before a flush
+leaves the frequencies of its last chunks uncounted: the store is whole and consistent (its
+article count in `document_frequencies` is the one its frequencies were counted over), and
+those terms only weigh as slightly rarer than they are.
 """
 
 from __future__ import annotations
@@ -60,10 +66,15 @@ def cluster_pending(
     cache: ClusterCache | None = None,
 ) -> list[ClusterStep]:
     """Cluster every unclustered article in the store, `chunk` at a time."""
+    own = cache is None
     cache = cache or ClusterCache()
     steps = []
-    while batch := store.unclustered(chunk):
-        steps.append(cluster_chunk(store, batch, settings, cache))
+    try:
+        while batch := store.unclustered(chunk):
+            steps.append(cluster_chunk(store, batch, settings, cache))
+    finally:
+        if own:
+            cache.flush(store)
     return steps
 
 
@@ -76,12 +87,20 @@ class ClusterCache:
       holds `max_terms`, so a long-running process does not grow without bound;
     - document frequencies read from the store, kept in step with what this run indexes
       (another process indexing at the same time makes them slightly low, which only
-      nudges term weights).
+      nudges term weights);
+    - the counts of what this run indexed and has not written yet: they go to the store
+      every `flush_every` chunks (`indexed`) and at the end of a run (`flush`, which whoever
+      owns the cache calls), a few large sorted upserts instead of one per chunk.
     """
 
-    def __init__(self, size: int = 50_000, max_terms: int = 2_000_000) -> None:
+    def __init__(
+        self, size: int = 50_000, max_terms: int = 2_000_000, flush_every: int = 16
+    ) -> None:
         self.size = size
         self.max_terms = max_terms
+        self.flush_every = flush_every
+        self._unwritten_chunks = 0
+        self._unwritten_documents = 0
         self._bags: OrderedDict[str, Bag] = OrderedDict()
         self._documents: int | None = None
         self._new_vocabulary()
@@ -91,10 +110,13 @@ class ClusterCache:
         self._bags.clear()
         self._df = np.zeros(0, np.int64)  # by vocabulary number
         self._known = np.zeros(0, bool)  # whether `_df` holds the store's count yet
+        self._unwritten = np.zeros(0, np.int64)  # counts `_df` holds and the store does not
 
-    def start_chunk(self) -> None:
-        """Called before each chunk: bags of one chunk must share one vocabulary."""
+    def start_chunk(self, store: Store) -> None:
+        """Called before each chunk: bags of one chunk must share one vocabulary. A new
+        vocabulary reads frequencies from the store again, so what is unwritten goes first."""
         if len(self.vocabulary) > self.max_terms:
+            self.flush(store)
             self._new_vocabulary()
 
     def bag(self, article: Article) -> Bag:
@@ -115,8 +137,11 @@ class ClusterCache:
         if grow > 0:
             self._df = np.concatenate([self._df, np.zeros(grow, np.int64)])
             self._known = np.concatenate([self._known, np.zeros(grow, bool)])
-        numbers = np.unique(_numbers(bags))
-        missing = numbers[~self._known[numbers]]
+            self._unwritten = np.concatenate([self._unwritten, np.zeros(grow, np.int64)])
+        numbers = _numbers(bags)
+        # only the unknown ones made distinct: the region's are mostly known, and sorting them
+        # all again was most of what this cost
+        missing = np.unique(numbers[~self._known[numbers]])
         if len(missing) or self._documents is None:
             terms = [self.vocabulary.terms[n] for n in missing.tolist()]
             documents, found = store.document_frequencies(terms)
@@ -129,10 +154,33 @@ class ClusterCache:
             df = df + np.bincount(_numbers(pending), minlength=len(df))
         return TermStats((self._documents or 0) + len(pending), df)
 
-    def indexed(self, bags: Sequence[Bag]) -> None:
-        """The store now counts these articles' terms too."""
+    def indexed(self, store: Store, bags: Sequence[Bag]) -> None:
+        """These articles are clustered: count their terms, and write the counts to the store
+        if `flush_every` chunks are unwritten.
+
+        Every term of `bags` went through `stats` first, so the counts not written yet are
+        all of terms whose store figure the cache holds: no later read misses them.
+        """
+        counts = np.bincount(_numbers(bags), minlength=len(self._df))
         self._documents = (self._documents or 0) + len(bags)
-        self._df += np.bincount(_numbers(bags), minlength=len(self._df))
+        self._df += counts
+        self._unwritten += counts
+        self._unwritten_documents += len(bags)
+        self._unwritten_chunks += 1
+        if self._unwritten_chunks >= self.flush_every:
+            self.flush(store)
+
+    def flush(self, store: Store) -> None:
+        """Write the document frequencies counted since the last flush (one transaction)."""
+        if self._unwritten_documents:
+            numbers = np.flatnonzero(self._unwritten)
+            counts = self._unwritten[numbers].tolist()
+            terms = [self.vocabulary.terms[n] for n in numbers.tolist()]
+            store.add_document_frequencies(
+                self._unwritten_documents, dict(zip(terms, counts, strict=True))
+            )
+            self._unwritten[numbers] = 0
+        self._unwritten_documents = self._unwritten_chunks = 0
 
 
 def _numbers(bags: Sequence[Bag]) -> np.ndarray:
@@ -147,8 +195,9 @@ def cluster_chunk(
 ) -> ClusterStep:
     """Add `articles` (stored, unclustered) to the stories; see the module docstring."""
     settings = settings or ClusterSettings()
+    own = cache is None
     cache = cache or ClusterCache()
-    cache.start_chunk()
+    cache.start_chunk(store)
     new_bags = [cache.bag(a) for a in articles]
     salient = salient_terms(
         new_bags, cache.stats(store, new_bags, pending=new_bags), settings.salient_terms
@@ -156,7 +205,9 @@ def cluster_chunk(
 
     candidates: set[str] = set()
     for terms in salient:
-        shared = store.articles_sharing_terms(terms, settings.recent_postings)
+        shared = store.articles_sharing_terms(
+            terms, settings.recent_postings, settings.min_shared_terms
+        )
         floor = max(
             settings.min_shared_terms, settings.candidate_share * max(shared.values(), default=0)
         )
@@ -180,13 +231,15 @@ def cluster_chunk(
         for members in cluster_articles(everything, settings, stats=stats, bags=bags, fixed=fixed)
     ]
     stories, removed = _assign_ids(groups, region_stories, store)
+    # the vocabulary is counted by the cache (`ClusterCache.indexed`), not with the postings
     store.update_clusters(
-        [IndexedTerms(a.id, terms, list(bag.terms)) for a, terms, bag in zip(
-            articles, salient, new_bags, strict=True)],
+        [IndexedTerms(a.id, terms) for a, terms in zip(articles, salient, strict=True)],
         stories,
         removed,
-    )  # fmt: skip
-    cache.indexed(new_bags)
+    )
+    cache.indexed(store, new_bags)
+    if own:
+        cache.flush(store)
     return ClusterStep(len(articles), [s.id for s in stories], removed, len(region))
 
 

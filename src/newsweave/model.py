@@ -137,15 +137,12 @@ class Fingerprint:
 
 @dataclass(slots=True)
 class IndexedTerms:
-    """What the story index keeps of one article: its salient terms and its vocabulary.
-
-    `salient` are posted (an article is found through them); `vocabulary` (distinct tokens)
-    feeds the document frequencies that make a term salient.
-    """
+    """What the story index keeps of one article: its salient terms, under which it is posted
+    (an article is found through them). The document frequencies that make a term salient are
+    counted by the clustering run (`incremental.ClusterCache`), not per article."""
 
     article_id: str
     salient: list[str]
-    vocabulary: list[str]
 
 
 @dataclass(slots=True)

@@ -187,36 +187,42 @@ def ingest_documents(
     batch: list[Article] = []
     seen: set[str] = set()
     documents = iter(items)
-    while True:
-        with report.timed("read"):
-            item = next(documents, None)
-        if item is None:
-            break
-        progress("read", 1)
-        if isinstance(item, IngestError):
-            report.errors.append(item)
-            continue
-        report.read += 1
-        with report.timed("clean"):
-            article = prepare(item)
-        if not article.text:
-            report.errors.append(IngestError(item.source, "no article text left after cleaning"))
-            report.empty += 1
-            continue
-        with report.timed("dedup"):
-            duplicate = article.id in seen or store.has_article(article.id)
-        if duplicate:
-            report.duplicates += 1
-            continue
-        seen.add(article.id)
-        batch.append(article)
-        if len(batch) >= batch_size:
-            _flush(batch, store, copies, cache, report, progress, cluster, cluster_settings)
-    _flush(batch, store, copies, cache, report, progress, cluster, cluster_settings)
-    if cluster:  # articles a killed run stored but never clustered
+    try:
+        while True:
+            with report.timed("read"):
+                item = next(documents, None)
+            if item is None:
+                break
+            progress("read", 1)
+            if isinstance(item, IngestError):
+                report.errors.append(item)
+                continue
+            report.read += 1
+            with report.timed("clean"):
+                article = prepare(item)
+            if not article.text:
+                report.errors.append(
+                    IngestError(item.source, "no article text left after cleaning")
+                )
+                report.empty += 1
+                continue
+            with report.timed("dedup"):
+                duplicate = article.id in seen or store.has_article(article.id)
+            if duplicate:
+                report.duplicates += 1
+                continue
+            seen.add(article.id)
+            batch.append(article)
+            if len(batch) >= batch_size:
+                _flush(batch, store, copies, cache, report, progress, cluster, cluster_settings)
+        _flush(batch, store, copies, cache, report, progress, cluster, cluster_settings)
+        if cluster:  # articles a killed run stored but never clustered
+            with report.timed("cluster"):
+                for step in cluster_pending(store, cluster_settings, cache=cache):
+                    report.note(step)
+    finally:  # what the cache counted for the chunks clustered so far, even on an error
         with report.timed("cluster"):
-            for step in cluster_pending(store, cluster_settings, cache=cache):
-                report.note(step)
+            cache.flush(store)
     return report
 
 

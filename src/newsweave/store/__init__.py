@@ -68,11 +68,16 @@ class Store(BrowseStore, ABC):
         """How many articles are indexed, and in how many of them each term occurs."""
 
     @abstractmethod
-    def articles_sharing_terms(self, terms: Iterable[str], per_term: int) -> dict[str, int]:
-        """Indexed articles posted under `terms`, with how many of the terms each shares.
+    def articles_sharing_terms(
+        self, terms: Iterable[str], per_term: int, min_shared: int = 1
+    ) -> dict[str, int]:
+        """Indexed articles posted under at least `min_shared` of `terms`, with how many of the
+        terms each shares.
 
         Each term contributes its `per_term` most recently added articles: a term posted
-        under more is common, and recent articles are the ones new stories join.
+        under more is common, and recent articles are the ones new stories join. Most of
+        those share a term or two; `min_shared` leaves them out before their ids are looked
+        up, which is most of what the lookup costs in a large store.
         """
 
     @abstractmethod
@@ -84,12 +89,19 @@ class Store(BrowseStore, ABC):
         """The member article ids of each of these stories, in story order."""
 
     @abstractmethod
+    def add_document_frequencies(self, documents: int, counts: Mapping[str, int]) -> None:
+        """Count `documents` more indexed articles, `counts[term]` of which contain `term`, in
+        one transaction (what `document_frequencies` reads back). The clustering run counts
+        them itself and writes many chunks' worth at once."""
+
+    @abstractmethod
     def update_clusters(
         self, indexed: Sequence[IndexedTerms], stories: Sequence[Story], removed: Sequence[str]
     ) -> None:
-        """One clustering step, atomically: index `indexed` (postings, document frequencies),
-        mark them clustered, write `stories`' membership (each marked stale: its summary and
-        analysis are dropped until `save_stories`), and delete the stories `removed`."""
+        """One clustering step, atomically: post `indexed` under their salient terms, mark
+        them clustered, write `stories`' membership (each marked stale: its summary and
+        analysis are dropped until `save_stories`), and delete the stories `removed`.
+        Document frequencies are not counted here (`add_document_frequencies`)."""
 
     @abstractmethod
     def update_annotations(self, articles: Sequence[Article]) -> None:

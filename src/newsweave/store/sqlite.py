@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import json
 import sqlite3
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -195,16 +195,21 @@ class SQLiteStore(SQLiteBrowse, Store):
                 db.executemany(_INSERT_ARTICLE, map(_article_row, new))
                 added += (a.id for a in new)
                 printed = [a.id for a in new if a.id in fingerprints]
-                for article_id, seq in self._seqs(printed).items():
-                    fingerprint = fingerprints[article_id]
-                    db.executemany(
-                        "INSERT OR IGNORE INTO lsh_bands (band, key, seq) VALUES (?, ?, ?)",
-                        ((band, key, seq) for band, key in enumerate(fingerprint.bands)),
-                    )
-                    db.execute(
-                        "INSERT OR REPLACE INTO signatures (seq, minhash) VALUES (?, ?)",
-                        (seq, fingerprint.signature),
-                    )
+                seqs = self._seqs(printed)
+                # the whole chunk's band rows in key order: random keys, one statement per
+                # article, revisited each leaf page of a large index many times per batch
+                db.executemany(
+                    "INSERT OR IGNORE INTO lsh_bands (band, key, seq) VALUES (?, ?, ?)",
+                    sorted(
+                        (band, key, seq)
+                        for article_id, seq in seqs.items()
+                        for band, key in enumerate(fingerprints[article_id].bands)
+                    ),
+                )
+                db.executemany(
+                    "INSERT OR REPLACE INTO signatures (seq, minhash) VALUES (?, ?)",
+                    sorted((seq, fingerprints[i].signature) for i, seq in seqs.items()),
+                )
         return added
 
     def _stored_ids(self, ids: list[str]) -> set[str]:
@@ -324,20 +329,24 @@ class SQLiteStore(SQLiteBrowse, Store):
             )
         return (int(row[0]) if row else 0), df
 
-    def articles_sharing_terms(self, terms: Iterable[str], per_term: int) -> dict[str, int]:
+    def articles_sharing_terms(
+        self, terms: Iterable[str], per_term: int, min_shared: int = 1
+    ) -> dict[str, int]:
         terms = list(dict.fromkeys(terms))
         if not terms:
             return {}
-        # one statement: the newest postings of each term, counted per article
+        # one statement: the newest postings of each term, counted per article; only the
+        # articles that share enough are joined to their ids (an article row per posting was
+        # a random page read each, once the articles outgrew the page cache)
         newest = " UNION ALL ".join(
             "SELECT * FROM (SELECT seq FROM term_postings WHERE term = ? ORDER BY seq DESC LIMIT ?)"
             for _ in terms
         )
         return dict(
             self._db.execute(
-                f"SELECT a.id, count(*) FROM ({newest}) AS p "
-                "JOIN articles AS a ON a.seq = p.seq GROUP BY a.id",
-                [v for term in terms for v in (term, per_term)],
+                f"SELECT a.id, p.n FROM (SELECT seq, count(*) AS n FROM ({newest}) "
+                "GROUP BY seq HAVING n >= ?) AS p JOIN articles AS a ON a.seq = p.seq",
+                [*(v for term in terms for v in (term, per_term)), min_shared],
             )
         )
 
@@ -365,6 +374,20 @@ class SQLiteStore(SQLiteBrowse, Store):
                 members[sid].append(aid)
         return dict(members)
 
+    def add_document_frequencies(self, documents: int, counts: Mapping[str, int]) -> None:
+        with self._transaction() as db:
+            # in key order: each B-tree page is then visited once, not once per row
+            db.executemany(
+                "INSERT INTO term_df (term, df) VALUES (?, ?) "
+                "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+                sorted(counts.items()),
+            )
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES ('indexed_articles', ?) ON CONFLICT(key) "
+                "DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)",
+                (str(documents),),
+            )
+
     def update_clusters(
         self, indexed: Sequence[IndexedTerms], stories: Sequence[Story], removed: Sequence[str]
     ) -> None:
@@ -376,17 +399,6 @@ class SQLiteStore(SQLiteBrowse, Store):
             db.executemany(
                 "INSERT OR IGNORE INTO term_postings (term, seq) VALUES (?, ?)",
                 sorted({(term, seqs[x.article_id]) for x in fresh for term in x.salient}),
-            )
-            frequencies = Counter(t for x in fresh for t in set(x.vocabulary))
-            db.executemany(
-                "INSERT INTO term_df (term, df) VALUES (?, ?) "
-                "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
-                sorted(frequencies.items()),
-            )
-            db.execute(
-                "INSERT INTO meta (key, value) VALUES ('indexed_articles', ?) ON CONFLICT(key) "
-                "DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)",
-                (str(len(fresh)),),
             )
             self._delete_stories(removed)
             for story in stories:
