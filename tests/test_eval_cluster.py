@@ -27,10 +27,11 @@ def test_perfect_and_lumped_scores() -> None:
 def test_ceiling_leaves_documents_without_text_alone() -> None:
     from newsweave.evaluate.cluster import _ceiling
     from newsweave.model import RawDocument
+    from newsweave.pipeline import prepare
 
     texts = ["The river flooded the town of Elmsford on Sunday after days of rain.", "", "x"]
     documents = [RawDocument(source=str(n), text=t, format="text") for n, t in enumerate(texts)]
-    ceiling = _ceiling(documents, [0, 0, 1])
+    ceiling = _ceiling([prepare(d) for d in documents], [0, 0, 1])
     assert ceiling.bcubed_p == 1.0 and ceiling.bcubed_r == pytest.approx((0.5 + 0.5 + 1) / 3)
 
 

@@ -205,14 +205,15 @@ def test_weighing_in_numbers_matches_weighing_by_hand() -> None:
     vocabulary.numbers(["unused", "volcano"])  # numbers need not start at the bags' terms
     docs = [["volcano", "lava", "lava"], ["lava", "flight"], ["flight", "airport", "runway"]]
     bags = [Bag.of(doc, vocabulary) for doc in docs]
-    matrix, terms = vectorize(bags)
+    matrix, columns = vectorize(bags)
+    terms = np.array(vocabulary.terms, dtype=object)[columns]
     df = {"volcano": 1, "lava": 2, "flight": 2, "airport": 1, "runway": 1}
     for row, doc in enumerate(docs):
         weights = {t: (1 + np.log(doc.count(t))) * (np.log(4 / (1 + df[t])) + 1) for t in doc}
         norm = np.sqrt(sum(w * w for w in weights.values()))
         got = dict(zip(terms[matrix[row].indices], matrix[row].data, strict=True))
         assert got == pytest.approx({t: w / norm for t, w in weights.items()})
-    top = top_terms_per_row(matrix, terms, 2)
+    top = top_terms_per_row(bags, matrix, columns, 2)
     assert top[0] == ["lava", "volcano"]  # sublinear tf of two "lava" beats volcano's idf
     assert top[2] == ["airport", "runway"]  # a three-way tie keeps the column order
     with pytest.raises(ValueError, match="vocabulary"):

@@ -189,17 +189,9 @@ def document_bag(article: Article, vocabulary: Vocabulary) -> Bag:
 
 def vectorize(bags: Sequence[Bag], stats: TermStats | None = None) -> tuple[csr_matrix, np.ndarray]:
     """L2-normalised TF-IDF rows (sublinear tf, smoothed idf, as scikit-learn's defaults) over
-    the given statistics, and the terms their columns stand for. The bags share a vocabulary."""
-    matrix, columns = _weigh(bags, stats)
-    if not bags:
-        return matrix, np.array([], dtype=object)
-    terms = bags[0].vocabulary.terms
-    return matrix, np.array([terms[c] for c in columns.tolist()], dtype=object)
-
-
-def _weigh(bags: Sequence[Bag], stats: TermStats | None = None) -> tuple[csr_matrix, np.ndarray]:
-    """`vectorize`, with the vocabulary numbers its columns stand for rather than the terms:
-    clustering needs the terms of a few columns per row only, and spelling out every column
+    the given statistics (without them, over the bags' own), and the vocabulary numbers their
+    columns stand for. The bags share a vocabulary. Numbers, not terms: clustering needs the
+    terms of a few columns per row only (`top_terms_per_row`), and spelling out every column
     of a region's matrix cost as much as weighing it."""
     if not bags:
         return csr_matrix((0, 0)), np.zeros(0, np.int64)
@@ -225,44 +217,31 @@ def _weigh(bags: Sequence[Bag], stats: TermStats | None = None) -> tuple[csr_mat
     return matrix, columns
 
 
-def top_terms_per_row(matrix: csr_matrix, vocabulary: np.ndarray, k: int) -> list[list[str]]:
-    """Each row's `k` highest-weighted terms (ties in column order), ranked for all rows at
-    once off the CSR arrays: a `getrow` per row cost more than the ranking."""
-    kept, bounds = _top_per_row(matrix, k)
-    return _split_rows(vocabulary[matrix.indices[kept]].tolist(), bounds)
-
-
-def _top_per_row(matrix: csr_matrix, k: int) -> tuple[np.ndarray, list[int]]:
-    """Positions in `matrix.data` of each row's `k` highest weights, row after row, and where
-    each row's end among them."""
+def top_terms_per_row(
+    bags: Sequence[Bag], matrix: csr_matrix, columns: np.ndarray, k: int
+) -> list[list[str]]:
+    """Each row's `k` highest-weighted terms (ties in column order) of the `vectorize`d
+    `bags`, ranked for all rows at once off the CSR arrays (a `getrow` per row cost more than
+    the ranking); only the kept columns are spelled out."""
+    if not bags:
+        return []
     lengths = np.diff(matrix.indptr)
     rows = np.repeat(np.arange(matrix.shape[0]), lengths)
     # by row, then by weight, highest first (weights are at most 1); stable, so ties keep
     # their column order
     order = np.argsort(2.0 * rows - matrix.data, kind="stable")
     rank = np.arange(len(order)) - matrix.indptr[rows[order]]
-    return order[rank < k], np.cumsum(np.minimum(lengths, k)).tolist()
-
-
-def _split_rows(terms: list[str], bounds: list[int]) -> list[list[str]]:
+    kept = order[rank < k]
+    vocabulary = bags[0].vocabulary.terms
+    terms = [vocabulary[c] for c in columns[matrix.indices[kept]].tolist()]
+    bounds = np.cumsum(np.minimum(lengths, k)).tolist()
     return [terms[start:end] for start, end in zip([0, *bounds[:-1]], bounds, strict=True)]
-
-
-def _top_terms(
-    bags: Sequence[Bag], matrix: csr_matrix, columns: np.ndarray, k: int
-) -> list[list[str]]:
-    """`top_terms_per_row` over a `_weigh`ed matrix: only the kept columns are spelled out."""
-    if not bags:
-        return []
-    kept, bounds = _top_per_row(matrix, k)
-    terms = bags[0].vocabulary.terms
-    return _split_rows([terms[c] for c in columns[matrix.indices[kept]].tolist()], bounds)
 
 
 def salient_terms(bags: Sequence[Bag], stats: TermStats | None, k: int) -> list[list[str]]:
     """Each article's `k` highest-weighted terms: what the candidate index posts it under."""
-    matrix, columns = _weigh(bags, stats)
-    return _top_terms(bags, matrix, columns, k)
+    matrix, columns = vectorize(bags, stats)
+    return top_terms_per_row(bags, matrix, columns, k)
 
 
 def cluster_articles(
@@ -287,8 +266,8 @@ def cluster_articles(
     if bags is None:
         vocabulary = Vocabulary()
         bags = [document_bag(a, vocabulary) for a in articles]
-    matrix, columns = _weigh(bags, stats)
-    terms = _top_terms(bags, matrix, columns, settings.salient_terms)
+    matrix, columns = vectorize(bags, stats)
+    terms = top_terms_per_row(bags, matrix, columns, settings.salient_terms)
     entities = [entity_keys(a) for a in articles]
     settled = {i for group in fixed for i in group}
     pairs = sorted(
@@ -319,7 +298,7 @@ def _split_events(
 ) -> list[list[int]]:
     """Re-cluster one topic with IDF local to it, so that what tells its events apart decides."""
     own = [bags[i] for i in members]
-    local, _ = _weigh(own)
+    local, _ = vectorize(own)
     if local.shape[1] == 0:
         return [members]
     sims = (local @ local.T).toarray()

@@ -195,8 +195,7 @@ def cluster_chunk(
 ) -> ClusterStep:
     """Add `articles` (stored, unclustered) to the stories; see the module docstring."""
     settings = settings or ClusterSettings()
-    own = cache is None
-    cache = cache or ClusterCache()
+    cache = cache or ClusterCache(flush_every=1)  # nobody else will write what it counts
     cache.start_chunk(store)
     new_bags = [cache.bag(a) for a in articles]
     salient = salient_terms(
@@ -238,8 +237,6 @@ def cluster_chunk(
         removed,
     )
     cache.indexed(store, new_bags)
-    if own:
-        cache.flush(store)
     return ClusterStep(len(articles), [s.id for s in stories], removed, len(region))
 
 

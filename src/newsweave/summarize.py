@@ -72,7 +72,7 @@ def _candidates(articles: list[Article], settings: SummarySettings) -> list[_Can
             if not any(c.islower() for c in text) or text[-1] not in ".!?\"'”’)":
                 continue  # headings, captions and cut-off fragments
             depth = 1 - math.exp(-sentence.index / settings.position_decay)
-            quotes = any(
+            quotes = bool(settings.quotation_weight) and any(
                 len(text[span.start : span.end].split()) >= settings.quotation_min_words
                 for span in quote_spans(text)
             )

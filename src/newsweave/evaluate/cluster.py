@@ -21,7 +21,7 @@ from pathlib import Path
 
 from newsweave.cluster import ClusterSettings
 from newsweave.evaluate.datasets import Cluster
-from newsweave.model import RawDocument
+from newsweave.model import Article, RawDocument
 from newsweave.pipeline import ingest_documents, prepare
 from newsweave.store import open_store
 from newsweave.text import tfidf
@@ -131,21 +131,25 @@ def _documents(
 
 
 def _stream(
-    documents: list[RawDocument], batch_size: int, settings: ClusterSettings | None
+    documents: list[RawDocument],
+    cleaned: list[Article],
+    batch_size: int,
+    settings: ClusterSettings | None,
 ) -> list[str]:
     """Ingest the documents in order into a temporary store; each one's story id (an
-    exact duplicate shares its original's; a document left empty by cleaning is alone)."""
+    exact duplicate shares its original's; a document left empty by cleaning is alone).
+    `cleaned` are the documents as `prepare` leaves them, for their ids."""
     with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "eval.db") as store:
         ingest_documents(documents, store, batch_size=batch_size, cluster_settings=settings)
-        ids = [prepare(d).id for d in documents]
+        ids = [a.id for a in cleaned]
         stories = store.story_ids_of(ids)
     return [stories.get(i, f"alone:{n}") for n, i in enumerate(ids)]
 
 
-def _baseline(documents: list[RawDocument], gold: list[int]) -> tuple[Scores, float]:
+def _baseline(cleaned: list[Article], gold: list[int]) -> tuple[Scores, float]:
     from sklearn.cluster import AgglomerativeClustering
 
-    matrix, _ = tfidf([f"{a.title or ''}\n{a.text}" for a in map(prepare, documents)])
+    matrix, _ = tfidf([f"{a.title or ''}\n{a.text}" for a in cleaned])
     dense = matrix.toarray()
     empty = ~dense.any(axis=1)
     dense[empty, 0] = 1.0  # a document with no words: its own point, not NaN distances
@@ -162,12 +166,12 @@ def _baseline(documents: list[RawDocument], gold: list[int]) -> tuple[Scores, fl
     return best
 
 
-def _ceiling(documents: list[RawDocument], gold: list[int]) -> Scores:
+def _ceiling(cleaned: list[Article], gold: list[int]) -> Scores:
     """The best any system can score on these documents as cleaned: each in its true cluster,
     except those cleaning leaves empty (share widgets, archive pages), which nothing can place."""
     labels = [
-        label if prepare(doc).text else len(gold) + n
-        for n, (doc, label) in enumerate(zip(documents, gold, strict=True))
+        label if article.text else len(gold) + n
+        for n, (article, label) in enumerate(zip(cleaned, gold, strict=True))
     ]
     return score(labels, gold)
 
@@ -184,16 +188,17 @@ def evaluate_clustering(
 ) -> ClusterEvalReport:
     """Pool, shuffle, stream in and score; `bare` drops titles and dates first."""
     documents, gold, where = _documents(clusters, seed, bare)
-    stories = _stream(documents, batch_size, settings)
+    cleaned = [prepare(d) for d in documents]
+    stories = _stream(documents, cleaned, batch_size, settings)
     labels = {story: k for k, story in enumerate(dict.fromkeys(stories))}
     predicted = [labels[s] for s in stories]
     report = ClusterEvalReport(documents=len(documents), clusters=len(clusters))
     report.systems["newsweave"] = score(predicted, gold)
     if baseline and len(documents) > 1:
         report.systems["agglomerative (tuned)"], report.baseline_threshold = _baseline(
-            documents, gold
+            cleaned, gold
         )
-    report.systems["ceiling (true clusters, empty documents alone)"] = _ceiling(documents, gold)
+    report.systems["ceiling (true clusters, empty documents alone)"] = _ceiling(cleaned, gold)
     if save is not None:
         with save.open("w", encoding="utf-8") as out:
             for (cluster_id, n), story in zip(where, predicted, strict=True):

@@ -17,12 +17,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsweave import __version__
 from newsweave.store import open_store
 from newsweave.web import api, pages
 from newsweave.web.context import Web, render
-from newsweave.web.security import HEADERS, HeadAsGet, SecurityHeaders
+from newsweave.web.security import HEADERS, SecurityHeaders
 from newsweave.web.upload import MAX_UPLOAD_BYTES
 
 STATIC = {
@@ -36,6 +37,27 @@ LOOPBACK_HOSTS = ["127.0.0.1", "localhost"]
 def _static_files() -> dict[str, bytes]:
     folder = files("newsweave.web") / "static"
     return {name: (folder / name).read_bytes() for name in STATIC}
+
+
+class HeadAsGet:
+    """Answers HEAD as GET without the body (RFC 9110, 9.3.2). FastAPI's GET routes answer
+    HEAD with 405, and uptime checkers and link checkers ask with HEAD. The headers, including
+    Content-Length, are those of the GET."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
 def create_app(

@@ -48,27 +48,6 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-class HeadAsGet:
-    """Answers HEAD as GET without the body (RFC 9110, 9.3.2). FastAPI's GET routes answer
-    HEAD with 405, and uptime checkers and link checkers ask with HEAD. The headers, including
-    Content-Length, are those of the GET."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
-            await self.app(scope, receive, send)
-            return
-
-        async def without_body(message: Message) -> None:
-            if message["type"] == "http.response.body":
-                message = {**message, "body": b""}
-            await send(message)
-
-        await self.app({**scope, "method": "GET"}, receive, without_body)
-
-
 def token_matches(expected: str, authorization: str | None) -> bool:
     """Whether an `Authorization: Bearer TOKEN` header carries `expected`, compared in
     constant time (the comparison takes as long whatever prefix of the token is right)."""
