@@ -25,12 +25,12 @@ Method, chosen so that cost grows with the corpus and not with its square:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
-from scipy.sparse import csr_matrix, triu
+from scipy.sparse import csr_matrix
 
 from newsweave.model import Article
 from newsweave.nlp.entities import NAMED_LABELS
@@ -105,10 +105,14 @@ class _Groups:
         del self.span[b]
 
 
-def candidate_pairs(terms: list[list[str]], settings: ClusterSettings) -> set[tuple[int, int]]:
-    """Pairs of articles sharing enough salient terms, found through an inverted index (the
-    articles-by-terms incidence matrix times its transpose, which counts shared terms of
-    the pairs that share any, in C)."""
+def candidate_pairs(
+    terms: list[list[str]], settings: ClusterSettings, settled: Collection[int] = ()
+) -> set[tuple[int, int]]:
+    """Pairs (i < j) of articles sharing enough salient terms, found through an inverted
+    index (the articles-by-terms incidence matrix times its transpose, which counts shared
+    terms of the pairs that share any, in C). Pairs of two `settled` articles (members of
+    stored stories, compared when they were clustered) are left out: counting only the
+    other articles' rows keeps the cost with what is new, not with the region around it."""
     distinct = [dict.fromkeys(article_terms) for article_terms in terms]
     column: dict[str, int] = {}
     rows = [i for i, article_terms in enumerate(distinct) for _ in article_terms]
@@ -122,9 +126,16 @@ def candidate_pairs(terms: list[list[str]], settings: ClusterSettings) -> set[tu
     # a term shared by too many articles says nothing; one in a single article pairs none
     followed = np.flatnonzero((postings > 1) & (postings <= settings.max_postings))
     incidence = incidence[:, followed]
-    shared = triu(incidence @ incidence.T, k=1).tocoo()
-    enough = shared.data >= settings.min_shared_terms
-    return set(zip(shared.row[enough].tolist(), shared.col[enough].tolist(), strict=True))
+    is_settled = np.zeros(len(terms), bool)
+    is_settled[list(settled)] = True
+    free = np.flatnonzero(~is_settled)
+    shared = (incidence[free] @ incidence.T).tocoo()
+    rows, cols = free[shared.row], shared.col
+    # a pair of two free articles comes twice, once from each row: keep it once
+    keep = (shared.data >= settings.min_shared_terms) & ((rows < cols) | is_settled[cols])
+    rows, cols = rows[keep], cols[keep]
+    low, high = np.minimum(rows, cols), np.maximum(rows, cols)
+    return set(zip(low.tolist(), high.tolist(), strict=True))
 
 
 class Vocabulary:
@@ -156,30 +167,40 @@ class Vocabulary:
 
 @dataclass(frozen=True, slots=True)
 class Bag:
-    """A document's distinct terms, their numbers in a `Vocabulary`, and their sublinear term
-    frequencies (1 + log count): all that weighing it needs, computed once per article."""
+    """A document's distinct terms as their numbers in a `Vocabulary`, and their sublinear
+    term frequencies (1 + log count): all that weighing it needs, computed once per article.
+    Numbers, not strings: a run keeps the bags of the stories new articles may join, and
+    twelve bytes a term is what lets it keep many of them (`incremental.ClusterCache`)."""
 
-    terms: tuple[str, ...]
-    tf: np.ndarray
     numbers: np.ndarray
+    tf: np.ndarray
     vocabulary: Vocabulary
 
     @classmethod
     def of(cls, tokens: Sequence[str], vocabulary: Vocabulary) -> Bag:
         counts = Counter(tokens)
-        terms = tuple(counts)
         tf = 1 + np.log(np.fromiter(counts.values(), float, len(counts)))
-        return cls(terms, tf, vocabulary.numbers(terms), vocabulary)
+        return cls(vocabulary.numbers(list(counts)).astype(np.int32), tf, vocabulary)
+
+    @property
+    def terms(self) -> list[str]:
+        return [self.vocabulary.terms[n] for n in self.numbers.tolist()]
 
 
 @dataclass(frozen=True, slots=True)
 class TermStats:
     """Document frequencies to weigh terms by, over the numbers of the bags' vocabulary: the
     whole store's, in incremental clustering (`incremental.ClusterCache` keeps them so, and
-    weighing then needs no lookup per term). Without them, bags are weighed by their own."""
+    weighing then needs no lookup per term). Without them, bags are weighed by their own.
+
+    `pending` are the numbers of terms to count once more each (those of a chunk about to be
+    indexed, already counted in `documents`, so that its own words weigh as they will once
+    stored): added where `vectorize` reads them rather than to `df`, whose length is the
+    vocabulary's."""
 
     documents: int
     df: np.ndarray
+    pending: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 def document_bag(article: Article, vocabulary: Vocabulary) -> Bag:
@@ -204,8 +225,12 @@ def vectorize(bags: Sequence[Bag], stats: TermStats | None = None) -> tuple[csr_
         documents, df = len(bags), np.bincount(indices, minlength=len(columns))
     else:
         documents, df = stats.documents, stats.df[columns]
+        if len(stats.pending):
+            at = np.minimum(np.searchsorted(columns, stats.pending), len(columns) - 1)
+            at = at[columns[at] == stats.pending]  # pending terms that are columns here
+            df = df + np.bincount(at, minlength=len(columns))
     idf = np.log((1 + documents) / (1 + df)) + 1
-    lengths = np.fromiter((len(bag.terms) for bag in bags), np.int64, len(bags))
+    lengths = np.fromiter((len(bag.numbers) for bag in bags), np.int64, len(bags))
     indptr = np.concatenate(([0], np.cumsum(lengths)))
     tf = np.concatenate([bag.tf for bag in bags])
     data = tf * idf[indices]
@@ -270,9 +295,7 @@ def cluster_articles(
     terms = top_terms_per_row(bags, matrix, columns, settings.salient_terms)
     entities = [entity_keys(a) for a in articles]
     settled = {i for group in fixed for i in group}
-    pairs = sorted(
-        (i, j) for i, j in candidate_pairs(terms, settings) if i not in settled or j not in settled
-    )
+    pairs = sorted(candidate_pairs(terms, settings, settled))
     scored = []
     if pairs:
         left, right = (np.array(side) for side in zip(*pairs, strict=True))

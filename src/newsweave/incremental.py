@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -81,10 +81,11 @@ def cluster_pending(
 class ClusterCache:
     """What one run keeps between chunks, so that it is not read or computed again.
 
-    - the term bags of recently seen articles: a story's members come back with every
-      chunk that touches the story, and tokenising is the costliest part of clustering;
-      the bags number their terms in one vocabulary, started afresh (with the bags) once it
-      holds `max_terms`, so a long-running process does not grow without bound;
+    - the term bags of recently seen articles, up to `max_held` terms in all (about twelve
+      bytes each): a story's members come back with every chunk that touches the story, and
+      tokenising them again is the costliest part of clustering; the bags number their terms
+      in one vocabulary, started afresh (with the bags) once it holds `max_terms`, so a
+      long-running process does not grow without bound;
     - document frequencies read from the store, kept in step with what this run indexes
       (another process indexing at the same time makes them slightly low, which only
       nudges term weights);
@@ -94,9 +95,9 @@ class ClusterCache:
     """
 
     def __init__(
-        self, size: int = 50_000, max_terms: int = 2_000_000, flush_every: int = 16
+        self, max_held: int = 25_000_000, max_terms: int = 2_000_000, flush_every: int = 16
     ) -> None:
-        self.size = size
+        self.max_held = max_held
         self.max_terms = max_terms
         self.flush_every = flush_every
         self._unwritten_chunks = 0
@@ -108,7 +109,9 @@ class ClusterCache:
     def _new_vocabulary(self) -> None:
         self.vocabulary = Vocabulary()
         self._bags.clear()
-        self._df = np.zeros(0, np.int64)  # by vocabulary number
+        self._held = 0  # terms in `_bags`
+        # by vocabulary number; longer than the vocabulary (see `_reserve`)
+        self._df = np.zeros(0, np.int64)
         self._known = np.zeros(0, bool)  # whether `_df` holds the store's count yet
         self._unwritten = np.zeros(0, np.int64)  # counts `_df` holds and the store does not
 
@@ -123,8 +126,9 @@ class ClusterCache:
         found = self._bags.get(article.id)
         if found is None:
             found = self._bags[article.id] = document_bag(article, self.vocabulary)
-            if len(self._bags) > self.size:
-                self._bags.popitem(last=False)
+            self._held += len(found.numbers)
+            while self._held > self.max_held and len(self._bags) > 1:
+                self._held -= len(self._bags.popitem(last=False)[1].numbers)
         else:
             self._bags.move_to_end(article.id)
         return found
@@ -133,11 +137,7 @@ class ClusterCache:
         """The store's document frequencies, read for the terms of `bags` not seen before,
         counting the `pending` bags too (a chunk about to be indexed, so that its own words
         weigh as they will once stored)."""
-        grow = len(self.vocabulary) - len(self._df)
-        if grow > 0:
-            self._df = np.concatenate([self._df, np.zeros(grow, np.int64)])
-            self._known = np.concatenate([self._known, np.zeros(grow, bool)])
-            self._unwritten = np.concatenate([self._unwritten, np.zeros(grow, np.int64)])
+        self._reserve()
         numbers = _numbers(bags)
         # only the unknown ones made distinct: the region's are mostly known, and sorting them
         # all again was most of what this cost
@@ -149,10 +149,18 @@ class ClusterCache:
                 self._documents = documents
             self._df[missing] = [found.get(t, 0) for t in terms]
             self._known[missing] = True
-        df = self._df
-        if pending:
-            df = df + np.bincount(_numbers(pending), minlength=len(df))
-        return TermStats((self._documents or 0) + len(pending), df)
+        return TermStats((self._documents or 0) + len(pending), self._df, _numbers(pending))
+
+    def _reserve(self) -> None:
+        """Room in the arrays by vocabulary number for every term numbered so far. They grow
+        by doubling: the vocabulary grows with every chunk, and copying arrays of millions
+        of terms each time cost more, the larger the store, than the chunk's own work."""
+        if len(self.vocabulary) > len(self._df):
+            size = max(len(self.vocabulary), 2 * len(self._df), 1024)
+            self._df, self._known, self._unwritten = (
+                np.concatenate([a, np.zeros(size - len(a), a.dtype)])
+                for a in (self._df, self._known, self._unwritten)
+            )
 
     def indexed(self, store: Store, bags: Sequence[Bag]) -> None:
         """These articles are clustered: count their terms, and write the counts to the store
@@ -161,10 +169,11 @@ class ClusterCache:
         Every term of `bags` went through `stats` first, so the counts not written yet are
         all of terms whose store figure the cache holds: no later read misses them.
         """
-        counts = np.bincount(_numbers(bags), minlength=len(self._df))
+        numbers = _numbers(bags)
+        self._reserve()
         self._documents = (self._documents or 0) + len(bags)
-        self._df += counts
-        self._unwritten += counts
+        np.add.at(self._df, numbers, 1)  # in place: a pass over the whole vocabulary would
+        np.add.at(self._unwritten, numbers, 1)  # cost more, the larger the store
         self._unwritten_documents += len(bags)
         self._unwritten_chunks += 1
         if self._unwritten_chunks >= self.flush_every:
@@ -203,9 +212,16 @@ def cluster_chunk(
     )
 
     candidates: set[str] = set()
-    for terms in salient:
+    window = timedelta(days=settings.max_span_days)
+    for article, terms in zip(articles, salient, strict=True):
+        # a story published further away than a story may span can never take the article
+        # (`cluster._average_link` keeps spans within `max_span_days`), so it is no candidate
+        day = article.published
         shared = store.articles_sharing_terms(
-            terms, settings.recent_postings, settings.min_shared_terms
+            terms,
+            settings.recent_postings,
+            settings.min_shared_terms,
+            (day - window, day + window) if day else None,
         )
         floor = max(
             settings.min_shared_terms, settings.candidate_share * max(shared.values(), default=0)

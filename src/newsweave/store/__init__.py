@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -69,7 +70,11 @@ class Store(BrowseStore, ABC):
 
     @abstractmethod
     def articles_sharing_terms(
-        self, terms: Iterable[str], per_term: int, min_shared: int = 1
+        self,
+        terms: Iterable[str],
+        per_term: int,
+        min_shared: int = 1,
+        published_between: tuple[date, date] | None = None,
     ) -> dict[str, int]:
         """Indexed articles posted under at least `min_shared` of `terms`, with how many of the
         terms each shares.
@@ -77,7 +82,9 @@ class Store(BrowseStore, ABC):
         Each term contributes its `per_term` most recently added articles: a term posted
         under more is common, and recent articles are the ones new stories join. Most of
         those share a term or two; `min_shared` leaves them out before their ids are looked
-        up, which is most of what the lookup costs in a large store.
+        up, which is most of what the lookup costs in a large store. With
+        `published_between`, articles published outside those days (inclusive) are left out
+        too; undated ones never are.
         """
 
     @abstractmethod

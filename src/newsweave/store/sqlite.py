@@ -330,7 +330,11 @@ class SQLiteStore(SQLiteBrowse, Store):
         return (int(row[0]) if row else 0), df
 
     def articles_sharing_terms(
-        self, terms: Iterable[str], per_term: int, min_shared: int = 1
+        self,
+        terms: Iterable[str],
+        per_term: int,
+        min_shared: int = 1,
+        published_between: tuple[date, date] | None = None,
     ) -> dict[str, int]:
         terms = list(dict.fromkeys(terms))
         if not terms:
@@ -342,11 +346,15 @@ class SQLiteStore(SQLiteBrowse, Store):
             "SELECT * FROM (SELECT seq FROM term_postings WHERE term = ? ORDER BY seq DESC LIMIT ?)"
             for _ in terms
         )
+        window, bounds = "", []
+        if published_between:
+            window = " WHERE a.published IS NULL OR a.published BETWEEN ? AND ?"
+            bounds = [_iso(day) for day in published_between]
         return dict(
             self._db.execute(
                 f"SELECT a.id, p.n FROM (SELECT seq, count(*) AS n FROM ({newest}) "
-                "GROUP BY seq HAVING n >= ?) AS p JOIN articles AS a ON a.seq = p.seq",
-                [*(v for term in terms for v in (term, per_term)), min_shared],
+                f"GROUP BY seq HAVING n >= ?) AS p JOIN articles AS a ON a.seq = p.seq{window}",
+                [*(v for term in terms for v in (term, per_term)), min_shared, *bounds],
             )
         )
 
