@@ -167,20 +167,21 @@ class Vocabulary:
 
 @dataclass(frozen=True, slots=True)
 class Bag:
-    """A document's distinct terms as their numbers in a `Vocabulary`, and their sublinear
-    term frequencies (1 + log count): all that weighing it needs, computed once per article.
-    Numbers, not strings: a run keeps the bags of the stories new articles may join, and
-    twelve bytes a term is what lets it keep many of them (`incremental.ClusterCache`)."""
+    """A document's distinct terms as their numbers in a `Vocabulary`, and how often each
+    occurs: all that weighing it needs, computed once per article. Numbers and counts, not
+    strings and weights: a run keeps the bags of the stories new articles may join, and six
+    bytes a term is what lets it keep many of them (`incremental.ClusterCache`)."""
 
-    numbers: np.ndarray
-    tf: np.ndarray
+    numbers: np.ndarray  # int32
+    counts: np.ndarray  # uint16, at most 65,535
     vocabulary: Vocabulary
 
     @classmethod
     def of(cls, tokens: Sequence[str], vocabulary: Vocabulary) -> Bag:
-        counts = Counter(tokens)
-        tf = 1 + np.log(np.fromiter(counts.values(), float, len(counts)))
-        return cls(vocabulary.numbers(list(counts)).astype(np.int32), tf, vocabulary)
+        found = Counter(tokens)
+        counts = np.minimum(np.fromiter(found.values(), np.int64, len(found)), 65_535)
+        numbers = vocabulary.numbers(list(found)).astype(np.int32)
+        return cls(numbers, counts.astype(np.uint16), vocabulary)
 
     @property
     def terms(self) -> list[str]:
@@ -232,7 +233,7 @@ def vectorize(bags: Sequence[Bag], stats: TermStats | None = None) -> tuple[csr_
     idf = np.log((1 + documents) / (1 + df)) + 1
     lengths = np.fromiter((len(bag.numbers) for bag in bags), np.int64, len(bags))
     indptr = np.concatenate(([0], np.cumsum(lengths)))
-    tf = np.concatenate([bag.tf for bag in bags])
+    tf = 1 + np.log(np.concatenate([bag.counts for bag in bags]).astype(float))
     data = tf * idf[indices]
     rows = np.repeat(np.arange(len(bags)), lengths)
     norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=len(bags)))

@@ -81,8 +81,8 @@ def cluster_pending(
 class ClusterCache:
     """What one run keeps between chunks, so that it is not read or computed again.
 
-    - the term bags of recently seen articles, up to `max_held` terms in all (about twelve
-      bytes each): a story's members come back with every chunk that touches the story, and
+    - the term bags of recently seen articles, up to `max_held` terms in all (six bytes
+      each): a story's members come back with every chunk that touches the story, and
       tokenising them again is the costliest part of clustering; the bags number their terms
       in one vocabulary, started afresh (with the bags) once it holds `max_terms`, so a
       long-running process does not grow without bound;
@@ -95,7 +95,7 @@ class ClusterCache:
     """
 
     def __init__(
-        self, max_held: int = 25_000_000, max_terms: int = 2_000_000, flush_every: int = 16
+        self, max_held: int = 60_000_000, max_terms: int = 4_000_000, flush_every: int = 16
     ) -> None:
         self.max_held = max_held
         self.max_terms = max_terms
