@@ -193,6 +193,40 @@ def test_syndicated_copies_are_linked_and_count_once(store: Store, tmp_path: Pat
     assert {a.outlet for a in sochi.articles} >= {"Yahoo News", "MSN"}
 
 
+def test_the_index_reads_the_same_across_its_recent_and_large_parts(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Band and posting rows gather in small tables and move to the large ones every
+    `recent_rows` (200,000 in use; 50 here, so that moves happen between the batches):
+    stories, copies and candidates are what one table gave."""
+    from newsweave.store.sqlite import SQLiteStore
+
+    def run(name: str) -> tuple[set, dict, dict]:
+        with open_store(tmp_path / f"{name}.db") as opened:
+            for number in ("000", "004", "001", "003", "002"):
+                pipeline.ingest([seed(number)], opened)
+            copies = tmp_path / name / "copies.jsonl"
+            copies.parent.mkdir()
+            (dw,) = [d for d in read_file(seed("000")) if isinstance(d, RawDocument)]
+            copies.write_text(json.dumps({"text": edited(pipeline.prepare(dw).text)}))
+            assert pipeline.ingest([copies], opened).copies == 1
+            terms = tokens(" ".join(a.text for a in opened.articles()))
+            candidates = opened.articles_sharing_terms(terms, 100, 3)
+            links = {a.id: a.copy_of for a in opened.articles()}
+            return groups(opened), links, candidates
+
+    whole = run("whole")
+    monkeypatch.setattr(SQLiteStore, "recent_rows", 50)
+    split = run("split")
+    assert split == whole
+    with open_store(tmp_path / "split.db") as opened:
+        raw = opened._db  # type: ignore[attr-defined]
+        for table in ("lsh_bands", "term_postings"):
+            moved = raw.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            waiting = raw.execute(f"SELECT count(*) FROM {table}_recent").fetchone()[0]
+            assert moved > 0 and waiting < 50 + 32 * 2  # moved at least once; a batch since
+
+
 def test_signatures_estimate_similarity() -> None:
     text = pipeline.prepare(next(iter(read_file(seed("002"))))).text  # type: ignore[arg-type]
     same, light, other = fingerprints(

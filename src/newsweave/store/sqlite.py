@@ -132,6 +132,14 @@ def _article(row: sqlite3.Row | tuple[Any, ...]) -> Article:
     )
 
 
+def _newest(table: str, term: int, limit: int) -> str:
+    """A subquery for the newest postings of the term bound to ?`term`, ?`limit` of them."""
+    return (
+        f"SELECT * FROM (SELECT seq FROM {table} WHERE term = ?{term} "
+        f"ORDER BY seq DESC LIMIT ?{limit})"
+    )
+
+
 def _chunks(items: Iterable[T], size: int = _BATCH) -> Iterator[list[T]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
@@ -140,6 +148,9 @@ def _chunks(items: Iterable[T], size: int = _BATCH) -> Iterator[list[T]]:
 
 class SQLiteStore(SQLiteBrowse, Store):
     """The embedded `Store`: one SQLite file, opened by `newsweave.store.open_store`."""
+
+    recent_rows = 200_000
+    """Rows an index table's recent part gathers before they move into it (`_merge_recent`)."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -199,7 +210,7 @@ class SQLiteStore(SQLiteBrowse, Store):
                 # the whole chunk's band rows in key order: random keys, one statement per
                 # article, revisited each leaf page of a large index many times per batch
                 db.executemany(
-                    "INSERT OR IGNORE INTO lsh_bands (band, key, seq) VALUES (?, ?, ?)",
+                    "INSERT OR IGNORE INTO lsh_bands_recent (band, key, seq) VALUES (?, ?, ?)",
                     sorted(
                         (band, key, seq)
                         for article_id, seq in seqs.items()
@@ -210,7 +221,27 @@ class SQLiteStore(SQLiteBrowse, Store):
                     "INSERT OR REPLACE INTO signatures (seq, minhash) VALUES (?, ?)",
                     sorted((seq, fingerprints[i].signature) for i, seq in seqs.items()),
                 )
+            self._merge_recent("lsh_bands", "band, key, seq")
         return added
+
+    def _merge_recent(self, table: str, key: str) -> None:
+        """Move `table`'s recent rows into it once there are `recent_rows` of them, inside
+        the caller's transaction.
+
+        Rows go first to a small table (`{table}_recent`), whose pages stay in the cache
+        however large the store grows; moving many batches' rows at once, in key order,
+        writes each page of the large table once for all the rows that land on it, where a
+        batch's few thousand random keys wrote about a page each. Readers look in both.
+        """
+        recent = f"{table}_recent"
+        count = self._db.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {recent} LIMIT ?)", (self.recent_rows,)
+        ).fetchone()[0]
+        if count >= self.recent_rows:
+            self._db.execute(
+                f"INSERT OR IGNORE INTO {table} SELECT {key} FROM {recent} ORDER BY {key}"
+            )
+            self._db.execute(f"DELETE FROM {recent}")
 
     def _stored_ids(self, ids: list[str]) -> set[str]:
         return set(self._seqs(ids))
@@ -271,14 +302,12 @@ class SQLiteStore(SQLiteBrowse, Store):
             return []
         # one statement, one primary-key search per band (a row-value IN would scan the table)
         lookups = " UNION ".join(
-            "SELECT seq FROM lsh_bands WHERE band = ? AND key = ?" for _ in bands
+            f"SELECT seq FROM {table} WHERE band = ? AND key = ?"
+            for table in ("lsh_bands", "lsh_bands_recent")
+            for _ in bands
         )
-        seqs = {
-            r[0]
-            for r in self._db.execute(
-                lookups, [v for band, key in enumerate(bands) for v in (band, key)]
-            )
-        }
+        keys = [v for band, key in enumerate(bands) for v in (band, key)]
+        seqs = {r[0] for r in self._db.execute(lookups, keys * 2)}
         found = []
         for chunk in _chunks(sorted(seqs)):
             marks = ", ".join("?" * len(chunk))
@@ -342,9 +371,12 @@ class SQLiteStore(SQLiteBrowse, Store):
         # one statement: the newest postings of each term, counted per article; only the
         # articles that share enough are joined to their ids (an article row per posting was
         # a random page read each, once the articles outgrew the page cache)
+        # a term's newest postings are among the newest of each part of the index (the
+        # large table and its recent rows, `_merge_recent`); ?N numbers the term and limit
         newest = " UNION ALL ".join(
-            "SELECT * FROM (SELECT seq FROM term_postings WHERE term = ? ORDER BY seq DESC LIMIT ?)"
-            for _ in terms
+            f"SELECT * FROM (SELECT seq FROM ({_newest('term_postings', t, n)} UNION "
+            f"{_newest('term_postings_recent', t, n)}) ORDER BY seq DESC LIMIT ?{n})"
+            for t, n in ((2 * k + 1, 2 * k + 2) for k in range(len(terms)))
         )
         window, bounds = "", []
         if published_between:
@@ -405,9 +437,10 @@ class SQLiteStore(SQLiteBrowse, Store):
             fresh = [x for x in indexed if x.article_id in seqs]
             # rows in key order: each B-tree page is then visited once, not once per row
             db.executemany(
-                "INSERT OR IGNORE INTO term_postings (term, seq) VALUES (?, ?)",
+                "INSERT OR IGNORE INTO term_postings_recent (term, seq) VALUES (?, ?)",
                 sorted({(term, seqs[x.article_id]) for x in fresh for term in x.salient}),
             )
+            self._merge_recent("term_postings", "term, seq")
             self._delete_stories(removed)
             for story in stories:
                 self._write_story(story, stale=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from newsweave.store import StoreError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 Step = str | Callable[[sqlite3.Connection], None]
 
@@ -196,6 +196,23 @@ MIGRATIONS: dict[int, tuple[Step, ...]] = {
             etag TEXT,
             last_modified TEXT,
             checked TEXT NOT NULL
+        ) WITHOUT ROWID""",
+    ),
+    # The index tables take a batch's rows in a small table of their own, moved into the
+    # large one many batches at a time (`SQLiteStore._merge_recent`): a batch's keys are
+    # random, and inserting them straight into a table of millions of rows wrote a page per
+    # row at every commit.
+    4: (
+        """CREATE TABLE lsh_bands_recent (
+            band INTEGER NOT NULL,
+            key INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (band, key, seq)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE term_postings_recent (
+            term TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (term, seq)
         ) WITHOUT ROWID""",
     ),
 }
