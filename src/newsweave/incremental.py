@@ -5,7 +5,9 @@ nothing else:
 
 1. each new article's salient terms are weighed by the store's document frequencies (plus the
    chunk's own), and looked up in the store's term postings, newest first and at most
-   `max_postings` per term: the articles that share `min_shared_terms` of them are candidates;
+   `recent_postings` per term: the articles that share `min_shared_terms` of them, published
+   within `max_span_days` of it (or undated), are candidates (the time window: a story
+   cannot span more, so one further away could never take the article);
 2. the candidates' stories, with all their members, form the region; `cluster.cluster_articles`
    re-clusters region and chunk together under the store's term weights, so a chunk can join a
    story, found a new one, or bridge two stories into one;

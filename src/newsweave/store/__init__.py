@@ -79,8 +79,9 @@ class Store(BrowseStore, ABC):
         """Indexed articles posted under at least `min_shared` of `terms`, with how many of the
         terms each shares.
 
-        Each term contributes its `per_term` most recently added articles: a term posted
-        under more is common, and recent articles are the ones new stories join. Most of
+        Each term contributes its `per_term` most recently added articles (a back end that
+        keeps its index in parts may take that many from each): a term posted under more is
+        common, and recent articles are the ones new stories join. Most of
         those share a term or two; `min_shared` leaves them out before their ids are looked
         up, which is most of what the lookup costs in a large store. With
         `published_between`, articles published outside those days (inclusive) are left out

@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import json
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -132,11 +132,19 @@ def _article(row: sqlite3.Row | tuple[Any, ...]) -> Article:
     )
 
 
-def _newest(table: str, term: int, limit: int) -> str:
-    """A subquery for the newest postings of the term bound to ?`term`, ?`limit` of them."""
-    return (
-        f"SELECT * FROM (SELECT seq FROM {table} WHERE term = ?{term} "
-        f"ORDER BY seq DESC LIMIT ?{limit})"
+_TERMS_PER_STATEMENT = 200  # two SELECTs a term; SQLite allows 500 in a compound
+
+
+def _newest_postings(terms: int) -> str:
+    """The newest postings of each of `terms` terms, bound as (term, limit) pairs: each part
+    of the index (the large table and its recent rows, `_merge_recent`) gives its newest.
+    Keeping only the newest `limit` of both parts together is exact, but cost twice as much
+    and was not worth it: the limit only bounds the work a common term brings."""
+    return " UNION ALL ".join(
+        f"SELECT * FROM (SELECT seq FROM {table} WHERE term = ?{2 * k + 1} "
+        f"ORDER BY seq DESC LIMIT ?{2 * k + 2})"
+        for k in range(terms)
+        for table in ("term_postings", "term_postings_recent")
     )
 
 
@@ -368,27 +376,47 @@ class SQLiteStore(SQLiteBrowse, Store):
         terms = list(dict.fromkeys(terms))
         if not terms:
             return {}
+        within, bounds = "1", []
+        if published_between:
+            within = "(a.published IS NULL OR a.published BETWEEN ? AND ?)"
+            bounds = [_iso(day) for day in published_between]
+        if len(terms) > _TERMS_PER_STATEMENT:  # beyond SQLite's compound SELECT limit
+            return self._articles_sharing_many_terms(terms, per_term, min_shared, within, bounds)
         # one statement: the newest postings of each term, counted per article; only the
         # articles that share enough are joined to their ids (an article row per posting was
         # a random page read each, once the articles outgrew the page cache)
-        # a term's newest postings are among the newest of each part of the index (the
-        # large table and its recent rows, `_merge_recent`); ?N numbers the term and limit
-        newest = " UNION ALL ".join(
-            f"SELECT * FROM (SELECT seq FROM ({_newest('term_postings', t, n)} UNION "
-            f"{_newest('term_postings_recent', t, n)}) ORDER BY seq DESC LIMIT ?{n})"
-            for t, n in ((2 * k + 1, 2 * k + 2) for k in range(len(terms)))
-        )
-        window, bounds = "", []
-        if published_between:
-            window = " WHERE a.published IS NULL OR a.published BETWEEN ? AND ?"
-            bounds = [_iso(day) for day in published_between]
         return dict(
             self._db.execute(
-                f"SELECT a.id, p.n FROM (SELECT seq, count(*) AS n FROM ({newest}) "
-                f"GROUP BY seq HAVING n >= ?) AS p JOIN articles AS a ON a.seq = p.seq{window}",
+                f"SELECT a.id, p.n FROM (SELECT seq, count(*) AS n FROM "
+                f"({_newest_postings(len(terms))}) GROUP BY seq HAVING n >= ?) AS p "
+                f"JOIN articles AS a ON a.seq = p.seq WHERE {within}",
                 [*(v for term in terms for v in (term, per_term)), min_shared, *bounds],
             )
         )
+
+    def _articles_sharing_many_terms(
+        self, terms: list[str], per_term: int, min_shared: int, within: str, bounds: list[Any]
+    ) -> dict[str, int]:
+        """`articles_sharing_terms` in several statements, counted here."""
+        counts: Counter[int] = Counter()
+        for group in _chunks(terms, _TERMS_PER_STATEMENT):
+            counts.update(
+                dict(
+                    self._db.execute(
+                        f"SELECT seq, count(*) FROM ({_newest_postings(len(group))}) GROUP BY seq",
+                        [v for term in group for v in (term, per_term)],
+                    )
+                )
+            )
+        found: dict[str, int] = {}
+        for chunk in _chunks(sorted(seq for seq, n in counts.items() if n >= min_shared)):
+            marks = ", ".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT a.id, a.seq FROM articles AS a WHERE a.seq IN ({marks}) AND {within}",
+                [*chunk, *bounds],
+            )
+            found.update((aid, counts[seq]) for aid, seq in rows)
+        return found
 
     def story_ids_of(self, article_ids: Iterable[str]) -> dict[str, str]:
         found: dict[str, str] = {}
