@@ -299,6 +299,32 @@ def test_the_cluster_cache_starts_a_new_vocabulary_when_full(store: Store) -> No
     assert cache.stats(store, [second]).df.shape[0] >= len(cache.vocabulary)
 
 
+def test_a_full_vocabulary_keeps_the_bags_used_last(store: Store) -> None:
+    """Starting a new vocabulary keeps the bags used last (renumbered, with the frequencies
+    known for their terms), as many as fit in half of `max_terms`: a full vocabulary must not
+    send every stored story in the next chunks' regions back to the tokeniser."""
+    from newsweave.incremental import ClusterCache
+
+    def article(n: int, text: str) -> Article:
+        return Article(id=f"a{n}", source=f"{n}.txt", text=text)
+
+    old = article(1, "Lava fountains lit the night sky over Reykjanes again.")
+    recent = article(2, "Icelandair cancelled flights at Keflavik airport.")
+    cache = ClusterCache(max_terms=10)
+    stale, kept = cache.bag(old), cache.bag(recent)
+    before = cache.stats(store, [stale, kept])
+    counts = dict(zip(kept.terms, kept.counts.tolist(), strict=True))
+    assert len(cache.vocabulary) > 10 and len(kept.numbers) <= 10 // 2
+    cache.start_chunk(store)
+    assert cache.vocabulary.terms == kept.terms  # the old article's terms are gone
+    again = cache.bag(recent)
+    assert again is not kept and again.vocabulary is cache.vocabulary
+    assert dict(zip(again.terms, again.counts.tolist(), strict=True)) == counts
+    assert cache.bag(old) is not stale  # tokenised again, into the new vocabulary
+    assert cache._known[again.numbers].all()  # frequencies carried over, not read again
+    assert before.documents == cache.stats(store, [again]).documents
+
+
 def _corpus_articles(n: int) -> list[RawDocument]:
     topics = ["harbour fire", "council budget", "glacier melt", "railway strike"]
     return [

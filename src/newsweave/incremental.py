@@ -86,8 +86,8 @@ class ClusterCache:
     - the term bags of recently seen articles, up to `max_held` terms in all (six bytes
       each): a story's members come back with every chunk that touches the story, and
       tokenising them again is the costliest part of clustering; the bags number their terms
-      in one vocabulary, started afresh (with the bags) once it holds `max_terms`, so a
-      long-running process does not grow without bound;
+      in one vocabulary, started afresh once it holds `max_terms` (keeping the bags used
+      last, `_compact`), so a long-running process does not grow without bound;
     - document frequencies read from the store, kept in step with what this run indexes
       (another process indexing at the same time makes them slightly low, which only
       nudges term weights);
@@ -118,11 +118,39 @@ class ClusterCache:
         self._unwritten = np.zeros(0, np.int64)  # counts `_df` holds and the store does not
 
     def start_chunk(self, store: Store) -> None:
-        """Called before each chunk: bags of one chunk must share one vocabulary. A new
-        vocabulary reads frequencies from the store again, so what is unwritten goes first."""
+        """Called before each chunk: bags of one chunk must share one vocabulary, so this is
+        where a full one is replaced (`_compact`); what is unwritten goes to the store first."""
         if len(self.vocabulary) > self.max_terms:
             self.flush(store)
-            self._new_vocabulary()
+            self._compact()
+
+    def _compact(self) -> None:
+        """Start a new vocabulary with the terms of the most recently used bags, up to half of
+        `max_terms`, and keep those bags, renumbered, with the frequencies known for their
+        terms. Dropping every bag instead made the next chunks tokenise their whole regions
+        again, and a store whose vocabulary outgrows `max_terms` filled a fresh one within
+        a few chunks: at 100k articles that was most of what clustering cost."""
+        self._reserve()
+        old_terms, old_df, old_known = self.vocabulary.terms, self._df, self._known
+        used = np.zeros(len(old_terms), bool)
+        kept: list[tuple[str, Bag]] = []
+        for article_id, bag in reversed(self._bags.items()):  # most recently used first
+            more = int(np.count_nonzero(~used[bag.numbers]))
+            if int(np.count_nonzero(used)) + more > self.max_terms // 2:
+                break
+            used[bag.numbers] = True
+            kept.append((article_id, bag))
+        self._new_vocabulary()
+        numbers = np.flatnonzero(used)
+        self.vocabulary.numbers([old_terms[n] for n in numbers.tolist()])  # 0, 1, ... in order
+        renumbered = np.zeros(len(old_terms), np.int32)
+        renumbered[numbers] = np.arange(len(numbers), dtype=np.int32)
+        self._reserve()
+        self._df[: len(numbers)] = old_df[numbers]
+        self._known[: len(numbers)] = old_known[numbers]
+        for article_id, bag in reversed(kept):  # oldest first: the order of use stays
+            self._bags[article_id] = Bag(renumbered[bag.numbers], bag.counts, self.vocabulary)
+            self._held += len(bag.numbers)
 
     def bag(self, article: Article) -> Bag:
         found = self._bags.get(article.id)
