@@ -132,11 +132,11 @@ class ClusterCache:
         a few chunks: at 100k articles that was most of what clustering cost."""
         self._reserve()
         old_terms, old_df, old_known = self.vocabulary.terms, self._df, self._known
-        used = np.zeros(len(old_terms), bool)
+        used, count = np.zeros(len(old_terms), bool), 0
         kept: list[tuple[str, Bag]] = []
         for article_id, bag in reversed(self._bags.items()):  # most recently used first
-            more = int(np.count_nonzero(~used[bag.numbers]))
-            if int(np.count_nonzero(used)) + more > self.max_terms // 2:
+            count += int(np.count_nonzero(~used[bag.numbers]))
+            if count > self.max_terms // 2:
                 break
             used[bag.numbers] = True
             kept.append((article_id, bag))
