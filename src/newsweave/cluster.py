@@ -196,8 +196,8 @@ class TermStats:
 
     `pending` are the numbers of terms to count once more each (those of a chunk about to be
     indexed, already counted in `documents`, so that its own words weigh as they will once
-    stored): added where `vectorize` reads them rather than to `df`, whose length is the
-    vocabulary's."""
+    stored): added where `vectorize` reads them rather than to `df`, which may be the
+    cache's own array (by vocabulary number, and longer than the vocabulary)."""
 
     documents: int
     df: np.ndarray

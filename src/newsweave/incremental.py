@@ -125,11 +125,12 @@ class ClusterCache:
             self._compact()
 
     def _compact(self) -> None:
-        """Start a new vocabulary with the terms of the most recently used bags, up to half of
-        `max_terms`, and keep those bags, renumbered, with the frequencies known for their
-        terms. Dropping every bag instead made the next chunks tokenise their whole regions
-        again, and a store whose vocabulary outgrows `max_terms` filled a fresh one within
-        a few chunks: at 100k articles that was most of what clustering cost."""
+        """Start a new vocabulary with the terms of the most recently used bags, and keep
+        those bags, renumbered, with the frequencies known for their terms. Dropping every
+        bag instead made the next chunks tokenise their whole regions again, and in a store
+        whose vocabulary outgrows `max_terms` that refills a fresh vocabulary again and
+        again: at 100k articles under a 2M cap it was most of what clustering cost. Only
+        half of `max_terms` is kept, so that the new vocabulary has room to grow."""
         self._reserve()
         old_terms, old_df, old_known = self.vocabulary.terms, self._df, self._known
         used, count = np.zeros(len(old_terms), bool), 0
