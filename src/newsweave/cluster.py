@@ -162,7 +162,7 @@ class Vocabulary:
             if term not in number:
                 number[term] = len(self.terms)
                 self.terms.append(term)
-        return np.fromiter((number[t] for t in terms), np.int64, len(terms))
+        return np.fromiter((number[t] for t in terms), np.int32, len(terms))
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +180,7 @@ class Bag:
     def of(cls, tokens: Sequence[str], vocabulary: Vocabulary) -> Bag:
         found = Counter(tokens)
         counts = np.minimum(np.fromiter(found.values(), np.int64, len(found)), 65_535)
-        numbers = vocabulary.numbers(list(found)).astype(np.int32)
+        numbers = vocabulary.numbers(list(found))
         return cls(numbers, counts.astype(np.uint16), vocabulary)
 
     @property
