@@ -60,15 +60,6 @@ def load_multinews(path: Path) -> list[Cluster]:
 
 
 def _document(d: dict) -> ClusterDocument:
-    return ClusterDocument(
-        text=d["text"],
-        title=d.get("title"),
-        published=date.fromisoformat(d["published"][:10]) if d.get("published") else None,
-        source=d.get("source"),
-    )
-
-
-def _document(d: dict) -> ClusterDocument:
     published = d.get("published")
     return ClusterDocument(
         text=d["text"],
