@@ -444,6 +444,9 @@ def test_glued_body_sentences_rejoined_with_a_space() -> None:
         "Anyone with information can email tips@police.example.gov.",
         "The Washington Post first reported the closure on Monday.",
         "In this photo, a man walks past the closed bridge on Monday.",
+        "The views expressed at the hearing were those of the committee, she said.",
+        "The author is a former contributor to the paper's sports pages, lawyers said.",
+        "He had sent a verification email to the bank before the transfer, police said.",
     ],
 )
 def test_body_sentences_with_chrome_words_stay(sentence: str) -> None:
@@ -489,6 +492,24 @@ def test_web_archive_notice_is_dropped_whole() -> None:
         "their crawl data to the Internet Archive."
     )
     assert clean_text(raw).text == ""
+
+
+def test_reprint_account_and_contributor_notices() -> None:
+    raw = (
+        "Dow Jones Reprints: This copy is for your personal, non-commercial use only. To order "
+        "presentation-ready copies for distribution to your colleagues, clients or customers, "
+        "visit www.djreprints.com\n\nJust One More Thing...\n\nWe have sent you a verification "
+        "email. Please check your email and click on the link to activate your profile.\n\n"
+        f"{LEDE}\n\n{SECOND}\n\nThe author is a Forbes contributor. The opinions expressed are "
+        "those of the writer."
+    )
+    result = clean_text(raw)
+    assert result.text == f"{LEDE}\n\n{SECOND}"
+    assert {r.rule for r in result.removed} == {
+        "reprint_notice",
+        "account_prompt",
+        "contributor_disclaimer",
+    }
 
 
 # ---------------------------------------------------------------- helpers and data
