@@ -36,7 +36,8 @@ from newsweave.store.sqlite import SQLiteStore
 
 STORE_METHODS = (
     "add_articles", "near_duplicates", "document_frequencies", "articles_sharing_terms",
-    "story_ids_of", "story_members", "articles", "add_document_frequencies", "update_clusters",
+    "story_ids_of", "story_members", "articles", "article_heads", "add_document_frequencies",
+    "update_clusters",
 )  # fmt: skip
 STEPS = (
     (incremental, "cluster_articles"), (incremental, "salient_terms"),

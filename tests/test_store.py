@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -72,6 +73,17 @@ def test_round_trip_and_no_duplicates(store: Store) -> None:
     assert store.articles() == [article]
     assert store.has_article(article.id) and not store.has_article("nope")
     assert store.article("nope") is None
+
+
+def test_article_heads_leave_the_words_out(store: Store) -> None:
+    article, other = full_article(), make_article("Another article, plainly.")
+    store.add_articles([article, other])
+    heads = store.article_heads([other.id, "unknown", article.id])
+    assert heads == [
+        dataclasses.replace(x, text="", sentences=[], entities=[], removed=[])
+        for x in (other, article)
+    ]
+    assert heads[1].outlet_label == article.outlet_label
 
 
 def test_annotations_that_are_not_slices_survive(store: Store) -> None:

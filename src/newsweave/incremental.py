@@ -153,6 +153,13 @@ class ClusterCache:
             self._bags[article_id] = Bag(renumbered[bag.numbers], bag.counts, self.vocabulary)
             self._held += len(bag.numbers)
 
+    def held(self, article_id: str) -> Bag | None:
+        """The article's bag if the cache holds it (then it counts as just used)."""
+        found = self._bags.get(article_id)
+        if found is not None:
+            self._bags.move_to_end(article_id)
+        return found
+
     def bag(self, article: Article) -> Bag:
         found = self._bags.get(article.id)
         if found is None:
@@ -263,9 +270,9 @@ def cluster_chunk(
     region_stories = store.story_members(set(stored_story.values()))
     new_ids = {a.id for a in articles}
     region_ids = [i for ids in region_stories.values() for i in ids if i not in new_ids]
-    region = store.articles(region_ids)
+    region, region_bags = _region(store, region_ids, cache, settings)
     everything = [*articles, *region]
-    bags = [*new_bags, *map(cache.bag, region)]
+    bags = [*new_bags, *region_bags]
     stats = cache.stats(store, bags[len(articles) :], pending=new_bags)
     position = {a.id: k for k, a in enumerate(everything)}
     fixed = [
@@ -285,6 +292,21 @@ def cluster_chunk(
     )
     cache.indexed(store, new_bags)
     return ClusterStep(len(articles), [s.id for s in stories], removed, len(region))
+
+
+def _region(
+    store: Store, ids: list[str], cache: ClusterCache, settings: ClusterSettings
+) -> tuple[list[Article], list[Bag]]:
+    """The stored articles of `ids` and their bags. Those whose bags the cache holds are read
+    without their words (`Store.article_heads`): clustering needs only their dates then, and
+    a story's members come back with every chunk that touches it. Entity overlap, when it is
+    weighed, needs every article whole."""
+    held = {} if settings.entity_weight else {i: b for i in ids if (b := cache.held(i)) is not None}
+    heads = {a.id: a for a in store.article_heads(list(held))}
+    whole = {a.id: a for a in store.articles([i for i in ids if i not in held])}
+    region = [heads[i] if i in heads else whole[i] for i in ids if i in heads or i in whole]
+    # bags of held articles were taken before any other is added, which could evict them
+    return region, [held[a.id] if a.id in held else cache.bag(a) for a in region]
 
 
 def _assign_ids(

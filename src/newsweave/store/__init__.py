@@ -142,6 +142,14 @@ class Store(BrowseStore, ABC):
         """All articles in insertion order, or those of `ids` (in that order, unknown ids left out)."""
 
     @abstractmethod
+    def article_heads(self, ids: Iterable[str]) -> list[Article]:
+        """The articles of `ids` (in that order, unknown ids left out) without their words:
+        text, sentences, entities and removals empty, everything else as stored. For who
+        needs where an article stands (its outlet, dates, copy link) and has its words
+        already: incremental clustering reads the members of the stories a chunk touches so
+        when it holds their term bags, instead of reading every member's text again."""
+
+    @abstractmethod
     def article_count(self) -> int:
         """How many articles are stored."""
 

@@ -58,6 +58,9 @@ _COLUMNS = (
     "copy_of", "copy_source",
 )  # fmt: skip
 _SELECT_ARTICLE = ", ".join(f"a.{c}" for c in _COLUMNS)
+# the same columns with the words left out (`article_heads`): empty text and annotations
+_WORDS = {"text": "''", "removed": "'[]'", "sentences": "'[]'", "entities": "'[]'"}
+_SELECT_HEAD = ", ".join(_WORDS.get(c, f"a.{c}") for c in _COLUMNS)
 _INSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 )
@@ -275,12 +278,18 @@ class SQLiteStore(SQLiteBrowse, Store):
         if ids is None:
             rows = self._db.execute(f"SELECT {_SELECT_ARTICLE} FROM articles AS a ORDER BY a.seq")
             return [_article(r) for r in rows]
+        return self._articles_by_id(ids, _SELECT_ARTICLE)
+
+    def article_heads(self, ids: Iterable[str]) -> list[Article]:
+        return self._articles_by_id(ids, _SELECT_HEAD)
+
+    def _articles_by_id(self, ids: Iterable[str], columns: str) -> list[Article]:
         wanted = list(dict.fromkeys(ids))
         found: dict[str, Article] = {}
         for chunk in _chunks(wanted):
             marks = ", ".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT {_SELECT_ARTICLE} FROM articles AS a WHERE a.id IN ({marks})", chunk
+                f"SELECT {columns} FROM articles AS a WHERE a.id IN ({marks})", chunk
             )
             found.update((r[0], _article(r)) for r in rows)
         return [found[i] for i in wanted if i in found]
