@@ -302,9 +302,9 @@ def _region(
     a story's members come back with every chunk that touches it. Entity overlap, when it is
     weighed, needs every article whole."""
     held = {} if settings.entity_weight else {i: b for i in ids if (b := cache.held(i)) is not None}
-    heads = {a.id: a for a in store.article_heads(list(held))}
-    whole = {a.id: a for a in store.articles([i for i in ids if i not in held])}
-    region = [heads[i] if i in heads else whole[i] for i in ids if i in heads or i in whole]
+    read = [*store.article_heads(list(held)), *store.articles([i for i in ids if i not in held])]
+    found = {a.id: a for a in read}
+    region = [found[i] for i in ids if i in found]
     # bags of held articles were taken before any other is added, which could evict them
     return region, [held[a.id] if a.id in held else cache.bag(a) for a in region]
 
