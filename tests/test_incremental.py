@@ -3,6 +3,7 @@ story ids stay put, only changed stories are redone, and syndicated copies count
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import date
 from pathlib import Path
@@ -415,3 +416,24 @@ def test_a_new_vocabulary_writes_what_the_old_one_counted(store: Store) -> None:
     cluster_chunk(store, store.unclustered(5), cache=cache)  # starts a new vocabulary first
     documents, df = store.document_frequencies(["report"])
     assert documents == 5 and df["report"] == 5
+
+
+def test_a_run_keeps_startup_objects_out_of_full_collections(store: Store) -> None:
+    """During an ingest the objects alive before it are frozen (full garbage collections
+    skip them); after it they are handed back, and a run inside a run leaves them frozen."""
+    frozen_during: list[int] = []
+
+    def progress(stage: str, n: int) -> None:
+        frozen_during.append(gc.get_freeze_count())
+
+    assert gc.get_freeze_count() == 0
+    pipeline.ingest([seed("000")], store, progress=progress)
+    assert frozen_during and min(frozen_during) > 0
+    assert gc.get_freeze_count() == 0
+
+    gc.freeze()  # a caller that froze its own objects keeps them frozen
+    try:
+        pipeline.ingest([seed("001")], store)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -11,6 +11,7 @@ benchmarks can read per-stage seconds without this module knowing either.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -44,6 +45,26 @@ Progress = Callable[[str, int], None]
 
 def _no_progress(stage: str, n: int) -> None:
     return None
+
+
+@contextmanager
+def _startup_objects_frozen() -> Iterator[None]:
+    """Keep the objects alive before a run out of the cyclic collector's full passes while
+    it lasts (`gc.freeze`), and hand them back after (`gc.unfreeze`), so nothing leaks.
+
+    Why: importing the pipeline (spaCy, scikit-learn, scipy, trafilatura) leaves about
+    150,000 container objects, and every full collection walked them all, about 0.15 s
+    each: 9% of ingesting 30,000 articles. Those objects live as long as the process and
+    never become garbage during a run. A run inside a run (or a caller that froze objects
+    itself) leaves the freezing to the outermost one."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @dataclass
@@ -163,6 +184,7 @@ def ingest(
     return ingest_documents(read_paths(paths, stdin=stdin), store, **options)
 
 
+@_startup_objects_frozen()
 def ingest_documents(
     items: Iterable[RawDocument | IngestError],
     store: Store,
@@ -269,6 +291,7 @@ def build_stories(
     return stories
 
 
+@_startup_objects_frozen()
 def refresh_stories(
     store: Store,
     *,
