@@ -97,8 +97,11 @@ class ClusterCache:
     """
 
     def __init__(
-        self, max_held: int = 60_000_000, max_terms: int = 4_000_000, flush_every: int = 16
+        self, max_held: int = 60_000_000, max_terms: int = 4_000_000, flush_every: int = 64
     ) -> None:
+        # every flush upserts its terms in key order, which rewrites most pages of a large
+        # frequency table whatever the count: at 30k articles, 64 chunks a flush spent 7.3 s
+        # writing frequencies where 16 spent 12.9 s
         self.max_held = max_held
         self.max_terms = max_terms
         self.flush_every = flush_every
