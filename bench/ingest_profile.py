@@ -10,12 +10,15 @@ run, the milliseconds per stored article each step took in it, and the size of t
 stored articles each chunk is re-clustered with) over the last 20 chunks. A step whose figure
 rises from one fifth to the next is one whose cost grows with the store. Timers nest (`cluster`
 holds `cluster_articles`, which holds `vectorize`), so the rows do not add up to the wall time.
+The `gc` rows are the time the cyclic garbage collector ran (`gc.callbacks`), full passes apart
+from young ones: it runs inside whichever step allocated, so it is also inside the other rows.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import json
 import sys
 import tempfile
@@ -77,6 +80,16 @@ def main() -> None:
         timers.wrap(SQLiteStore, name)
     for owner, name in STEPS:
         timers.wrap(owner, name)
+    collecting_since = [0.0]
+
+    def collection(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collecting_since[0] = time.perf_counter()
+        else:
+            key = "gc (full passes)" if info["generation"] == 2 else "gc (young passes)"
+            timers.seconds[key] += time.perf_counter() - collecting_since[0]
+
+    gc.callbacks.append(collection)
     regions: list[int] = []
     chunk = pipeline.cluster_chunk
 
