@@ -164,14 +164,13 @@ class ClusterCache:
         return found
 
     def bag(self, article: Article) -> Bag:
-        found = self._bags.get(article.id)
+        """The article's bag: the cache's (`held`), or made now and kept."""
+        found = self.held(article.id)
         if found is None:
             found = self._bags[article.id] = document_bag(article, self.vocabulary)
             self._held += len(found.numbers)
             while self._held > self.max_held and len(self._bags) > 1:
                 self._held -= len(self._bags.popitem(last=False)[1].numbers)
-        else:
-            self._bags.move_to_end(article.id)
         return found
 
     def stats(self, store: Store, bags: Sequence[Bag], pending: Sequence[Bag] = ()) -> TermStats:
