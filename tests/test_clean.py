@@ -494,6 +494,34 @@ def test_web_archive_notice_is_dropped_whole() -> None:
     assert clean_text(raw).text == ""
 
 
+def test_archive_collection_notes_are_dropped_with_their_glued_sentences() -> None:
+    """The sentences the Internet Archive glues after its crawl notes, and Archive-It's and
+    End of Term's collection notes: left behind, identical on every archived page, they
+    made one story of pages from unrelated events."""
+    no_more_404 = (
+        "Then the Internet Archive hopes that references to these archived pages will be put "
+        "in place of a link that would be otherwise be broken.The goal is to fix all broken "
+        'links on the web . Crawls of supported "No More 404" sites.'
+    )
+    archive_it = (
+        "This is a set of web collections curated by Mark Graham using the Archive-IT service "
+        "of the Internet Archive. They include web captures of the ISKME.org website.These web "
+        "captures are available to the general public.For more information about this "
+        "collection please feel free to contact Mark via Send Mail"
+    )
+    end_of_term = (
+        "This is a collection of press articles about the End of Term 2016 project. End of "
+        "Term is a collaborative project to preserve public United States Government web sites."
+    )
+    for raw in (no_more_404, archive_it, end_of_term):
+        assert clean_text(raw).text == "", raw
+    reporting = (
+        "The goal is to fix all broken links on the site by June, the agency said in a "
+        "statement on Tuesday."
+    )
+    assert body_of(LEDE, reporting) == f"{LEDE}\n\n{reporting}"
+
+
 def test_reprint_account_and_contributor_notices() -> None:
     raw = (
         "Dow Jones Reprints: This copy is for your personal, non-commercial use only. To order "
