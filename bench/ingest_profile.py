@@ -72,6 +72,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("source", type=Path, help="Multi-News sample_test.csv")
     parser.add_argument("--size", type=int, default=30000)
+    parser.add_argument(
+        "--spacing", type=int, default=1, help="days between variants, as in bench/scale.py"
+    )
     args = parser.parse_args()
     from scale import corpus  # bench/scale.py, beside this file
 
@@ -119,7 +122,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "corpus.jsonl"
         with path.open("w", encoding="utf-8") as out:
-            for record in corpus(args.source, args.size):
+            for record in corpus(args.source, args.size, spacing=args.spacing):
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
         start = time.perf_counter()
         with open_store(Path(tmp) / "profile.db") as store:

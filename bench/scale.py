@@ -12,9 +12,17 @@ articles), then, for volume, variants of them that keep their story structure: i
 every capitalised word and every word of six letters or more gets a suffix of its own for v
 ("Perry" becomes "Perrybk", "energy" stays, "nominee" becomes "nomineebk"), so each variant
 of a story is a new story about new people, places and things, told with the same short
-words, and no more a copy of its original than two outlets' reports are; every article of variant v is dated day v of 2020 (a year of news). All documents
+words, and no more a copy of its original than two outlets' reports are; every article of
+variant v is dated day v of 2020 (a year of news). All documents
 are shuffled (fixed seed) so stories arrive interleaved, as a day's feeds do. Each size runs
 in a fresh process (peak RSS is that process's), and the figures are medians over `--runs`.
+
+The variants of one story share all their short words, so they are each other's closest
+neighbours, and the more variants fall within the clustering time window (10 days), the more
+each new article finds to compare itself with: with one variant a day, a 100k corpus puts 21
+variants of every story in each window where a 1k corpus puts 2. `--spacing DAYS` dates the
+variants that many days apart instead; at 11 or more, each window holds one variant of each
+story at every size, so that what grows from 1k to 100k is the store and not the window.
 """
 
 from __future__ import annotations
@@ -46,8 +54,9 @@ def variant_suffix(v: int) -> str:
             return out
 
 
-def corpus(source: Path, size: int, seed: int = 7) -> list[dict]:
-    """`size` JSONL records: the real documents, then variants of whole stories."""
+def corpus(source: Path, size: int, seed: int = 7, spacing: int = 1) -> list[dict]:
+    """`size` JSONL records: the real documents, then variants of whole stories, variant v
+    dated `spacing` * v days into 2020 (wrapping after 366 variants)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from newsweave.evaluate.datasets import load_dataset
 
@@ -55,7 +64,7 @@ def corpus(source: Path, size: int, seed: int = 7) -> list[dict]:
     records: list[dict] = []
     variant = 0
     while len(records) < size:
-        day = date(2020, 1, 1) + timedelta(days=variant % 366)
+        day = date(2020, 1, 1) + timedelta(days=(variant % 366) * spacing)
         for cluster in clusters:
             for n, doc in enumerate(cluster.documents):
                 text = doc.text
@@ -105,6 +114,9 @@ def main() -> None:
     parser.add_argument("source", type=Path, help="Multi-News sample_test.csv")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--spacing", type=int, default=1, help="days between variants (default 1: a year of news)"
+    )
     parser.add_argument("--child", nargs=2, metavar=("JSONL", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -116,7 +128,7 @@ def main() -> None:
         for size in args.sizes:
             path = Path(tmp) / f"corpus-{size}.jsonl"
             with path.open("w", encoding="utf-8") as out:
-                for record in corpus(args.source, size):
+                for record in corpus(args.source, size, spacing=args.spacing):
                     out.write(json.dumps(record, ensure_ascii=False) + "\n")
             runs = []
             for run in range(args.runs):

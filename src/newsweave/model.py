@@ -277,7 +277,6 @@ class Story:
         return list(dict.fromkeys(a.outlet_label for a in self.articles))
 
 
-_WS = re.compile(r"\s+")
 _PUNCT = re.compile(r"[^\w\s]")
 
 
@@ -290,7 +289,9 @@ def normalise_body(text: str) -> str:
     then its near-duplicate shingles), and normalising is not cheap.
     """
     text = unicodedata.normalize("NFKC", text).casefold()
-    return _WS.sub(" ", _PUNCT.sub(" ", text)).strip()
+    # split/join is the regex `\s+` -> " " and a strip (both use str.isspace), at a third of
+    # the cost: ingest normalises every body it reads
+    return " ".join(_PUNCT.sub(" ", text).split())
 
 
 def article_id(text: str) -> str:

@@ -1,0 +1,96 @@
+"""What ingest's per-article work costs with no store at all: the floor under its throughput.
+
+    .venv/bin/python bench/article_costs.py ../shared/data/multinews250/sample_test.csv --size 5000 --runs 5
+
+`bench/scale.py` times whole ingests, where the store's writes and lookups and the
+re-clustering of stored stories take their share, and grow with the store. This times the
+steps every article pays for whatever the store holds, each on its own, in this process, over
+the same corpus as `bench/scale.py` (real Multi-News documents, then variants of whole stories),
+in batches of 256 as ingest takes them:
+
+- `clean`: `pipeline.prepare`, line rules, title, dates, the article id (which normalises the
+  body once: `normalise_body`, memoised for the batch);
+- `fingerprint`: MinHash signatures and LSH bands of the batch (`dedup.fingerprints`, which
+  normalises the bodies again, from the memo);
+- `bag`: the words clustering weighs (`cluster.document_bag`: tokenising, counting, numbering);
+- `normalise_body`: on its own, memo cleared, for what it costs inside `clean`.
+
+Each figure is the median over `--runs` passes of milliseconds per article; "alone" is the
+articles per second ingest would reach if that step were all it did.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from newsweave.cluster import Vocabulary, document_bag
+from newsweave.dedup import fingerprints
+from newsweave.model import RawDocument, normalise_body
+from newsweave.pipeline import prepare
+
+BATCH = 256
+STEPS = ("clean", "fingerprint", "bag")
+
+
+def one_pass(documents: list[RawDocument]) -> dict[str, float]:
+    """Seconds per step over all documents, batch by batch as ingest runs them."""
+    seconds = dict.fromkeys((*STEPS, "normalise_body"), 0.0)
+    vocabulary = Vocabulary()
+    for start in range(0, len(documents), BATCH):
+        batch = documents[start : start + BATCH]
+        normalise_body.cache_clear()
+        t = time.perf_counter()
+        for document in batch:
+            normalise_body(document.text)
+        seconds["normalise_body"] += time.perf_counter() - t
+        normalise_body.cache_clear()
+        t = time.perf_counter()
+        articles = [a for a in map(prepare, batch) if a.text]
+        seconds["clean"] += time.perf_counter() - t
+        t = time.perf_counter()
+        fingerprints([a.text for a in articles])
+        seconds["fingerprint"] += time.perf_counter() - t
+        t = time.perf_counter()
+        for article in articles:
+            document_bag(article, vocabulary)
+        seconds["bag"] += time.perf_counter() - t
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("source", type=Path, help="Multi-News sample_test.csv")
+    parser.add_argument("--size", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    from scale import corpus  # bench/scale.py, beside this file
+
+    documents = [
+        RawDocument(
+            source=r["id"],
+            text=r["text"],
+            format="text",
+            published=date.fromisoformat(r["published"]),
+        )
+        for r in corpus(args.source, args.size)
+    ]
+    passes = [one_pass(documents) for _ in range(args.runs)]
+    per = {k: 1000 * statistics.median(p[k] for p in passes) / len(documents) for k in passes[0]}
+    print(f"{len(documents):,} documents, median of {args.runs} passes\n")
+    print("| step | ms/article | articles/s alone |")
+    print("|---|---:|---:|")
+    for step in (*STEPS, "normalise_body"):
+        print(f"| `{step}` | {per[step]:.3f} | {1000 / per[step]:,.0f} |")
+    total = sum(per[k] for k in STEPS)
+    print(f"| clean + fingerprint + bag | {total:.3f} | {1000 / total:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()
