@@ -75,6 +75,7 @@ def main() -> None:
     parser.add_argument(
         "--spacing", type=int, default=1, help="days between variants, as in bench/scale.py"
     )
+    parser.add_argument("--chronological", action="store_true", help="as in bench/scale.py")
     args = parser.parse_args()
     from scale import corpus  # bench/scale.py, beside this file
 
@@ -122,7 +123,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "corpus.jsonl"
         with path.open("w", encoding="utf-8") as out:
-            for record in corpus(args.source, args.size, spacing=args.spacing):
+            for record in corpus(
+                args.source, args.size, spacing=args.spacing, chronological=args.chronological
+            ):
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
         start = time.perf_counter()
         with open_store(Path(tmp) / "profile.db") as store:

@@ -54,9 +54,12 @@ def variant_suffix(v: int) -> str:
             return out
 
 
-def corpus(source: Path, size: int, seed: int = 7, spacing: int = 1) -> list[dict]:
+def corpus(
+    source: Path, size: int, seed: int = 7, spacing: int = 1, chronological: bool = False
+) -> list[dict]:
     """`size` JSONL records: the real documents, then variants of whole stories, variant v
-    dated `spacing` * v days into 2020 (wrapping after 366 variants)."""
+    dated `spacing` * v days into 2020 (wrapping after 366 variants); shuffled, and then, if
+    `chronological`, ordered by date (shuffled within a day)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from newsweave.evaluate.datasets import load_dataset
 
@@ -81,6 +84,8 @@ def corpus(source: Path, size: int, seed: int = 7, spacing: int = 1) -> list[dic
         variant += 1
     records = records[:size]
     random.Random(seed).shuffle(records)
+    if chronological:
+        records.sort(key=lambda r: r["published"])  # stable: a day keeps its shuffle
     return records
 
 
@@ -117,6 +122,9 @@ def main() -> None:
     parser.add_argument(
         "--spacing", type=int, default=1, help="days between variants (default 1: a year of news)"
     )
+    parser.add_argument(
+        "--chronological", action="store_true", help="articles in date order, as news arrives"
+    )
     parser.add_argument("--child", nargs=2, metavar=("JSONL", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -128,7 +136,9 @@ def main() -> None:
         for size in args.sizes:
             path = Path(tmp) / f"corpus-{size}.jsonl"
             with path.open("w", encoding="utf-8") as out:
-                for record in corpus(args.source, size, spacing=args.spacing):
+                for record in corpus(
+                    args.source, size, spacing=args.spacing, chronological=args.chronological
+                ):
                     out.write(json.dumps(record, ensure_ascii=False) + "\n")
             runs = []
             for run in range(args.runs):
