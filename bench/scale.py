@@ -20,9 +20,12 @@ in a fresh process (peak RSS is that process's), and the figures are medians ove
 The variants of one story share all their short words, so they are each other's closest
 neighbours, and the more variants fall within the clustering time window (10 days), the more
 each new article finds to compare itself with: with one variant a day, a 100k corpus puts 21
-variants of every story in each window where a 1k corpus puts 2. `--spacing DAYS` dates the
-variants that many days apart instead; at 11 or more, each window holds one variant of each
-story at every size, so that what grows from 1k to 100k is the store and not the window.
+variants of every story in each window where a 1k corpus puts 2, and since the whole year is
+shuffled, every window keeps filling until the run ends. `--spacing DAYS` dates the variants
+that many days apart instead (at 11 or more, a window holds one variant of each story), and
+`--chronological` feeds the articles in date order, shuffled within a day, as news arrives:
+with both, each window holds the same load at every size, so that what grows from 1k to 100k
+is the store and not the window (docs/benchmarks.md, stop 15).
 """
 
 from __future__ import annotations
