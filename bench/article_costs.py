@@ -25,13 +25,13 @@ import argparse
 import statistics
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from newsweave.cluster import Vocabulary, document_bag
 from newsweave.dedup import fingerprints
+from newsweave.ingest.jsonl import from_object
 from newsweave.model import RawDocument, normalise_body
 from newsweave.pipeline import prepare
 
@@ -72,15 +72,8 @@ def main() -> None:
     args = parser.parse_args()
     from scale import corpus  # bench/scale.py, beside this file
 
-    documents = [
-        RawDocument(
-            source=r["id"],
-            text=r["text"],
-            format="text",
-            published=date.fromisoformat(r["published"]),
-        )
-        for r in corpus(args.source, args.size)
-    ]
+    # the documents exactly as `ingest` reads the corpus's JSONL lines
+    documents = [from_object(r["id"], r, "jsonl") for r in corpus(args.source, args.size)]
     passes = [one_pass(documents) for _ in range(args.runs)]
     per = {k: 1000 * statistics.median(p[k] for p in passes) / len(documents) for k in passes[0]}
     print(f"{len(documents):,} documents, median of {args.runs} passes\n")
