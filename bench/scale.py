@@ -13,9 +13,9 @@ every capitalised word and every word of six letters or more gets a suffix of it
 ("Perry" becomes "Perrybk", "energy" stays, "nominee" becomes "nomineebk"), so each variant
 of a story is a new story about new people, places and things, told with the same short
 words, and no more a copy of its original than two outlets' reports are; every article of
-variant v is dated day v of 2020 (a year of news). All documents
-are shuffled (fixed seed) so stories arrive interleaved, as a day's feeds do. Each size runs
-in a fresh process (peak RSS is that process's), and the figures are medians over `--runs`.
+variant v is dated day v of 2020 (a year of news). All documents are shuffled (fixed seed)
+so stories arrive interleaved, as a day's feeds do. Each size runs in a fresh process (peak
+RSS is that process's), and the figures are medians over `--runs`.
 
 The variants of one story share all their short words, so they are each other's closest
 neighbours, and the more variants fall within the clustering time window (10 days), the more
