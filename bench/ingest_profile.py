@@ -10,6 +10,10 @@ run, the milliseconds per stored article each step took in it, and the size of t
 stored articles each chunk is re-clustered with) over the last 20 chunks. A step whose figure
 rises from one fifth to the next is one whose cost grows with the store. Timers nest (`cluster`
 holds `cluster_articles`, which holds `vectorize`), so the rows do not add up to the wall time.
+Three rows are the SQLite store's own steps inside its methods: `_write_story` and
+`_write_members` (a changed story's rows, inside `update_clusters`) and `_merge_recent` (moving
+the recent band and posting rows into their large tables, inside `add_articles` and
+`update_clusters`).
 The `gc` rows are the time the cyclic garbage collector ran (`gc.callbacks`), full passes apart
 from young ones: it runs inside whichever step allocated, so it is also inside the other rows.
 """
@@ -40,7 +44,7 @@ from newsweave.store.sqlite import SQLiteStore
 STORE_METHODS = (
     "add_articles", "near_duplicates", "document_frequencies", "articles_sharing_terms",
     "story_ids_of", "story_members", "articles", "article_heads", "add_document_frequencies",
-    "update_clusters",
+    "update_clusters", "_write_story", "_write_members", "_merge_recent",
 )  # fmt: skip
 STEPS = (
     (incremental, "cluster_articles"), (incremental, "salient_terms"),

@@ -135,6 +135,30 @@ def test_stories_round_trip_and_prefix_lookup(store: Store) -> None:
     assert store.article_count() == 3
 
 
+def test_a_story_rewritten_in_place_has_exactly_its_new_members(store: Store) -> None:
+    """Member and outlet rows are changed only where they differ (`_write_members`): a story
+    that grows, loses members, reorders them and changes outlets reads back as written."""
+    a, b, c, d = (
+        make_article(f"Report number {n} on the meeting.", outlet=outlet)
+        for n, outlet in enumerate(["TASS", "DW", "RT", "DW"])
+    )
+    store.add_articles([a, b, c, d])
+    store.update_clusters([], [Story(id="s1", articles=[a, b])], [])
+    assert store.story_members(["s1"]) == {"s1": [a.id, b.id]}
+    grown = Story(id="s1", articles=[c, a, b])  # a new first member moves the others down
+    store.update_clusters([], [grown], [])
+    assert store.story_members(["s1"]) == {"s1": [c.id, a.id, b.id]}
+    reordered = Story(id="s1", articles=[d, b, c])  # a leaves, d arrives, b and c swap
+    store.update_clusters([], [reordered], [])
+    assert store.story_members(["s1"]) == {"s1": [d.id, b.id, c.id]}
+    story = store.story("s1")
+    assert story is not None and [x.id for x in story.articles] == [d.id, b.id, c.id]
+    # the listing rows follow: TASS left with a, DW has one story however many articles
+    assert {(o.outlet, o.stories) for o in store.outlets()} == {("DW", 1), ("RT", 1)}
+    store.save_stories([story])  # unchanged members: nothing to write, nothing lost
+    assert store.story_members(["s1"]) == {"s1": [d.id, b.id, c.id]}
+
+
 def test_stories_need_stored_articles(store: Store) -> None:
     a = full_article()
     store.add_articles([a])

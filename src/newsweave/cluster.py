@@ -335,8 +335,10 @@ def _split_events(
     if local.shape[1] == 0:
         return [members]
     sims = (local @ local.T).toarray()
-    n = len(members)
-    scored = [(float(sims[a, b]), a, b) for a in range(n) for b in range(a + 1, n)]
+    # every pair a < b, read off the matrix at once (indexing it pair by pair cost more than
+    # the rest of the split, since a topic that gains an article is split again)
+    left, right = np.triu_indices(len(members), k=1)
+    scored = list(zip(sims[left, right].tolist(), left.tolist(), right.tolist(), strict=True))
     groups = sorted(
         _average_link([articles[i] for i in members], scored, settings.event_threshold, settings),
         key=len,

@@ -558,7 +558,7 @@ class SQLiteStore(SQLiteBrowse, Store):
                 "storyline = ?, stale = ? WHERE seq = ?",
                 (*values, seq),
             )
-            for table in ("story_articles", "summary_sentences", "story_outlets", "story_entities"):
+            for table in ("summary_sentences", "story_entities"):
                 db.execute(f"DELETE FROM {table} WHERE story_id = ?", (story.id,))
         else:
             seq = db.execute(
@@ -567,14 +567,7 @@ class SQLiteStore(SQLiteBrowse, Store):
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (story.id, *values),
             ).lastrowid
-        db.executemany(
-            "INSERT OR IGNORE INTO story_articles (story_id, article_id, position) VALUES (?, ?, ?)",
-            ((story.id, a.id, n) for n, a in enumerate(story.articles)),
-        )
-        db.executemany(
-            "INSERT INTO story_outlets (story_id, outlet) VALUES (?, ?)",
-            ((story.id, outlet) for outlet in story.outlets),
-        )
+        self._write_members(story, rewrite=row is not None)
         db.executemany(
             "INSERT INTO summary_sentences (story_id, position, text, article_id, "
             "sentence_index, article_ids, outlets) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -593,6 +586,53 @@ class SQLiteStore(SQLiteBrowse, Store):
         db.execute(
             "INSERT INTO story_search (rowid, title, summary) VALUES (?, ?, ?)",
             (seq, title or "", "\n".join(x.text for x in story.summary)),
+        )
+
+    def _write_members(self, story: Story, *, rewrite: bool) -> None:
+        """A story's member and outlet rows, changed only where they differ from the stored
+        ones (with `rewrite`, else all new).
+
+        A story that gains one article used to have every member row deleted and inserted
+        again, each a change to three B-trees with random keys (the rows, the story's key and
+        the by-article index): the growing stories of a large store are touched by chunk
+        after chunk, and that rewrite grew with them. Now a kept member whose position moved
+        is one UPDATE of an unindexed column, and one that stayed in place costs nothing."""
+        db, sid = self._db, story.id
+        positions: dict[str, int] = {}
+        for n, article in enumerate(story.articles):
+            positions.setdefault(article.id, n)  # an article listed twice keeps its first place
+        outlets = set(story.outlets)
+        old_positions: dict[str, int] = {}
+        old_outlets: set[str] = set()
+        if rewrite:
+            old_positions = dict(
+                db.execute(
+                    "SELECT article_id, position FROM story_articles WHERE story_id = ?", (sid,)
+                )
+            )
+            old_outlets = {
+                r[0]
+                for r in db.execute("SELECT outlet FROM story_outlets WHERE story_id = ?", (sid,))
+            }
+        db.executemany(
+            "DELETE FROM story_articles WHERE story_id = ? AND article_id = ?",
+            ((sid, i) for i in old_positions if i not in positions),
+        )
+        db.executemany(
+            "UPDATE story_articles SET position = ? WHERE story_id = ? AND article_id = ?",
+            ((n, sid, i) for i, n in positions.items() if old_positions.get(i, n) != n),
+        )
+        db.executemany(
+            "INSERT INTO story_articles (story_id, article_id, position) VALUES (?, ?, ?)",
+            ((sid, i, n) for i, n in positions.items() if i not in old_positions),
+        )
+        db.executemany(
+            "DELETE FROM story_outlets WHERE story_id = ? AND outlet = ?",
+            ((sid, o) for o in sorted(old_outlets - outlets)),
+        )
+        db.executemany(
+            "INSERT INTO story_outlets (story_id, outlet) VALUES (?, ?)",
+            ((sid, o) for o in sorted(outlets - old_outlets)),
         )
 
     def stories(self) -> list[Story]:
