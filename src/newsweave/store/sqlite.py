@@ -590,7 +590,7 @@ class SQLiteStore(SQLiteBrowse, Store):
 
     def _write_members(self, story: Story, *, rewrite: bool) -> None:
         """A story's member and outlet rows, changed only where they differ from the stored
-        ones (with `rewrite`, else all new).
+        ones (`rewrite`: the story is stored already; otherwise every row is new).
 
         A story that gains one article used to have every member row deleted and inserted
         again, each a change to three B-trees with random keys (the rows, the story's key and
