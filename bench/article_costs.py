@@ -16,7 +16,8 @@ in batches of 256 as ingest takes them:
 - `store`: `Store.add_articles` of the batch, without fingerprints, into a store made fresh
   for the pass (so one that never outgrows 5,000 articles): the article rows and their
   entries in the full-text search index (SQLite FTS5, written by a trigger), which are
-  nearly all of it (stop 17: 0.05 ms of 0.8 at 30k without the index's trigger);
+  nearly all of it (stop 17, at 30k: inserting the rows cost 0.76 ms an article, and 0.05
+  without the index's trigger);
 - `normalise_body`: on its own, memo cleared, for what it costs inside `clean`.
 
 Each figure is the median over `--runs` passes of milliseconds per article; "alone" is the

@@ -18,7 +18,6 @@ rate) for the synthetic corpus.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import random
 import sys
@@ -27,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from newsweave.evaluate.datasets import load_dataset
+from newsweave.evaluate.timeline import load_t17_topic, t17_topics
 from newsweave.text import tokens
 
 
@@ -50,8 +50,8 @@ def main() -> None:
     from scale import corpus  # bench/scale.py, beside this file
 
     real = [d.text for c in load_dataset("multinews", args.multinews) for d in c.documents]
-    for path in sorted(args.timeline17.glob("*/articles.json")):
-        real += [a["text"] for a in json.loads(path.read_text(encoding="utf-8"))]
+    for folder in t17_topics(args.timeline17):  # as `eval timeline` reads them: detokenised
+        real += [a.text for a in load_t17_topic(folder).articles]
     random.Random(3).shuffle(real)
     sizes = [m for m in (1000, 2000, 5000, 10000, 20000) if m <= args.size]
     real_marks = sorted({*(m for m in (500, 1000, 2000) if m < len(real)), len(real)})
