@@ -49,8 +49,9 @@ STORE_METHODS = (
 STEPS = (
     (incremental, "cluster_articles"), (incremental, "salient_terms"),
     (incremental.ClusterCache, "bag"), (incremental.ClusterCache, "stats"),
-    (dedup, "fingerprints"), (cluster, "vectorize"), (cluster, "candidate_pairs"),
-    (cluster, "_split_events"), (cluster, "_average_link"),
+    (dedup, "fingerprints"), (cluster, "vectorize"), (cluster, "top_columns_per_row"),
+    (cluster, "candidate_pairs"), (cluster, "_split_events"), (cluster, "_similarities"),
+    (cluster, "_average_link"),
 )  # fmt: skip
 
 

@@ -60,3 +60,42 @@ def test_a_core_of_two_is_too_small_to_split_from() -> None:
     four[3, :3] = four[:3, 3] = 0.1
     assert _separated(four, [3], [0, 1, 2], ClusterSettings())
     assert not _separated(four, [3], [0, 1, 2], ClusterSettings(separation=0.1))
+
+
+@pytest.mark.parametrize("dense_cells", [20_000, 0])
+def test_the_split_weighs_a_topic_as_vectorize_does(dense_cells, monkeypatch) -> None:
+    """`_similarities` skips sparse matrices for the few articles of a topic (and keeps them
+    for a large one); either way its cosines must be the products of `vectorize`'s rows,
+    self-similarity 1, an empty bag 0."""
+    import newsweave.cluster
+    from newsweave.cluster import Bag, Vocabulary, _similarities, vectorize
+
+    monkeypatch.setattr(newsweave.cluster, "_DENSE_CELLS", dense_cells)
+    vocabulary = Vocabulary()
+    docs = [["sochi", "summit", "summit"], ["sochi", "delegation"], ["moscow", "summit"], []]
+    bags = [Bag.of(doc, vocabulary) for doc in docs]
+    matrix, _ = vectorize(bags)
+    sims = _similarities(bags)
+    assert sims == pytest.approx((matrix @ matrix.T).toarray(), abs=1e-12)
+    assert np.diag(sims)[:3] == pytest.approx([1.0, 1.0, 1.0])
+    assert not sims[3].any()
+
+
+def test_candidate_pairs_count_shared_salient_terms() -> None:
+    """Pairs share at least `min_shared_terms` followed terms; a term in more than
+    `max_postings` articles is not followed; two settled articles are never paired."""
+    from newsweave.cluster import candidate_pairs
+
+    salient = {0: [7, 8, 9], 1: [7, 8, 9, 4], 2: [7, 4, 5], 3: [7, 8, 9], 4: [1, 2]}
+    rows = np.array([r for r, terms in salient.items() for _ in terms])
+    terms = np.array([t for terms in salient.values() for t in terms])
+    settings = ClusterSettings(min_shared_terms=3, max_postings=10)
+    assert candidate_pairs(rows, terms, 5, settings) == [(0, 1), (0, 3), (1, 3)]
+    two = dataclasses.replace(settings, min_shared_terms=2)
+    assert candidate_pairs(rows, terms, 5, two) == [(0, 1), (0, 3), (1, 2), (1, 3)]
+    # 7 is in four articles: beyond max_postings 3 it says nothing, and 1 and 2 share only 4
+    few = dataclasses.replace(two, max_postings=3)
+    assert candidate_pairs(rows, terms, 5, few) == [(0, 1), (0, 3), (1, 3)]
+    # 0 and 3 were compared when their story formed; 1 is new and still meets both
+    assert candidate_pairs(rows, terms, 5, settings, settled={0, 3}) == [(0, 1), (1, 3)]
+    assert candidate_pairs(np.zeros(0, int), np.zeros(0, int), 2, settings) == []

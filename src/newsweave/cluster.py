@@ -65,6 +65,12 @@ class ClusterSettings:
     candidate_share: float = 0.3
 
 
+# a topic's rows are multiplied dense up to this many cells (articles x distinct terms),
+# about ten news articles: 0.5 ms against 2 ms sparse for ten, but beyond about twenty the
+# dense product (a BLAS call, which may start threads) costs several times the sparse one
+_DENSE_CELLS = 20_000
+
+
 def entity_keys(article: Article) -> set[str]:
     """Normalised named entities: people by surname, so "Bashar al-Assad" meets "Assad"."""
     keys = set()
@@ -115,36 +121,40 @@ class _Groups:
 
 
 def candidate_pairs(
-    terms: list[list[str]], settings: ClusterSettings, settled: Collection[int] = ()
-) -> set[tuple[int, int]]:
-    """Pairs (i < j) of articles sharing enough salient terms, found through an inverted
-    index (the articles-by-terms incidence matrix times its transpose, which counts shared
-    terms of the pairs that share any, in C). Pairs of two `settled` articles (members of
-    stored stories, compared when they were clustered) are left out: counting only the
-    other articles' rows keeps the cost with what is new, not with the region around it."""
-    distinct = [dict.fromkeys(article_terms) for article_terms in terms]
-    column: dict[str, int] = {}
-    rows = [i for i, article_terms in enumerate(distinct) for _ in article_terms]
-    columns = [column.setdefault(t, len(column)) for ts in distinct for t in ts]
-    if not columns:
-        return set()
+    rows: np.ndarray,
+    terms: np.ndarray,
+    count: int,
+    settings: ClusterSettings,
+    settled: Collection[int] = (),
+) -> list[tuple[int, int]]:
+    """Pairs (i < j, in order) of the `count` articles sharing enough salient terms, found
+    through an inverted index (the articles-by-terms incidence matrix times its transpose,
+    which counts shared terms of the pairs that share any, in C). Article `rows[k]` has
+    salient term `terms[k]` (any integer that names the term; each at most once per
+    article). Pairs of two `settled` articles (members of stored stories, compared when they
+    were clustered) are left out: counting only the other articles' rows keeps the cost with
+    what is new, not with the region around it."""
+    if not len(rows):
+        return []
+    names, column = np.unique(terms, return_inverse=True)
     incidence = csr_matrix(
-        (np.ones(len(rows), np.int32), (rows, columns)), shape=(len(terms), len(column))
+        (np.ones(len(rows), np.int32), (rows, column)), shape=(count, len(names))
     )
-    postings = np.bincount(columns, minlength=len(column))
+    postings = np.bincount(column, minlength=len(names))
     # a term shared by too many articles says nothing; one in a single article pairs none
     followed = np.flatnonzero((postings > 1) & (postings <= settings.max_postings))
     incidence = incidence[:, followed]
-    is_settled = np.zeros(len(terms), bool)
+    is_settled = np.zeros(count, bool)
     is_settled[list(settled)] = True
     free = np.flatnonzero(~is_settled)
     shared = (incidence[free] @ incidence.T).tocoo()
-    rows, cols = free[shared.row], shared.col
+    left, right = free[shared.row], shared.col
     # a pair of two free articles comes twice, once from each row: keep it once
-    keep = (shared.data >= settings.min_shared_terms) & ((rows < cols) | is_settled[cols])
-    rows, cols = rows[keep], cols[keep]
-    low, high = np.minimum(rows, cols), np.maximum(rows, cols)
-    return set(zip(low.tolist(), high.tolist(), strict=True))
+    keep = (shared.data >= settings.min_shared_terms) & ((left < right) | is_settled[right])
+    left, right = left[keep], right[keep]
+    low, high = np.minimum(left, right), np.maximum(left, right)
+    order = np.lexsort((high, low))
+    return list(zip(low[order].tolist(), high[order].tolist(), strict=True))
 
 
 class Vocabulary:
@@ -226,6 +236,21 @@ def vectorize(bags: Sequence[Bag], stats: TermStats | None = None) -> tuple[csr_
     of a region's matrix cost as much as weighing it."""
     if not bags:
         return csr_matrix((0, 0)), np.zeros(0, np.int64)
+    data, indices, indptr, columns = _weights(bags, stats)
+    return _rows(data, indices, indptr, len(columns)), columns
+
+
+def _rows(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, width: int) -> csr_matrix:
+    matrix = csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, width))
+    matrix.sort_indices()
+    return matrix
+
+
+def _weights(
+    bags: Sequence[Bag], stats: TermStats | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`vectorize`'s rows as arrays: weights, column of each, row bounds, and the vocabulary
+    numbers of the columns (rows in the bags' term order, not yet sorted by column)."""
     vocabulary = bags[0].vocabulary
     if any(bag.vocabulary is not vocabulary for bag in bags):
         raise ValueError("bags weighed together must share one vocabulary")
@@ -247,19 +272,41 @@ def vectorize(bags: Sequence[Bag], stats: TermStats | None = None) -> tuple[csr_
     rows = np.repeat(np.arange(len(bags)), lengths)
     norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=len(bags)))
     data = data / np.where(norms > 0, norms, 1.0)[rows]
-    matrix = csr_matrix((data, indices, indptr), shape=(len(bags), len(columns)))
-    matrix.sort_indices()
-    return matrix, columns
+    return data, indices, indptr, columns
+
+
+def _similarities(bags: Sequence[Bag]) -> np.ndarray:
+    """Cosine similarity of every pair of bags, weighed by their own frequencies: the
+    product of `vectorize`'s rows. Most topics split again hold three to five articles, for
+    which setting up sparse matrices cost more than the product, so a small topic's rows are
+    multiplied dense; a large one's, which would be mostly zeros, stay sparse."""
+    data, indices, indptr, columns = _weights(bags, None)
+    if len(bags) * len(columns) > _DENSE_CELLS:
+        rows = _rows(data, indices, indptr, len(columns))
+        return (rows @ rows.T).toarray()
+    dense = np.zeros((len(bags), len(columns)))
+    dense[np.repeat(np.arange(len(bags)), np.diff(indptr)), indices] = data
+    return dense @ dense.T
 
 
 def top_terms_per_row(
     bags: Sequence[Bag], matrix: csr_matrix, columns: np.ndarray, k: int
 ) -> list[list[str]]:
     """Each row's `k` highest-weighted terms (ties in column order) of the `vectorize`d
-    `bags`, ranked for all rows at once off the CSR arrays (a `getrow` per row cost more than
-    the ranking); only the kept columns are spelled out."""
+    `bags`; only the kept columns are spelled out."""
     if not bags:
         return []
+    rows, kept = top_columns_per_row(matrix, k)
+    vocabulary = bags[0].vocabulary.terms
+    terms = [vocabulary[c] for c in columns[kept].tolist()]
+    bounds = np.cumsum(np.bincount(rows, minlength=matrix.shape[0])).tolist()
+    return [terms[start:end] for start, end in zip([0, *bounds[:-1]], bounds, strict=True)]
+
+
+def top_columns_per_row(matrix: csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's `k` highest-weighted columns (ties in column order), as (row, column)
+    arrays in row order, ranked for all rows at once off the CSR arrays (a `getrow` per row
+    cost more than the ranking)."""
     lengths = np.diff(matrix.indptr)
     rows = np.repeat(np.arange(matrix.shape[0]), lengths)
     # by row, then by weight, highest first (weights are at most 1); stable, so ties keep
@@ -267,10 +314,7 @@ def top_terms_per_row(
     order = np.argsort(2.0 * rows - matrix.data, kind="stable")
     rank = np.arange(len(order)) - matrix.indptr[rows[order]]
     kept = order[rank < k]
-    vocabulary = bags[0].vocabulary.terms
-    terms = [vocabulary[c] for c in columns[matrix.indices[kept]].tolist()]
-    bounds = np.cumsum(np.minimum(lengths, k)).tolist()
-    return [terms[start:end] for start, end in zip([0, *bounds[:-1]], bounds, strict=True)]
+    return rows[kept], matrix.indices[kept]
 
 
 def salient_terms(bags: Sequence[Bag], stats: TermStats | None, k: int) -> list[list[str]]:
@@ -301,11 +345,11 @@ def cluster_articles(
     if bags is None:
         vocabulary = Vocabulary()
         bags = [document_bag(a, vocabulary) for a in articles]
-    matrix, columns = vectorize(bags, stats)
-    terms = top_terms_per_row(bags, matrix, columns, settings.salient_terms)
+    matrix, _ = vectorize(bags, stats)
+    rows, terms = top_columns_per_row(matrix, settings.salient_terms)
     entities = [entity_keys(a) for a in articles]
     settled = {i for group in fixed for i in group}
-    pairs = sorted(candidate_pairs(terms, settings, settled))
+    pairs = candidate_pairs(rows, terms, len(articles), settings, settled)
     scored = []
     if pairs:
         left, right = (np.array(side) for side in zip(*pairs, strict=True))
@@ -330,11 +374,7 @@ def _split_events(
     settings: ClusterSettings,
 ) -> list[list[int]]:
     """Re-cluster one topic with IDF local to it, so that what tells its events apart decides."""
-    own = [bags[i] for i in members]
-    local, _ = vectorize(own)
-    if local.shape[1] == 0:
-        return [members]
-    sims = (local @ local.T).toarray()
+    sims = _similarities([bags[i] for i in members])
     # every pair a < b, read off the matrix at once (indexing it pair by pair cost more than
     # the rest of the split, since a topic that gains an article is split again)
     left, right = np.triu_indices(len(members), k=1)
