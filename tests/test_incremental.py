@@ -235,6 +235,14 @@ def test_the_index_reads_the_same_across_its_recent_and_large_parts(
             terms = tokens(" ".join(a.text for a in opened.articles()))
             candidates = opened.articles_sharing_terms(terms, 100, 3)
             links = {a.id: a.copy_of for a in opened.articles()}
+            # a batch's band lookups together find what each article's alone does
+            stored = opened.articles()
+            bands = [p.bands for p in fingerprints([a.text for a in stored])]
+            each = opened.near_duplicates_of_each(bands)
+            assert each == [opened.near_duplicates(one) for one in bands]
+            assert all(
+                a in [found for found, _ in got] for a, got in zip(stored, each, strict=True)
+            )
             return groups(opened), links, candidates
 
     whole = run("whole")

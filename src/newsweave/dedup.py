@@ -110,8 +110,9 @@ class CopyFinder:
     def link(self, articles: Sequence[Article]) -> dict[str, Fingerprint]:
         """Link every copy among `articles`; return their fingerprints by article id."""
         prints = fingerprints([a.text for a in articles], self.settings)
-        for article, fingerprint in zip(articles, prints, strict=True):
-            original = self._original(fingerprint)
+        stored = self.store.near_duplicates_of_each([p.bands for p in prints])
+        for article, fingerprint, candidates in zip(articles, prints, stored, strict=True):
+            original = self._original(fingerprint, candidates)
             if original is not None:
                 article.copy_of = original.copy_of or original.id
                 article.copy_source = original.independent_source
@@ -123,8 +124,12 @@ class CopyFinder:
         """The batch is in the store now: its bands are found there from here on."""
         self._pending.clear()
 
-    def _original(self, fingerprint: Fingerprint) -> Article | None:
-        candidates = self.store.near_duplicates(fingerprint.bands)
+    def _original(
+        self, fingerprint: Fingerprint, stored: list[tuple[Article, bytes]]
+    ) -> Article | None:
+        """The most similar earlier article at `threshold` or above, among the `stored`
+        candidates and the batch's own articles sharing a band."""
+        candidates = list(stored)
         for band, key in enumerate(fingerprint.bands):
             candidates += self._pending.get((band, key), [])
         best: tuple[float, Article] | None = None

@@ -46,6 +46,14 @@ class Store(BrowseStore, ABC):
     def near_duplicates(self, bands: Sequence[int]) -> list[tuple[Article, bytes]]:
         """Stored articles sharing at least one LSH band key, with their MinHash signatures."""
 
+    def near_duplicates_of_each(
+        self, bands: Sequence[Sequence[int]]
+    ) -> list[list[tuple[Article, bytes]]]:
+        """`near_duplicates` of each of many band lists (a batch's, before it is stored): a
+        back end may look them all up together. An article several lists share may come back
+        as one object."""
+        return [self.near_duplicates(one) for one in bands]
+
     @abstractmethod
     def has_url(self, url: str) -> bool:
         """Whether an article with this URL is stored (feeds skip what was fetched before)."""
