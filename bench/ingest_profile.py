@@ -42,7 +42,7 @@ from newsweave.store import open_store
 from newsweave.store.sqlite import SQLiteStore
 
 STORE_METHODS = (
-    "add_articles", "near_duplicates", "document_frequencies", "articles_sharing_terms",
+    "add_articles", "near_duplicates_of_each", "document_frequencies", "articles_sharing_terms",
     "story_ids_of", "story_members", "articles", "article_heads", "add_document_frequencies",
     "update_clusters", "_write_story", "_write_members", "_merge_recent",
 )  # fmt: skip

@@ -315,36 +315,15 @@ class SQLiteStore(SQLiteBrowse, Store):
     # near-duplicates and feeds
 
     def near_duplicates(self, bands: Sequence[int]) -> list[tuple[Article, bytes]]:
-        if not bands:
-            return []
-        # one statement, one primary-key search per band (a row-value IN would scan the table)
-        lookups = " UNION ".join(
-            f"SELECT seq FROM {table} WHERE band = ? AND key = ?"
-            for table in ("lsh_bands", "lsh_bands_recent")
-            for _ in bands
-        )
-        keys = [v for band, key in enumerate(bands) for v in (band, key)]
-        seqs = {r[0] for r in self._db.execute(lookups, keys * 2)}
-        found = []
-        for chunk in _chunks(sorted(seqs)):
-            marks = ", ".join("?" * len(chunk))
-            found += [
-                (_article(row[:-1]), row[-1])
-                for row in self._db.execute(
-                    f"SELECT {_SELECT_ARTICLE}, s.minhash FROM articles AS a "
-                    f"JOIN signatures AS s ON s.seq = a.seq WHERE a.seq IN ({marks}) "
-                    "ORDER BY a.seq",
-                    chunk,
-                )
-            ]
-        return found
+        return self.near_duplicates_of_each([bands])[0]
 
     def near_duplicates_of_each(
         self, bands: Sequence[Sequence[int]]
     ) -> list[list[tuple[Article, bytes]]]:
         """All the batch's band keys in a few statements, in key order (a list of keys joined
-        to each band table, one primary-key search a key), and each candidate read once: a
-        statement per article cost more than its 64 searches once the tables were large."""
+        to each band table, one primary-key search a key; a row-value IN would scan the
+        table), and each candidate read once: a statement per article cost more than its 64
+        searches once the tables were large. Each list's candidates come in storage order."""
         keys = sorted({(band, key) for one in bands for band, key in enumerate(one)})
         seqs: dict[tuple[int, int], list[int]] = defaultdict(list)
         for chunk in _chunks(keys, _BATCH // 2):  # two variables a key
