@@ -35,11 +35,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from newsweave.cluster import Vocabulary, document_bag
-from newsweave.dedup import fingerprints
+from newsweave.app.pipeline import prepare
+from newsweave.cluster.batch import Vocabulary, document_bag
+from newsweave.cluster.copies import fingerprints
 from newsweave.ingest.jsonl import from_object
 from newsweave.model import RawDocument, normalise_body
-from newsweave.pipeline import prepare
 from newsweave.store import Store, open_store
 
 BATCH = 256

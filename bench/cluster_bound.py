@@ -4,7 +4,7 @@
 
 `newsweave eval cluster` scores the stories against the true clusters. This asks what the
 words allow. Every document is cleaned as ingest cleans it and weighed as clustering weighs it
-(TF-IDF over the title twice and the body, `newsweave.cluster.document_bag`). Then:
+(TF-IDF over the title twice and the body, `newsweave.cluster.batch.document_bag`). Then:
 
 - nearest neighbour: for each document with a partner in its cluster, whether the most similar
   other document is in another cluster. A method that joins what is most similar errs there;
@@ -28,10 +28,10 @@ from scipy.sparse.csgraph import connected_components
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from newsweave.cluster import Vocabulary, document_bag, vectorize
+from newsweave.app.pipeline import prepare
+from newsweave.cluster.batch import Vocabulary, document_bag, vectorize
 from newsweave.evaluate.cluster import _ceiling, _documents, score
 from newsweave.evaluate.datasets import load_dataset
-from newsweave.pipeline import prepare
 
 THRESHOLDS = (0.05, 0.10, 0.15, 0.20, 0.25)
 

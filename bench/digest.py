@@ -19,8 +19,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from newsweave.app.pipeline import Annotator, RunReport, build_stories, ingest
 from newsweave.evaluate.datasets import load_multinews
-from newsweave.pipeline import Annotator, RunReport, build_stories, ingest
 from newsweave.store import open_store
 
 

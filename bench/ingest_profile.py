@@ -34,10 +34,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-import newsweave.cluster as cluster
-import newsweave.dedup as dedup
-import newsweave.incremental as incremental
-import newsweave.pipeline as pipeline
+import newsweave.app.pipeline as pipeline
+import newsweave.cluster.batch as cluster
+import newsweave.cluster.cache as cache
+import newsweave.cluster.copies as dedup
+import newsweave.cluster.incremental as incremental
 from newsweave.store import open_store
 from newsweave.store.sqlite import SQLiteStore
 
@@ -48,7 +49,7 @@ STORE_METHODS = (
 )  # fmt: skip
 STEPS = (
     (incremental, "cluster_articles"), (incremental, "salient_terms"),
-    (incremental.ClusterCache, "bag"), (incremental.ClusterCache, "stats"),
+    (cache.ClusterCache, "bag"), (cache.ClusterCache, "stats"),
     (dedup, "fingerprints"), (cluster, "vectorize"), (cluster, "top_columns_per_row"),
     (cluster, "candidate_pairs"), (cluster, "_split_events"), (cluster, "_similarities"),
     (cluster, "_average_link"),

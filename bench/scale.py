@@ -96,7 +96,7 @@ def child(path: Path, db: Path) -> dict:
     """One run, in this process: ingest `path` into `db`; seconds per stage and peak memory."""
     import resource
 
-    from newsweave.pipeline import RunReport, ingest
+    from newsweave.app.pipeline import RunReport, ingest
     from newsweave.store import open_store
 
     report = RunReport()

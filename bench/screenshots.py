@@ -20,7 +20,7 @@ from pathlib import Path
 import uvicorn
 from playwright.sync_api import sync_playwright
 
-from newsweave.pipeline import build_stories, ingest
+from newsweave.app.pipeline import build_stories, ingest
 from newsweave.store import open_store
 from newsweave.web import create_app
 

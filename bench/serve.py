@@ -52,10 +52,10 @@ from pathlib import Path
 
 import httpx
 
+from newsweave.app.pipeline import make_story, prepare
 from newsweave.evaluate.datasets import load_dataset
 from newsweave.model import Article, RawDocument, Sentence, Story, StoryEntity
 from newsweave.model import article_id as make_article_id
-from newsweave.pipeline import make_story, prepare
 from newsweave.store import open_store
 from scale import variant_suffix  # bench/ is on the path when a bench script runs
 

@@ -30,12 +30,12 @@ from rich.console import Console
 from rich.table import Table
 from rouge_score import rouge_scorer
 
+from newsweave.analysis.summarize import SummarySettings, summarize
 from newsweave.evaluate.datasets import load_dataset
 from newsweave.evaluate.summarize import cluster_articles, cut, lead_system, sumy_system
 from newsweave.evaluate.timeline import load_t17_topic, t17_topics
 from newsweave.model import Article, Story
 from newsweave.nlp.sentences import SentenceSplitter
-from newsweave.summarize import SummarySettings, summarize
 
 Summariser = Callable[[list[Article], int], list[str]]
 Item = tuple[list[Article], list[str], int]  # articles, reference sentences, word budget

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from newsweave.evaluate.datasets import load_dataset
 from newsweave.evaluate.timeline import load_t17_topic, t17_topics
-from newsweave.text import tokens
+from newsweave.tfidf import tokens
 
 
 def growth(texts: list[str], marks: list[int]) -> list[tuple[int, int]]:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from newsweave.app.pipeline import Annotator, RunReport, analyse_story, make_story, prepare
 from newsweave.ingest import read_paths
 from newsweave.model import Article, Story
-from newsweave.pipeline import Annotator, RunReport, analyse_story, make_story, prepare
 
 SEEDS = Path(__file__).parents[1] / "examples" / "assad-putin"
 
@@ -163,7 +163,7 @@ def test_edited_copy_yields_exactly_that_disagreement(
 def test_a_failing_analysis_costs_only_its_story(
     tmp_path: Path, annotator: Annotator, monkeypatch
 ) -> None:
-    import newsweave.pipeline as pipeline
+    import newsweave.app.pipeline as pipeline
     from newsweave.store import open_store
 
     def broken(*args, **kwargs):

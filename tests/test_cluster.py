@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsweave.cluster import ClusterSettings, _separated, cluster_articles
+from newsweave.app.pipeline import prepare
+from newsweave.cluster.batch import ClusterSettings, _separated, cluster_articles
 from newsweave.ingest import read_paths
 from newsweave.model import Article
-from newsweave.pipeline import prepare
 
 SEEDS = Path(__file__).parents[1] / "examples" / "assad-putin"
 
@@ -67,10 +67,10 @@ def test_the_split_weighs_a_topic_as_vectorize_does(dense_cells, monkeypatch) ->
     """`_similarities` skips sparse matrices for the few articles of a topic (and keeps them
     for a large one); either way its cosines must be the products of `vectorize`'s rows,
     self-similarity 1, an empty bag 0."""
-    import newsweave.cluster
-    from newsweave.cluster import Bag, Vocabulary, _similarities, vectorize
+    import newsweave.cluster.batch
+    from newsweave.cluster.batch import Bag, Vocabulary, _similarities, vectorize
 
-    monkeypatch.setattr(newsweave.cluster, "_DENSE_CELLS", dense_cells)
+    monkeypatch.setattr(newsweave.cluster.batch, "_DENSE_CELLS", dense_cells)
     vocabulary = Vocabulary()
     docs = [["sochi", "summit", "summit"], ["sochi", "delegation"], ["moscow", "summit"], []]
     bags = [Bag.of(doc, vocabulary) for doc in docs]
@@ -84,7 +84,7 @@ def test_the_split_weighs_a_topic_as_vectorize_does(dense_cells, monkeypatch) ->
 def test_candidate_pairs_count_shared_salient_terms() -> None:
     """Pairs share at least `min_shared_terms` followed terms; a term in more than
     `max_postings` articles is not followed; two settled articles are never paired."""
-    from newsweave.cluster import candidate_pairs
+    from newsweave.cluster.batch import candidate_pairs
 
     salient = {0: [7, 8, 9], 1: [7, 8, 9, 4], 2: [7, 4, 5], 3: [7, 8, 9], 4: [1, 2]}
     rows = np.array([r for r, terms in salient.items() for _ in terms])

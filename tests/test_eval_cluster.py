@@ -25,9 +25,9 @@ def test_perfect_and_lumped_scores() -> None:
 
 
 def test_ceiling_leaves_documents_without_text_alone() -> None:
+    from newsweave.app.pipeline import prepare
     from newsweave.evaluate.cluster import _ceiling
     from newsweave.model import RawDocument
-    from newsweave.pipeline import prepare
 
     texts = ["The river flooded the town of Elmsford on Sunday after days of rain.", "", "x"]
     documents = [RawDocument(source=str(n), text=t, format="text") for n, t in enumerate(texts)]

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from newsweave.app.watch import parse_every
 from newsweave.cli import app
 from newsweave.fetch import FetchFailure, FetchSettings, Page, PoliteClient, fetch_documents
-from newsweave.fetch.watch import parse_every
 from newsweave.ingest import IngestError
 from newsweave.model import RawDocument
 from newsweave.store import open_store

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from newsweave import pipeline
-from newsweave.cluster import ClusterSettings
-from newsweave.dedup import fingerprints, similarity
-from newsweave.incremental import _assign_ids
+from newsweave.app import pipeline
+from newsweave.cluster.batch import ClusterSettings
+from newsweave.cluster.copies import fingerprints, similarity
+from newsweave.cluster.incremental import _assign_ids
 from newsweave.ingest import read_file
 from newsweave.model import Article, RawDocument, article_id
 from newsweave.store import Store, open_store
-from newsweave.text import tokens
+from newsweave.tfidf import tokens
 
 SEEDS = Path(__file__).parents[1] / "examples" / "assad-putin"
 
@@ -291,7 +291,7 @@ def test_weighing_in_numbers_matches_weighing_by_hand() -> None:
     must be what TF-IDF over the bags' own frequencies gives, ties in column order."""
     import numpy as np
 
-    from newsweave.cluster import Bag, Vocabulary, top_terms_per_row, vectorize
+    from newsweave.cluster.batch import Bag, Vocabulary, top_terms_per_row, vectorize
 
     vocabulary = Vocabulary()
     vocabulary.numbers(["unused", "volcano"])  # numbers need not start at the bags' terms
@@ -314,7 +314,7 @@ def test_weighing_in_numbers_matches_weighing_by_hand() -> None:
 
 def test_the_cluster_cache_starts_a_new_vocabulary_when_full(store: Store) -> None:
     """A long-running process (watch) must not grow its vocabulary without bound."""
-    from newsweave.incremental import ClusterCache
+    from newsweave.cluster.cache import ClusterCache
 
     cache = ClusterCache(max_terms=5)
     article = Article(
@@ -333,7 +333,7 @@ def test_a_full_vocabulary_keeps_the_bags_used_last(store: Store) -> None:
     """Starting a new vocabulary keeps the bags used last (renumbered, with the frequencies
     known for their terms), as many as fit in half of `max_terms`: a full vocabulary must not
     send every stored story in the next chunks' regions back to the tokeniser."""
-    from newsweave.incremental import ClusterCache
+    from newsweave.cluster.cache import ClusterCache
 
     def article(n: int, text: str) -> Article:
         return Article(id=f"a{n}", source=f"{n}.txt", text=text)
@@ -372,7 +372,8 @@ def _corpus_articles(n: int) -> list[RawDocument]:
 def test_document_frequencies_written_every_few_chunks_match_writing_each(tmp_path: Path) -> None:
     """The run's cache writes document frequencies every `flush_every` chunks and at the end:
     the store ends up with exactly what writing them with every chunk gave."""
-    from newsweave.incremental import ClusterCache, cluster_chunk
+    from newsweave.cluster.cache import ClusterCache
+    from newsweave.cluster.incremental import cluster_chunk
 
     documents = _corpus_articles(40)
     found = {}
@@ -394,7 +395,8 @@ def test_a_run_killed_before_a_flush_leaves_a_consistent_store(tmp_path: Path) -
     """Chunks clustered since the last flush lose their document frequencies, not their
     articles or stories: the store counts only what its frequencies were counted over, and
     the next run clusters nothing twice."""
-    from newsweave.incremental import ClusterCache, cluster_chunk
+    from newsweave.cluster.cache import ClusterCache
+    from newsweave.cluster.incremental import cluster_chunk
 
     path = tmp_path / "n.db"
     with open_store(path) as store:
@@ -415,7 +417,8 @@ def test_a_run_killed_before_a_flush_leaves_a_consistent_store(tmp_path: Path) -
 
 
 def test_a_new_vocabulary_writes_what_the_old_one_counted(store: Store) -> None:
-    from newsweave.incremental import ClusterCache, cluster_chunk
+    from newsweave.cluster.cache import ClusterCache
+    from newsweave.cluster.incremental import cluster_chunk
 
     pipeline.ingest_documents(_corpus_articles(10), store, cluster=False)
     cache = ClusterCache(max_terms=5, flush_every=100)

@@ -13,7 +13,7 @@ import pytest
 
 from newsweave.model import Article, Entity, Removal, Sentence, Story, SummarySentence, article_id
 from newsweave.store import Store, StoreError, open_store
-from newsweave.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
+from newsweave.store.sqlite.schema import MIGRATIONS, SCHEMA_VERSION
 
 
 def make_article(text: str, **fields) -> Article:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from newsweave.analysis.summarize import SummarySettings, summarize
 from newsweave.cli import app
 from newsweave.evaluate.datasets import Cluster, ClusterDocument, load_dataset
 from newsweave.evaluate.summarize import evaluate_summaries
 from newsweave.model import Article, Story, article_id
 from newsweave.nlp.sentences import SentenceSplitter
-from newsweave.summarize import SummarySettings, summarize
 
 SPLIT = SentenceSplitter()
 
@@ -154,7 +154,7 @@ def test_a_direct_quotation_is_preferred_to_its_paraphrase() -> None:
 
 def test_short_quoted_names_do_not_count_as_quotations() -> None:
     """A quoted title or scare quote ("on “Fox News Sunday”") is not a statement."""
-    from newsweave.summarize import _candidates
+    from newsweave.analysis.summarize import _candidates
 
     text = (
         "The senator spoke on “Fox News Sunday” about the budget and the coming vote. "

@@ -11,17 +11,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from newsweave.analysis.storyline import link_storylines
+from newsweave.analysis.timeline import build_timeline, merge_timelines, past_mentions, within
 from newsweave.cli import app
 from newsweave.model import Article, Story, StoryEntity, TimelineEvent
+from newsweave.render.dates import date_label
 from newsweave.render.timeline_svg import timeline_svg
-from newsweave.storyline import link_storylines
-from newsweave.timeline import (
-    build_timeline,
-    date_label,
-    merge_timelines,
-    past_mentions,
-    within,
-)
 
 SEEDS = Path(__file__).parents[1] / "examples" / "assad-putin"
 runner = CliRunner()

@@ -17,6 +17,7 @@ from urllib.parse import quote
 import pytest
 from typer.testing import CliRunner
 
+from newsweave.app.evidence import supports
 from newsweave.cli import app as cli_app
 from newsweave.model import (
     Article,
@@ -39,7 +40,6 @@ from newsweave.store import Store, open_store
 from newsweave.store.browse import StoryFilter
 from newsweave.web import create_app
 from newsweave.web.app import LOOPBACK_HOSTS
-from newsweave.web.evidence import supports
 from newsweave.web.security import CSP, token_matches
 from newsweave.web.upload import UploadRefused, read_upload
 
@@ -339,7 +339,7 @@ def test_common_words_rank_recent_rows_first(
 ) -> None:
     """Ranking every match of a common word is slow on a large store: the most recent rows
     are ranked first, and older ones searched only when those hold too few matches."""
-    from newsweave.store import sqlite_browse
+    from newsweave.store.sqlite import browse as sqlite_browse
 
     monkeypatch.setitem(sqlite_browse.SEARCH_WINDOWS, "article_search", ("articles", (3, 5)))
     monkeypatch.setitem(sqlite_browse.SEARCH_WINDOWS, "story_search", ("stories", (2,)))

@@ -22,7 +22,7 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
 uvicorn = pytest.importorskip("uvicorn")
 
-from newsweave.pipeline import build_stories, ingest  # noqa: E402
+from newsweave.app.pipeline import build_stories, ingest  # noqa: E402
 from newsweave.store import open_store  # noqa: E402
 from newsweave.web import create_app  # noqa: E402
 

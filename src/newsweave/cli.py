@@ -21,19 +21,19 @@ from rich.progress import (
 from rich.table import Table
 
 from newsweave import __version__
+from newsweave.analysis.summarize import SummarySettings, summarize
+from newsweave.app.pipeline import RunReport, build_stories, ingest
+from newsweave.app.watch import feed_list, parse_every, watch_round
 from newsweave.evaluate.cluster import evaluate_clustering
 from newsweave.evaluate.datasets import Cluster, DatasetError, load_dataset
 from newsweave.evaluate.dates import evaluate_dates
 from newsweave.evaluate.quotes import evaluate_quotes
 from newsweave.evaluate.summarize import SYSTEMS, evaluate_summaries
 from newsweave.fetch import FetchSettings, PoliteClient, fetch_documents
-from newsweave.fetch.watch import feed_list, parse_every, watch_round
 from newsweave.model import Story
-from newsweave.pipeline import RunReport, build_stories, ingest
 from newsweave.render import write_report
 from newsweave.render.markdown import render_markdown
 from newsweave.store import Store, StoreError, open_store
-from newsweave.summarize import SummarySettings, summarize
 
 app = typer.Typer(
     help="Turn a pile of news articles from many outlets into sourced stories.",
@@ -271,9 +271,10 @@ def timeline(
     Events are the stories themselves and the earlier events their articles cite ("visited
     Moscow in October 2015"), each dated as finely as the text allows (day, month, year).
     """
+    from newsweave.analysis.storyline import find_timeline
+    from newsweave.analysis.timeline import within
+    from newsweave.render.dates import date_label
     from newsweave.render.json import timeline_event_to_dict
-    from newsweave.storyline import find_timeline
-    from newsweave.timeline import date_label, within
 
     with _open(db) as store:
         found = find_timeline(store, query)
@@ -400,7 +401,7 @@ def fetch(
     per second per host, redirects and size bounded); a URL that fails is reported, not fatal."""
     import sys
 
-    from newsweave.pipeline import ingest_documents
+    from newsweave.app.pipeline import ingest_documents
 
     lines = (line.strip() for u in urls for line in (sys.stdin if u == "-" else [u]))
     wanted = list(dict.fromkeys(u for u in lines if u and not u.startswith("#")))

@@ -139,7 +139,7 @@ class Fingerprint:
 class IndexedTerms:
     """What the story index keeps of one article: its salient terms, under which it is posted
     (an article is found through them). The document frequencies that make a term salient are
-    counted by the clustering run (`incremental.ClusterCache`), not per article."""
+    counted by the clustering run (`cache.ClusterCache`), not per article."""
 
     article_id: str
     salient: list[str]
@@ -269,12 +269,36 @@ class Story:
     coverage: list[OutletCoverage] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
     storyline: str | None = None
-    """Id shared by the stories of one ongoing matter (see `newsweave.timeline`); None alone."""
+    """Id shared by the stories of one ongoing matter (see `newsweave.analysis.timeline`); None alone."""
 
     @property
     def outlets(self) -> list[str]:
         """Distinct outlet labels, in article order."""
         return list(dict.fromkeys(a.outlet_label for a in self.articles))
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One outlet cited by a summary sentence, and its articles in the story (may be none)."""
+
+    label: str
+    articles: list[Article] = field(default_factory=list)
+
+
+def citations(story: Story, sentence: SummarySentence) -> list[Citation]:
+    """The sentence's citations, one per outlet, in the order the sentence lists them."""
+    members = {a.id: a for a in story.articles}
+    grouped: dict[str, list[Article]] = {}
+    for article in (members[i] for i in sentence.article_ids if i in members):
+        grouped.setdefault(article.outlet_label, []).append(article)
+    for label in sentence.outlets:  # an outlet whose article is not in the story: a plain chip
+        grouped.setdefault(label, [])
+    return [Citation(label, articles) for label, articles in grouped.items()]
+
+
+def paragraphs(text: str) -> list[str]:
+    """Cleaned text keeps one paragraph per line."""
+    return [p.strip() for p in text.split("\n") if p.strip()]
 
 
 _PUNCT = re.compile(r"[^\w\s]")

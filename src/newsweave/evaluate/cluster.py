@@ -19,12 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsweave.cluster import ClusterSettings
+from newsweave.app.pipeline import ingest_documents, prepare
+from newsweave.cluster.batch import ClusterSettings
 from newsweave.evaluate.datasets import Cluster
 from newsweave.model import Article, RawDocument
-from newsweave.pipeline import ingest_documents, prepare
 from newsweave.store import open_store
-from newsweave.text import tfidf
+from newsweave.tfidf import tfidf
 
 BASELINE_THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(8, 20))
 

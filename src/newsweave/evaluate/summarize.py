@@ -19,12 +19,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsweave.analysis.summarize import SummarySettings, summarize
+from newsweave.app.pipeline import prepare
 from newsweave.evaluate.datasets import Cluster
 from newsweave.model import Article, RawDocument, Story
 from newsweave.nlp.sentences import SentenceSplitter
-from newsweave.pipeline import prepare
-from newsweave.summarize import SummarySettings, summarize
-from newsweave.text import tokens
+from newsweave.tfidf import tokens
 
 METRICS = ("rouge1", "rouge2", "rougeL")
 SYSTEMS = ("newsweave", "lead", "lexrank", "textrank", "lsa", "sumbasic", "oracle")

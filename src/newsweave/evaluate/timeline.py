@@ -24,8 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from newsweave.evaluate.datasets import DatasetError
+from newsweave.evaluate.timeline_summary import (
+    Timeline,
+    detokenise,
+    publication_baseline,
+    summarise_timeline,
+)
 from newsweave.model import Article, Sentence
-from newsweave.tls import Timeline, detokenise, publication_baseline, summarise_timeline
 
 SYSTEMS = ("newsweave", "baseline")
 PUBLISHED = {  # news-tls (ACL 2020) Table 4, whole T17

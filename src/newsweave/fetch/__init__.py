@@ -3,7 +3,7 @@
 Fetching is kept apart from extraction: this package only gets bytes (`client`) and decides
 what to get (`watch`); pages and feeds are read by the same readers as files
 (`newsweave.ingest.html`, `newsweave.ingest.feeds`). `watch` is imported on its own
-(`newsweave.fetch.watch`), since it adds to the store through the pipeline.
+(`newsweave.app.watch`), since it adds to the store through the pipeline.
 """
 
 from newsweave.fetch.client import FetchFailure, FetchSettings, Page, PoliteClient

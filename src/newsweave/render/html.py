@@ -8,7 +8,6 @@ Jinja2 autoescapes every value, and only http(s) URLs ever become links.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from urllib.parse import urlsplit
@@ -17,27 +16,8 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from newsweave import __version__
-from newsweave.model import Article, Story, SummarySentence
+from newsweave.model import Story, citations, paragraphs
 from newsweave.render.timeline_svg import timeline_svg
-
-
-@dataclass(frozen=True, slots=True)
-class Citation:
-    """One outlet cited by a summary sentence, and its articles in the story (may be none)."""
-
-    label: str
-    articles: list[Article] = field(default_factory=list)
-
-
-def citations(story: Story, sentence: SummarySentence) -> list[Citation]:
-    """The sentence's citations, one per outlet, in the order the sentence lists them."""
-    members = {a.id: a for a in story.articles}
-    grouped: dict[str, list[Article]] = {}
-    for article in (members[i] for i in sentence.article_ids if i in members):
-        grouped.setdefault(article.outlet_label, []).append(article)
-    for label in sentence.outlets:  # an outlet whose article is not in the story: a plain chip
-        grouped.setdefault(label, [])
-    return [Citation(label, articles) for label, articles in grouped.items()]
 
 
 def safe_url(url: str | None) -> str | None:
@@ -45,11 +25,6 @@ def safe_url(url: str | None) -> str | None:
     url = (url or "").strip()
     parts = urlsplit(url)
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
-
-
-def paragraphs(text: str) -> list[str]:
-    """Cleaned text keeps one paragraph per line."""
-    return [p.strip() for p in text.split("\n") if p.strip()]
 
 
 @cache

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from newsweave.model import Article, Story
-from newsweave.timeline import date_label
+from newsweave.render.dates import date_label
 
 # Inline markup: code spans, emphasis, strikethrough, link and image openers, raw HTML and
 # autolinks, entity references, and a backslash that would escape what follows it. `_` between

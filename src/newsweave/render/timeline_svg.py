@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from html import escape
 
 from newsweave.model import TimelineEvent
-from newsweave.timeline import date_label
+from newsweave.render.dates import date_label
 
 ROW = 46
 TOP = 14

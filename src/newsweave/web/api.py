@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from newsweave.pipeline import Annotator, build_stories, ingest_documents
+from newsweave.app.pipeline import Annotator, build_stories, ingest_documents
 from newsweave.store import open_store
 from newsweave.store.browse import EntityCount, OutletCount, StoryFilter
 from newsweave.web import views

@@ -20,10 +20,10 @@ from fastapi import HTTPException, Request
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
-from newsweave.model import TimelineEvent
-from newsweave.render.html import citations, paragraphs, safe_url
+from newsweave.model import TimelineEvent, citations, paragraphs
+from newsweave.render.dates import date_label
+from newsweave.render.html import safe_url
 from newsweave.store import Store, open_store
-from newsweave.timeline import date_label
 from newsweave.web.upload import MAX_UPLOAD_BYTES
 
 

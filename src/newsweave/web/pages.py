@@ -11,10 +11,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import HTMLResponse
 
+from newsweave.app.evidence import supports
 from newsweave.store.browse import StoryFilter
 from newsweave.web import views
 from newsweave.web.context import Web, parse_day, render, web
-from newsweave.web.evidence import supports
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 State = Annotated[Web, Depends(web)]

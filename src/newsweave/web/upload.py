@@ -13,9 +13,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from newsweave.app.pipeline import prepare
 from newsweave.ingest import READERS, IngestError
 from newsweave.model import RawDocument
-from newsweave.pipeline import prepare
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 CONTENT_TYPES = {

@@ -10,12 +10,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from newsweave.analysis.timeline import entity_timeline
+from newsweave.app.evidence import supports
 from newsweave.model import TimelineEvent
 from newsweave.render.json import article_to_dict, story_to_dict
 from newsweave.store import Store
 from newsweave.store.browse import ArticleCard, EntityCount, Exclusive, StoryCard, StoryFilter
-from newsweave.timeline import entity_timeline
-from newsweave.web.evidence import supports
 
 PER_PAGE = 20
 ENTITY_TIMELINE = 20

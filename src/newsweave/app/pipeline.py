@@ -23,11 +23,21 @@ from typing import Any, TextIO
 
 from spacy.language import Language
 
-from newsweave.align import AlignSettings, align, coverage, find_disagreements, match_quotes
+from newsweave.analysis.crossref import (
+    AlignSettings,
+    align,
+    coverage,
+    find_disagreements,
+    match_quotes,
+)
+from newsweave.analysis.storyline import link_storylines_and_timelines
+from newsweave.analysis.summarize import SummarySettings, summarize
+from newsweave.analysis.timeline import infer_event_date
 from newsweave.clean import clean_text
-from newsweave.cluster import ClusterSettings
-from newsweave.dedup import CopyFinder, DedupSettings
-from newsweave.incremental import ClusterCache, ClusterStep, cluster_chunk, cluster_pending
+from newsweave.cluster.batch import ClusterSettings
+from newsweave.cluster.cache import ClusterCache
+from newsweave.cluster.copies import CopyFinder, DedupSettings
+from newsweave.cluster.incremental import ClusterStep, cluster_chunk, cluster_pending
 from newsweave.ingest import IngestError, read_paths
 from newsweave.model import Article, RawDocument, Story, article_id, story_id
 from newsweave.nlp.canonical import canonical_entities, unify_across_stories
@@ -35,9 +45,6 @@ from newsweave.nlp.entities import EntityRecognizer, load_model
 from newsweave.nlp.quotes import Quote, add_paragraph_breaks, extract_quotes
 from newsweave.nlp.sentences import SentenceSplitter
 from newsweave.store import Store
-from newsweave.storyline import link_storylines_and_timelines
-from newsweave.summarize import SummarySettings, summarize
-from newsweave.timeline import infer_event_date
 
 Progress = Callable[[str, int], None]
 """Called as `progress(stage, n)` when `n` more items went through `stage`."""

@@ -36,7 +36,7 @@ from scipy.sparse import csr_matrix
 
 from newsweave.model import Article
 from newsweave.nlp.entities import NAMED_LABELS
-from newsweave.text import jaccard, tokens
+from newsweave.tfidf import jaccard, tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +53,7 @@ class ClusterSettings:
     salient_terms: int = 30
     min_shared_terms: int = 3
     max_postings: int = 2000
-    # incremental clustering (`newsweave.incremental`): a new article looks at the articles
+    # incremental clustering (`newsweave.cluster.incremental`): a new article looks at the articles
     # most recently posted under each of its salient terms, and follows the stories of the
     # `candidates` of them that share the most terms with it (and at least `candidate_share`
     # of what the best one shares). Following one member finds its whole story: 3 (5 until
@@ -190,7 +190,7 @@ class Bag:
     """A document's distinct terms as their numbers in a `Vocabulary`, and how often each
     occurs: all that weighing it needs, computed once per article. Numbers and counts, not
     strings and weights: a run keeps the bags of the stories new articles may join, and six
-    bytes a term is what lets it keep many of them (`incremental.ClusterCache`)."""
+    bytes a term is what lets it keep many of them (`cache.ClusterCache`)."""
 
     numbers: np.ndarray  # int32
     counts: np.ndarray  # uint16, at most 65,535
@@ -211,7 +211,7 @@ class Bag:
 @dataclass(frozen=True, slots=True)
 class TermStats:
     """Document frequencies to weigh terms by, over the numbers of the bags' vocabulary: the
-    whole store's, in incremental clustering (`incremental.ClusterCache` keeps them so, and
+    whole store's, in incremental clustering (`cache.ClusterCache` keeps them so, and
     weighing then needs no lookup per term). Without them, bags are weighed by their own.
 
     `pending` are the numbers of terms to count once more each (those of a chunk about to be

@@ -4,7 +4,7 @@ A summary sentence is copied from one article and cites every outlet whose artic
 same thing (`SummarySentence.article_ids`); the store keeps which sentence it was copied from,
 not which sentence of each other article supports it. The reader who opens a citation chip
 wants to read that outlet's own words, so they are found again here the way the summariser
-found them: TF-IDF cosine over the story's sentences (`newsweave.text.tfidf`): the best
+found them: TF-IDF cosine over the story's sentences (`newsweave.tfidf.tfidf`): the best
 match, plus another sentence of the article if it clears the same support threshold.
 """
 
@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from newsweave.model import Article, Story
-from newsweave.render.html import citations, paragraphs
-from newsweave.summarize import SummarySettings
-from newsweave.text import tfidf
+from newsweave.analysis.summarize import SummarySettings
+from newsweave.model import Article, Story, citations, paragraphs
+from newsweave.tfidf import tfidf
 
 MAX_PASSAGES = 2
 """Supporting sentences shown per cited article."""

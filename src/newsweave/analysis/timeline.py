@@ -30,7 +30,7 @@ from newsweave.nlp.dates import (
     event_date_candidates,
     find_time_expressions,
 )
-from newsweave.text import tokens
+from newsweave.tfidf import tokens
 
 # Granularities a timeline places events at; vaguer ones (decades, "recently") place nothing.
 _MONTHS_IN = {"month": 1, "quarter": 3, "season": 3, "half": 6, "year": 12}
@@ -90,19 +90,6 @@ def period_end(start: date, granularity: str) -> date:
         return start + timedelta(days=7)
     index = start.year * 12 + start.month - 1 + _MONTHS_IN[granularity]
     return date(index // 12, index % 12 + 1, 1)
-
-
-def date_label(day: date, granularity: str) -> str:
-    """How a date reads at its granularity: "2015-10" for October 2015, "2018-05-17" a day."""
-    if granularity == "month":
-        return day.strftime("%Y-%m")
-    if granularity == "year":
-        return str(day.year)
-    if granularity == "week":
-        return f"week of {day.isoformat()}"
-    if granularity in _MONTHS_IN:
-        return f"{granularity} from {day.strftime('%Y-%m')}"
-    return day.isoformat()
 
 
 Period = tuple[date, date]

@@ -5,7 +5,7 @@ they are two events. A reader of either still wants to see the other, so stories
 their salient entities (weighted by salience: the people and places a story is about, not
 the ones it mentions once) and their topic (the words of their titles and summaries) are
 linked into a storyline. Each story stays a story; it only gains `storyline`, an id shared
-by the linked stories, and a `timeline` built from all of them (`newsweave.timeline`).
+by the linked stories, and a `timeline` built from all of them (`newsweave.analysis.timeline`).
 
 Candidates come from an index over salient entities, as the clusterer's come from salient
 terms: a story is only compared with stories that name at least `min_shared` of its top
@@ -25,11 +25,16 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 
+from newsweave.analysis.timeline import (
+    TimelineSettings,
+    build_timeline,
+    entity_timeline,
+    names_entity,
+)
 from newsweave.model import Story, StoryEntity, TimelineEvent
 from newsweave.store import Store
 from newsweave.store.browse import StoryFilter
-from newsweave.text import tokens
-from newsweave.timeline import TimelineSettings, build_timeline, entity_timeline, names_entity
+from newsweave.tfidf import tokens
 
 _HEX = re.compile(r"[0-9a-f]+")
 

@@ -40,7 +40,7 @@ from newsweave.model import (
 )
 from newsweave.nlp.dates import find_time_expressions
 from newsweave.nlp.quotes import Quote
-from newsweave.text import tfidf, tokens
+from newsweave.tfidf import tfidf, tokens
 
 
 @dataclass(frozen=True, slots=True)

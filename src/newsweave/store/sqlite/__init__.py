@@ -8,7 +8,7 @@
 - sentences and entities are stored as offsets into the body (with their text only where it
   differs from that slice), which halves what a 100k-article file holds;
 - the FTS5 index over title and body is kept in step by triggers, inside the same transactions.
-The schema and its migrations live in `sqlite_schema`.
+The schema and its migrations live in `schema`.
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ from newsweave.model import (
     Version,
 )
 from newsweave.store import Store, StoreError
-from newsweave.store.sqlite_browse import SQLiteBrowse
-from newsweave.store.sqlite_schema import SCHEMA_VERSION, migrate
+from newsweave.store.sqlite.browse import SQLiteBrowse
+from newsweave.store.sqlite.schema import SCHEMA_VERSION, migrate
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
 

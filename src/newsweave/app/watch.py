@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsweave.app.pipeline import RunReport, ingest_documents
 from newsweave.fetch.client import FetchFailure, Page, PoliteClient, refusal
 from newsweave.fetch.pages import fetch_page
 from newsweave.ingest.detect import HEAD_BYTES, detect_format
 from newsweave.ingest.errors import IngestError, Item
 from newsweave.ingest.feeds import Feed, FeedEntry, NotAFeed, entry_document, opml_feeds, parse_feed
 from newsweave.model import RawDocument
-from newsweave.pipeline import RunReport, ingest_documents
 from newsweave.store import Store
 
 MAX_OPML_BYTES = 5 * 1024 * 1024

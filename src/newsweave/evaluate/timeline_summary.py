@@ -28,7 +28,7 @@ from scipy.sparse import csr_matrix
 
 from newsweave.model import Article
 from newsweave.nlp.dates import find_time_expressions
-from newsweave.text import tfidf
+from newsweave.tfidf import tfidf
 
 
 @dataclass(frozen=True, slots=True)

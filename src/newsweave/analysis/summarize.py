@@ -31,7 +31,7 @@ import numpy as np
 
 from newsweave.model import Article, Story, SummarySentence
 from newsweave.nlp.quotes import quote_spans
-from newsweave.text import tfidf
+from newsweave.tfidf import tfidf
 
 
 @dataclass(frozen=True, slots=True)
