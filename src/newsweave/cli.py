@@ -273,8 +273,8 @@ def timeline(
     """
     from newsweave.analysis.storyline import find_timeline
     from newsweave.analysis.timeline import within
+    from newsweave.contract import timeline_event_to_dict
     from newsweave.render.dates import date_label
-    from newsweave.render.json import timeline_event_to_dict
 
     with _open(db) as store:
         found = find_timeline(store, query)

@@ -6,14 +6,14 @@ it as JSON (FastAPI serialises dataclasses and derives the OpenAPI schema from t
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from newsweave.analysis.timeline import entity_timeline
 from newsweave.app.evidence import supports
+from newsweave.contract import article_to_dict, story_to_dict
 from newsweave.model import TimelineEvent
-from newsweave.render.json import article_to_dict, story_to_dict
 from newsweave.store import Store
 from newsweave.store.browse import ArticleCard, EntityCount, Exclusive, StoryCard, StoryFilter
 
@@ -172,11 +172,7 @@ def story_json(store: Store, story_id: str) -> dict[str, Any] | None:
              "sentences": [{"article_id": p.article_id, "text": p.text} for p in c.passages]}
             for c in chips
         ]  # fmt: skip
-    for article, original in zip(data["articles"], story.articles, strict=True):
-        article["removed"] = [{"text": r.text, "rule": r.rule} for r in original.removed]
-    # the JSON renderer writes these too; kept here for a renderer without them
-    data.setdefault("timeline", [asdict(e) for e in timeline_entries(story.timeline)])
-    data.setdefault("storyline", story.storyline)
+    data["articles"] = [article_to_dict(a, removed=True) for a in story.articles]
     return data
 
 
@@ -184,7 +180,6 @@ def article_json(store: Store, article_id: str) -> dict[str, Any] | None:
     article = store.article(article_id)
     if article is None:
         return None
-    data = article_to_dict(article)
-    data["removed"] = [{"text": r.text, "rule": r.rule} for r in article.removed]
+    data = article_to_dict(article, removed=True)
     data["story_id"] = store.story_ids_of([article.id]).get(article.id)
     return data

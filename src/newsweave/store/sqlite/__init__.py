@@ -19,30 +19,21 @@ import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
 from datetime import date
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
+from newsweave.contract import analysis_from_dict, analysis_to_dict
 from newsweave.model import (
     Article,
-    Disagreement,
     Entity,
-    Fact,
     Fingerprint,
     IndexedTerms,
-    OutletCoverage,
-    QuoteVariant,
     Removal,
     Sentence,
-    Statement,
     Story,
-    StoryEntity,
-    StoryQuote,
     SummarySentence,
-    TimelineEvent,
-    Version,
 )
 from newsweave.store import Store, StoreError
 from newsweave.store.sqlite.browse import SQLiteBrowse
@@ -730,36 +721,11 @@ class SQLiteStore(SQLiteBrowse, Store):
 
 def analysis_to_json(story: Story) -> str:
     """A story's cross-source analysis as one JSON document: always read whole, with its story."""
-    return json.dumps(
-        {name: [asdict(x) for x in getattr(story, name)] for name in _ANALYSIS},
-        ensure_ascii=False,
-        default=_iso,  # timeline dates
-    )
+    return json.dumps(analysis_to_dict(story), ensure_ascii=False)
 
 
 def analysis_from_json(story: Story, text: str | None) -> None:
-    data = json.loads(text or "{}")
-    story.entities = [StoryEntity(**e) for e in data.get("entities", [])]
-    story.facts = [
-        Fact(**{**f, "statements": [Statement(**x) for x in f["statements"]]})
-        for f in data.get("facts", [])
-    ]
-    story.disagreements = [
-        Disagreement(d["about"], d["kind"], [Version(**v) for v in d["versions"]])
-        for d in data.get("disagreements", [])
-    ]
-    story.quotes = [
-        StoryQuote(**{**q, "variants": [QuoteVariant(**v) for v in q["variants"]]})
-        for q in data.get("quotes", [])
-    ]
-    story.coverage = [OutletCoverage(**c) for c in data.get("coverage", [])]
-    story.timeline = [
-        TimelineEvent(**{**e, "date": date.fromisoformat(e["date"])})
-        for e in data.get("timeline", [])
-    ]
-
-
-_ANALYSIS = ("entities", "facts", "disagreements", "quotes", "coverage", "timeline")
+    analysis_from_dict(story, json.loads(text or "{}"))
 
 
 def _highlight(snippet: str) -> str:
