@@ -12,6 +12,7 @@ benchmarks can read per-stage seconds without this module knowing either.
 from __future__ import annotations
 
 import gc
+import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -45,6 +46,8 @@ from newsweave.nlp.entities import EntityRecognizer, load_model
 from newsweave.nlp.quotes import Quote, add_paragraph_breaks, extract_quotes
 from newsweave.nlp.sentences import SentenceSplitter
 from newsweave.store import Store
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int], None]
 """Called as `progress(stage, n)` when `n` more items went through `stage`."""
@@ -286,13 +289,19 @@ def _flush(
         fingerprints = copies.link(batch)
     report.copies += sum(1 for a in batch if a.copy_of)
     with report.timed("store"):
-        report.added += len(store.add_articles(batch, fingerprints))
+        added = store.add_articles(batch, fingerprints)
+    report.added += len(added)
     copies.stored()
     progress("stored", len(batch))
+    log.debug("stored %d new articles of a batch of %d", len(added), len(batch))
     if cluster:
         with report.timed("cluster"):
             step = cluster_chunk(store, batch, cluster_settings, cache)
         report.note(step)
+        log.debug(
+            "clustered %d articles with %d stored ones: %d stories changed, %d removed",
+            step.clustered, step.region, len(step.changed), len(step.removed),
+        )  # fmt: skip
     batch.clear()
 
 
@@ -351,6 +360,7 @@ def refresh_stories(
                     try:
                         analyse_story(story, annotator)
                     except Exception as exc:  # one story's analysis must not cost every other
+                        log.debug("analysis of story %s failed", story.id, exc_info=True)
                         report.warnings.append(
                             f"story {story.id}: analysis failed ({type(exc).__name__}: {exc})"
                         )
@@ -360,6 +370,7 @@ def refresh_stories(
             unify_across_stories(done)
         with report.timed("store"):
             store.save_stories(done)
+        log.info("summarised %d stories (%d so far)", len(done), len(refreshed) + len(done))
         refreshed += done
     return refreshed
 

@@ -13,6 +13,7 @@ remembered the same way and not fetched again; one that timed out is tried again
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from newsweave.ingest.feeds import Feed, FeedEntry, NotAFeed, entry_document, op
 from newsweave.model import RawDocument
 from newsweave.store import Store
 
+log = logging.getLogger(__name__)
 MAX_OPML_BYTES = 5 * 1024 * 1024
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhd]?)")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -165,5 +167,14 @@ def watch_round(
     report = WatchReport()
     seen: set[str] = set()
     for url in feeds:
-        report.feeds.append(poll_feed(url, store, client, report.run, seen, **options))
+        outcome = poll_feed(url, store, client, report.run, seen, **options)
+        report.feeds.append(outcome)
+        if outcome.error:
+            log.info("feed %s failed: %s", url, outcome.error)
+        else:
+            log.info(
+                "feed %s: %s",
+                url,
+                "not modified" if outcome.not_modified else f"{outcome.new} new entries",
+            )
     return report

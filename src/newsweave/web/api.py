@@ -7,12 +7,14 @@ Writing needs the server to have been started with a token and the request to ca
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from newsweave.app import queries
 from newsweave.app.pipeline import Annotator, build_stories, ingest_documents
 from newsweave.store import open_store
 from newsweave.store.browse import EntityCount, OutletCount, StoryFilter
@@ -21,6 +23,7 @@ from newsweave.web.context import Web, parse_day, web
 from newsweave.web.security import token_matches
 from newsweave.web.upload import CONTENT_TYPES, Upload, UploadRefused, read_upload, upload_format
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["api"])
 State = Annotated[Web, Depends(web)]
 Page = Annotated[int, Query(ge=1, le=100_000)]
@@ -58,13 +61,13 @@ def get_story(state: State, story_id: str) -> dict[str, Any]:
     return found
 
 
-@router.get("/search", response_model=views.SearchResults)
+@router.get("/search", response_model=queries.SearchResults)
 def search(
     state: State, q: Annotated[str, Query(max_length=200)], limit: Limit = views.PER_PAGE
-) -> views.SearchResults:
+) -> queries.SearchResults:
     """Full-text search over stories (title, summary) and articles (title, body); every word
     must occur. Snippets are `[text, matched]` segments."""
-    return views.search(state.store, q, limit)
+    return queries.search(state.store, q, limit)
 
 
 @router.get("/entities", response_model=list[EntityCount])
@@ -176,8 +179,13 @@ async def add_articles(
         data = await _body(request, state.max_upload)
         upload = await run_in_threadpool(read_upload, data, fmt)
     except UploadRefused as refused:
+        log.info("upload refused (%d): %s", refused.status, refused.message)
         return JSONResponse(
             {"detail": refused.message, "errors": refused.errors}, status_code=refused.status
         )
     result = await run_in_threadpool(_ingest, state, upload)
+    log.info(
+        "upload: %d articles read, %d new, %d stories changed",
+        result["read"], result["added"], len(result["stories"]),
+    )  # fmt: skip
     return JSONResponse(result, status_code=201 if result["added"] else 200)

@@ -8,6 +8,7 @@ package (`STATIC`), looked up by name: no request path ever reaches the file sys
 
 from __future__ import annotations
 
+import logging
 import os
 from importlib.resources import files
 from pathlib import Path
@@ -32,6 +33,8 @@ STATIC = {
 }
 """The static files served under /static/ (from `newsweave/web/static/`), with their types."""
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost"]
+
+log = logging.getLogger(__name__)
 
 
 def _static_files() -> dict[str, bytes]:
@@ -172,6 +175,7 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> Response:
         # Starlette sends this one from outside every middleware: the headers are added here.
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
         response = _error(request, 500, "internal error")
         response.headers.update(HEADERS)
         return response

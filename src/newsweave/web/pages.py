@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import HTMLResponse
 
-from newsweave.app.evidence import supports
+from newsweave.app import queries
 from newsweave.store.browse import StoryFilter
 from newsweave.web import views
 from newsweave.web.context import Web, parse_day, render, web
@@ -43,17 +43,18 @@ def stories_page(
 
 @router.get("/stories/{story_id}")
 def story_page(state: State, story_id: str) -> str:
-    story = state.store.story(story_id)
-    if story is None:
+    found = queries.story_with_evidence(state.store, story_id)
+    if found is None:
         raise HTTPException(404, f"no story {story_id!r}")
+    story = found.story
     return render(
-        "story.html.j2", story=story, supports=supports(story), title=story.title or "Story"
+        "story.html.j2", story=story, supports=found.supports, title=story.title or "Story"
     )
 
 
 @router.get("/search")
 def search_page(state: State, q: Annotated[str, Query(max_length=200)] = "") -> str:
-    results = views.search(state.store, q)
+    results = queries.search(state.store, q, views.PER_PAGE)
     return render("search.html.j2", results=results, title=f"Search: {q}" if q else "Search")
 
 

@@ -10,16 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from newsweave.analysis.timeline import entity_timeline
-from newsweave.app.evidence import supports
+from newsweave.app import queries
 from newsweave.contract import article_to_dict, story_to_dict
 from newsweave.model import TimelineEvent
 from newsweave.store import Store
 from newsweave.store.browse import ArticleCard, EntityCount, Exclusive, StoryCard, StoryFilter
 
 PER_PAGE = 20
-ENTITY_TIMELINE = 20
-"""Most recent stories an entity's timeline draws on (each is loaded whole)."""
 
 
 @dataclass
@@ -52,37 +49,6 @@ def story_list(store: Store, where: StoryFilter, page: int, per_page: int = PER_
         until=where.until,
         entity=where.entity,
         outlet=where.outlet,
-    )
-
-
-@dataclass
-class SearchResults:
-    query: str
-    stories: list[StoryCard]
-    articles: list[ArticleCard]
-
-
-def search(store: Store, q: str, limit: int = PER_PAGE) -> SearchResults:
-    q = q.strip()
-    if not q:
-        return SearchResults(q, [], [])
-    return SearchResults(
-        q, store.search_stories(q, limit=limit), store.search_articles(q, limit=limit)
-    )
-
-
-def story_timeline(cards: list[StoryCard]) -> list[TimelineEvent]:
-    """Dated stories as events of their own, oldest first (a story whose timeline is not
-    built yet still has its own day on an entity's timeline)."""
-    return sorted(
-        (
-            TimelineEvent(
-                c.event_date, "day", c.title or "Untitled story", c.outlets, story_id=c.id
-            )
-            for c in cards
-            if c.event_date
-        ),
-        key=lambda e: (e.date, e.story_id or ""),
     )
 
 
@@ -124,19 +90,13 @@ class EntityJSON:
 
 
 def entity_page(store: Store, name: str, page: int) -> EntityPage | None:
-    """The entity, a page of its stories, and its timeline: the events its most recent
-    stories' timelines attest (`timeline.entity_timeline`), else their own dates."""
+    """The entity, a page of its stories, and its timeline (`queries.entity_timeline_of`)."""
     entity = store.entity(name)
     if entity is None:
         return None
     where = StoryFilter(entity=entity.name)
-    recent = store.story_cards(where, limit=ENTITY_TIMELINE)
-    stories = [s for s in map(store.story, (c.id for c in recent)) if s is not None]
-    for story in stories:
-        if not story.timeline:  # not built yet: the story's own date, not a rebuild per view
-            story.timeline = story_timeline([c for c in recent if c.id == story.id])
-    timeline = entity_timeline([s for s in stories if s.timeline], entity.name)
-    return EntityPage(entity, story_list(store, where, page), timeline)
+    found = queries.entity_timeline_of(store, entity.name)
+    return EntityPage(entity, story_list(store, where, page), found.events if found else [])
 
 
 @dataclass
@@ -160,19 +120,19 @@ def outlet_page(
 
 
 def story_json(store: Store, story_id: str) -> dict[str, Any] | None:
-    """The story as the JSON contract has it, plus its timeline, storyline and, per summary
-    sentence, each cited outlet's supporting sentences."""
-    story = store.story(story_id)
-    if story is None:
+    """The story as the JSON contract has it, plus, per summary sentence, each cited outlet's
+    supporting sentences, and what the cleaner removed from each article."""
+    found = queries.story_with_evidence(store, story_id)
+    if found is None:
         return None
-    data = story_to_dict(story)
-    for sentence, chips in zip(data["summary"], supports(story), strict=True):
+    data = story_to_dict(found.story)
+    for sentence, chips in zip(data["summary"], found.supports, strict=True):
         sentence["support"] = [
             {"outlet": c.outlet, "article_ids": c.article_ids,
              "sentences": [{"article_id": p.article_id, "text": p.text} for p in c.passages]}
             for c in chips
         ]  # fmt: skip
-    data["articles"] = [article_to_dict(a, removed=True) for a in story.articles]
+    data["articles"] = [article_to_dict(a, removed=True) for a in found.story.articles]
     return data
 
 

@@ -1,0 +1,140 @@
+"""What the front ends ask of a stored corpus, answered once for all of them.
+
+The command line, the web pages and the JSON API call these functions, so a story with its
+evidence, an entity's timeline or a search reads the same whichever front end shows it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from newsweave.analysis.summarize import SummarySettings, summarize
+from newsweave.analysis.timeline import build_timeline, entity_timeline, names_entity, within
+from newsweave.app.evidence import Support, supports
+from newsweave.model import Story, SummarySentence, TimelineEvent
+from newsweave.store import Store
+from newsweave.store.browse import ArticleCard, StoryCard, StoryFilter
+
+ENTITY_STORIES = 50
+"""Most recent stories naming an entity whose timelines its timeline draws on: each is read
+whole, and a name in thousands of stories would otherwise read them all."""
+_STORY_ID = re.compile(r"[0-9a-f]{4,}")
+
+
+@dataclass
+class StoryEvidence:
+    """A story, and for each summary sentence what every cited outlet wrote behind it."""
+
+    story: Story
+    supports: list[list[Support]]
+
+
+def story_with_evidence(store: Store, story_id: str) -> StoryEvidence | None:
+    """The story of this id (or unique id prefix) with its citations' supporting sentences."""
+    story = store.story(story_id)
+    if story is None:
+        return None
+    return StoryEvidence(story, supports(story))
+
+
+def focused_summary(
+    story: Story, *, words: int, focus: str | None = None, since: date | None = None
+) -> list[SummarySentence]:
+    """The story summarised again: aimed at `focus` (a question or aspect), and with `since`
+    an update summary of what articles published after that day add to what earlier ones
+    said (undated articles count as already read)."""
+    known = [a for a in story.articles if since and not (a.published and a.published > since)]
+    return summarize(story, SummarySettings(words=words), focus=focus, known=known)
+
+
+@dataclass
+class Timeline:
+    """Dated events, oldest first, and what the query matched: an entity's canonical name, or
+    "story ID: TITLE" for a story's storyline."""
+
+    match: str
+    events: list[TimelineEvent]
+
+
+def timeline(
+    store: Store, query: str, *, since: date | None = None, until: date | None = None
+) -> Timeline | None:
+    """A story's storyline timeline when `query` is a story id (or unique prefix), else the
+    timeline of the entity `query` names (`entity_timeline_of`); None if nothing matches.
+    Events overlapping `since`..`until` only (both inclusive, either open)."""
+    story = store.story(query) if _STORY_ID.fullmatch(query) else None
+    if story is not None:
+        events = story.timeline or build_timeline([story])
+        return Timeline(f"story {story.id}: {story.title or ''}", within(events, since, until))
+    found = entity_timeline_of(store, query)
+    if found is not None:
+        found.events = within(found.events, since, until)
+    return found
+
+
+def entity_timeline_of(
+    store: Store, query: str, *, max_stories: int = ENTITY_STORIES
+) -> Timeline | None:
+    """The events of the entity `query` (canonical name or alias, any case): those on the
+    timelines of its `max_stories` most recent stories that the stories' own articles attest
+    (`analysis.timeline.entity_timeline`), and the stories themselves at their event dates.
+
+    Stories come from the store's entity index by canonical name; only when no story has
+    that name are the stories' aliases looked through ("Assad" for "Bashar al-Assad"). A
+    story whose timeline is not built yet (or is empty) counts with its own date alone:
+    a view never rebuilds timelines.
+    """
+    cards = store.story_cards(StoryFilter(entity=query), limit=max_stories)
+    if cards:
+        stories = [s for s in (store.story(c.id) for c in cards) if s is not None]
+    else:
+        stories = [s for s in store.stories() if names_entity(s, query)][-max_stories:]
+    if not stories:
+        return None
+    for story in stories:
+        if not story.timeline and story.event_date:
+            story.timeline = [_own_event(story, story.event_date)]
+    wanted = query.casefold()
+    names = Counter(
+        e.name
+        for s in stories
+        for e in s.entities
+        if wanted in {n.casefold() for n in [e.name, *e.aliases]}
+    )
+    name = names.most_common(1)[0][0] if names else query
+    return Timeline(name, entity_timeline(stories, query))
+
+
+def _own_event(story: Story, day: date) -> TimelineEvent:
+    return TimelineEvent(
+        day,
+        "day",
+        story.title or "Untitled story",
+        story.outlets,
+        [a.id for a in story.articles],
+        story_id=story.id,
+    )
+
+
+@dataclass
+class SearchResults:
+    """Stories (title, summary) and articles (title, body) holding every word of `query`,
+    best first, each with a snippet as `(text, matched)` segments."""
+
+    query: str
+    stories: list[StoryCard]
+    articles: list[ArticleCard]
+
+
+def search(store: Store, query: str, limit: int = 20) -> SearchResults:
+    query = query.strip()
+    if not query:
+        return SearchResults(query, [], [])
+    return SearchResults(
+        query,
+        store.search_stories(query, limit=limit),
+        store.search_articles(query, limit=limit),
+    )
