@@ -56,10 +56,10 @@ class ClusterSettings:
     # incremental clustering (`newsweave.cluster.incremental`): a new article looks at the articles
     # most recently posted under each of its salient terms, and follows the stories of the
     # `candidates` of them that share the most terms with it (and at least `candidate_share`
-    # of what the best one shares). Following one member finds its whole story: 3 (5 until
-    # stop 13) re-clusters 21% fewer stored articles at 10k, with the same stories on
-    # Multi-News. A share of 0.5 would cut more, but loses the story a bridging article
-    # shares fewer words with (tests/test_incremental.py)
+    # of what the best one shares). Following one member finds its whole story: 3 rather than
+    # 5 re-clusters 21% fewer stored articles at 10k, with the same stories on Multi-News. A
+    # share of 0.5 would cut more, but loses the story a bridging article shares fewer words
+    # with (tests/test_incremental.py)
     recent_postings: int = 100
     candidates: int = 3
     candidate_share: float = 0.3
@@ -164,7 +164,7 @@ class Vocabulary:
     Bags carry their terms' numbers, so that weighing a batch of them (`vectorize`) gathers
     columns with numpy rather than a dictionary lookup per term of every bag: a story's
     members are weighed again each time a chunk of new articles touches the story, and that
-    lookup was most of what incremental clustering cost.
+    lookup would be most of what incremental clustering costs.
     """
 
     __slots__ = ("_number", "terms")
@@ -234,7 +234,7 @@ def vectorize(bags: Sequence[Bag], stats: TermStats | None = None) -> tuple[csr_
     the given statistics (without them, over the bags' own), and the vocabulary numbers their
     columns stand for. The bags share a vocabulary. Numbers, not terms: clustering needs the
     terms of a few columns per row only (`top_terms_per_row`), and spelling out every column
-    of a region's matrix cost as much as weighing it."""
+    of a region's matrix costs as much as weighing it."""
     if not bags:
         return csr_matrix((0, 0)), np.zeros(0, np.int64)
     data, indices, indptr, columns = _weights(bags, stats)
@@ -279,7 +279,7 @@ def _weights(
 def _similarities(bags: Sequence[Bag]) -> np.ndarray:
     """Cosine similarity of every pair of bags, weighed by their own frequencies: the
     product of `vectorize`'s rows. Most topics split again hold three to five articles, for
-    which setting up sparse matrices cost more than the product, so a small topic's rows are
+    which setting up sparse matrices costs more than the product, so a small topic's rows are
     multiplied dense; a large one's, which would be mostly zeros, stay sparse."""
     data, indices, indptr, columns = _weights(bags, None)
     if len(bags) * len(columns) > _DENSE_CELLS:
@@ -307,7 +307,7 @@ def top_terms_per_row(
 def top_columns_per_row(matrix: csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Each row's `k` highest-weighted columns (ties in column order), as (row, column)
     arrays in row order, ranked for all rows at once off the CSR arrays (a `getrow` per row
-    cost more than the ranking)."""
+    costs more than the ranking)."""
     lengths = np.diff(matrix.indptr)
     rows = np.repeat(np.arange(matrix.shape[0]), lengths)
     # by row, then by weight, highest first (weights are at most 1); stable, so ties keep
@@ -376,7 +376,7 @@ def _split_events(
 ) -> list[list[int]]:
     """Re-cluster one topic with IDF local to it, so that what tells its events apart decides."""
     sims = _similarities([bags[i] for i in members])
-    # every pair a < b, read off the matrix at once (indexing it pair by pair cost more than
+    # every pair a < b, read off the matrix at once (indexing it pair by pair costs more than
     # the rest of the split, since a topic that gains an article is split again)
     left, right = np.triu_indices(len(members), k=1)
     scored = list(zip(sims[left, right].tolist(), left.tolist(), right.tolist(), strict=True))

@@ -34,8 +34,8 @@ class ClusterCache:
         self, max_held: int = 60_000_000, max_terms: int = 4_000_000, flush_every: int = 64
     ) -> None:
         # every flush upserts its terms in key order, which rewrites most pages of a large
-        # frequency table whatever the count: at 30k articles, 64 chunks a flush spent 7.3 s
-        # writing frequencies where 16 spent 12.9 s
+        # frequency table whatever the count: at 30k articles, 64 chunks a flush spend 7.3 s
+        # writing frequencies where 16 spend 12.9 s
         self.max_held = max_held
         self.max_terms = max_terms
         self.flush_every = flush_every
@@ -64,9 +64,9 @@ class ClusterCache:
     def _compact(self) -> None:
         """Start a new vocabulary with the terms of the most recently used bags, and keep
         those bags, renumbered, with the frequencies known for their terms. Dropping every
-        bag instead made the next chunks tokenise their whole regions again, and in a store
-        whose vocabulary outgrows `max_terms` that refills a fresh vocabulary again and
-        again: at 100k articles under a 2M cap it was most of what clustering cost. Only
+        bag instead would make the next chunks tokenise their whole regions again, and in a
+        store whose vocabulary outgrows `max_terms` refill a fresh vocabulary again and
+        again: at 100k articles under a 2M cap that is most of what clustering costs. Only
         half of `max_terms` is kept, so that the new vocabulary has room to grow."""
         self._reserve()
         old_terms, old_df, old_known = self.vocabulary.terms, self._df, self._known
@@ -114,7 +114,7 @@ class ClusterCache:
         self._reserve()
         numbers = bag_numbers(bags)
         # only the unknown ones made distinct: the region's are mostly known, and sorting them
-        # all again was most of what this cost
+        # all again would be most of what this costs
         missing = np.unique(numbers[~self._known[numbers]])
         if len(missing) or self._documents is None:
             terms = [self.vocabulary.terms[n] for n in missing.tolist()]
@@ -128,7 +128,7 @@ class ClusterCache:
     def _reserve(self) -> None:
         """Room in the arrays by vocabulary number for every term numbered so far. They grow
         by doubling: the vocabulary grows with every chunk, and copying arrays of millions
-        of terms each time cost more, the larger the store, than the chunk's own work."""
+        of terms each time would cost more, the larger the store, than the chunk's own work."""
         if len(self.vocabulary) > len(self._df):
             size = max(len(self.vocabulary), 2 * len(self._df), 1024)
             self._df, self._known, self._unwritten = (

@@ -16,10 +16,10 @@ nothing else:
    stored stories left without a group are deleted;
 4. the chunk's postings, the new memberships and the deletions are written in one
    transaction; changed stories are marked stale, to be summarised and analysed later
-   (`pipeline.refresh_stories`), only them. The chunk's document frequencies are counted by
+   (`app.pipeline.refresh_stories`), only them. The chunk's document frequencies are counted by
    the run's `ClusterCache` and written every `flush_every` chunks and when the run ends
-   (`ClusterCache.flush`): upserting every distinct term of every chunk was a third of what
-   clustering cost, and a term of the news is in many chunks.
+   (`ClusterCache.flush`): upserting every distinct term of every chunk would be a third of
+   what clustering costs, and a term of the news is in many chunks.
 
 Because a chunk is whatever is still unclustered in the store, a run that died between
 storing articles and clustering them is finished by the next one. A run killed before a flush
