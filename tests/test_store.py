@@ -1,4 +1,5 @@
-"""The SQLite store: round trips, no duplicates, whole batches only, clear errors, search."""
+"""The SQLite store: round trips, no duplicates, whole batches only, clear errors, search,
+one mixin per role."""
 
 from __future__ import annotations
 
@@ -77,8 +78,8 @@ def test_round_trip_and_no_duplicates(store: Store) -> None:
 
 def test_article_ids_stay_what_earlier_versions_stored() -> None:
     """An id hashes the normalised body, so re-ingesting a file into a store made by an
-    earlier version finds its articles only while normalising gives the same text: the id
-    here was computed by stop 14's regular expressions, over every kind of space."""
+    earlier version finds its articles only while normalising gives the same text: these
+    ids, over every kind of space, must never change."""
     text = "  Assad\u00a0met\tPutin \u2028in\x1cSochi\u3000— “Thursday”, 17 May 2018.\n\n\u0085İ  "
     assert article_id(text) == "6b739ecfcea8328e"
     assert article_id("Assad met Putin in Sochi thursday 17 MAY 2018 i") == "6b739ecfcea8328e"
@@ -186,7 +187,7 @@ def test_crash_mid_batch_stores_nothing_of_it(tmp_path: Path) -> None:
         assert store.add_articles([after]) == [after.id]  # the connection is still usable
     with open_store(db) as store:
         assert store.articles() == [before, after]
-        assert [h[0] for h in store.search("halfway")] == []
+        assert store.search_articles("halfway") == []
 
 
 def test_not_a_database(tmp_path: Path) -> None:
@@ -247,10 +248,45 @@ def test_version_1_file_is_migrated(tmp_path: Path) -> None:
         assert story.summary == [
             SummarySentence("Assad met Putin in Sochi.", a.id, 0, [a.id], ["x.txt"])
         ]
-        assert [h[0] for h in store.search("Peskov")] == [a.id]
+        assert [h.id for h in store.search_articles("Peskov")] == [a.id]
     with sqlite3.connect(db) as raw:
         assert raw.execute("SELECT value FROM meta").fetchone()[0] == str(SCHEMA_VERSION)
         assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_each_role_is_one_mixin_of_the_sqlite_store(store: Store) -> None:
+    """Every role interface is implemented whole by the SQLite mixin of the same module,
+    and the store is all of them."""
+    from newsweave.store import (
+        ArticleStore,
+        BrowseStore,
+        FetchStateStore,
+        NearDuplicateIndex,
+        StoryStore,
+        TermIndex,
+    )
+    from newsweave.store.sqlite import SQLiteStore
+    from newsweave.store.sqlite.articles import SQLiteArticles
+    from newsweave.store.sqlite.browse import SQLiteBrowse
+    from newsweave.store.sqlite.fetch_state import SQLiteFetchState
+    from newsweave.store.sqlite.near_duplicates import SQLiteNearDuplicates
+    from newsweave.store.sqlite.stories import SQLiteStories
+    from newsweave.store.sqlite.terms import SQLiteTerms
+
+    roles = {
+        ArticleStore: SQLiteArticles,
+        NearDuplicateIndex: SQLiteNearDuplicates,
+        TermIndex: SQLiteTerms,
+        StoryStore: SQLiteStories,
+        FetchStateStore: SQLiteFetchState,
+        BrowseStore: SQLiteBrowse,
+    }
+    for role, mixin in roles.items():
+        assert issubclass(mixin, role) and not mixin.__abstractmethods__, mixin
+        assert issubclass(SQLiteStore, mixin) and isinstance(store, role)
+    # the roles share no method: each is what one kind of caller needs
+    methods = [set(role.__abstractmethods__) for role in roles]
+    assert sum(map(len, methods)) == len(set().union(*methods))
 
 
 def test_pragmas(store: Store) -> None:
@@ -268,15 +304,18 @@ def test_search(store: Store) -> None:
             make_article("Peskov is mentioned once in this body.", title="Peskov in the title"),
         ]
     )
-    hits = store.search("Peskov")
+    hits = store.search_articles("Peskov")
     assert len(hits) == 3
-    assert hits[0][1].startswith("<mark>Peskov</mark>")  # the title match ranks first
-    assert {h[0] for h in store.search("peskov spoke")} == {full_article().id}
-    (escaped,) = [s for _, s in hits if "Kremlin" in s]
-    assert "&lt;b&gt;<mark>Peskov</mark>&lt;/b&gt; &amp; co." in escaped
-    assert store.search('"') == [] and store.search("   ") == []
-    assert store.search('Peskov OR NEAR( "x') == []  # operators are words, not syntax errors
-    assert len(store.search("Peskov", limit=1)) == 1
+    assert hits[0].snippet[0] == ("Peskov", True)  # the title match ranks first
+    assert {h.id for h in store.search_articles("peskov spoke")} == {full_article().id}
+    # the snippet is data: the article's text as it is, never escaped or marked up here
+    (raw,) = [h.snippet for h in hits if any("Kremlin" in text for text, _ in h.snippet)]
+    assert "<b>Peskov</b> & co." in "".join(text for text, _ in raw)
+    assert ("Peskov", True) in raw and not any("<mark>" in text for text, _ in raw)
+    assert store.search_articles('"') == [] and store.search_articles("   ") == []
+    # operators are words, not syntax errors
+    assert store.search_articles('Peskov OR NEAR( "x') == []
+    assert len(store.search_articles("Peskov", limit=1)) == 1
 
 
 def test_story_analysis_round_trip(tmp_path: Path) -> None:

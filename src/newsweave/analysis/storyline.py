@@ -32,7 +32,7 @@ from newsweave.analysis.timeline import (
     names_entity,
 )
 from newsweave.model import Story, StoryEntity, TimelineEvent
-from newsweave.store import Store
+from newsweave.store import BrowseStore, Store
 from newsweave.store.browse import StoryFilter
 from newsweave.tfidf import tokens
 
@@ -197,7 +197,9 @@ def link_storylines(
     return _assign(_components(by_id, edges), set(by_id), timeline_settings)
 
 
-def _store_lookup(store: Store, settings: StorylineSettings) -> Callable[[StoryEntity], list[str]]:
+def _store_lookup(
+    store: BrowseStore, settings: StorylineSettings
+) -> Callable[[StoryEntity], list[str]]:
     def lookup(entity: StoryEntity) -> list[str]:
         ids: list[str] = []
         for name in dict.fromkeys([entity.name, *entity.aliases]):

@@ -11,7 +11,7 @@ import numpy as np
 
 from newsweave.cluster.batch import Bag, TermStats, Vocabulary, document_bag
 from newsweave.model import Article
-from newsweave.store import Store
+from newsweave.store import TermIndex
 
 
 class ClusterCache:
@@ -54,7 +54,7 @@ class ClusterCache:
         self._known = np.zeros(0, bool)  # whether `_df` holds the store's count yet
         self._unwritten = np.zeros(0, np.int64)  # counts `_df` holds and the store does not
 
-    def start_chunk(self, store: Store) -> None:
+    def start_chunk(self, store: TermIndex) -> None:
         """Called before each chunk: bags of one chunk must share one vocabulary, so this is
         where a full one is replaced (`_compact`); what is unwritten goes to the store first."""
         if len(self.vocabulary) > self.max_terms:
@@ -107,7 +107,9 @@ class ClusterCache:
                 self._held -= len(self._bags.popitem(last=False)[1].numbers)
         return found
 
-    def stats(self, store: Store, bags: Sequence[Bag], pending: Sequence[Bag] = ()) -> TermStats:
+    def stats(
+        self, store: TermIndex, bags: Sequence[Bag], pending: Sequence[Bag] = ()
+    ) -> TermStats:
         """The store's document frequencies, read for the terms of `bags` not seen before,
         counting the `pending` bags too (a chunk about to be indexed, so that its own words
         weigh as they will once stored)."""
@@ -136,7 +138,7 @@ class ClusterCache:
                 for a in (self._df, self._known, self._unwritten)
             )
 
-    def indexed(self, store: Store, bags: Sequence[Bag]) -> None:
+    def indexed(self, store: TermIndex, bags: Sequence[Bag]) -> None:
         """These articles are clustered: count their terms, and write the counts to the store
         if `flush_every` chunks are unwritten.
 
@@ -153,7 +155,7 @@ class ClusterCache:
         if self._unwritten_chunks >= self.flush_every:
             self.flush(store)
 
-    def flush(self, store: Store) -> None:
+    def flush(self, store: TermIndex) -> None:
         """Write the document frequencies counted since the last flush (one transaction)."""
         if self._unwritten_documents:
             numbers = np.flatnonzero(self._unwritten)

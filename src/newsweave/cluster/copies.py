@@ -23,7 +23,7 @@ import numpy as np
 from datasketch import MinHash
 
 from newsweave.model import Article, Fingerprint, normalise_body
-from newsweave.store import Store
+from newsweave.store import NearDuplicateIndex
 
 _MASK32 = np.uint64(0xFFFFFFFF)
 
@@ -102,7 +102,7 @@ class CopyFinder:
     points at the original) and `copy_source`.
     """
 
-    def __init__(self, store: Store, settings: DedupSettings | None = None) -> None:
+    def __init__(self, store: NearDuplicateIndex, settings: DedupSettings | None = None) -> None:
         self.store = store
         self.settings = settings or DedupSettings()
         self._pending: dict[tuple[int, int], list[tuple[Article, bytes]]] = defaultdict(list)

@@ -43,7 +43,7 @@ from newsweave.cluster.batch import (
 )
 from newsweave.cluster.cache import ClusterCache
 from newsweave.model import Article, IndexedTerms, Story, story_id
-from newsweave.store import Store
+from newsweave.store import ArticleStore, Store, TermIndex
 
 
 @dataclass(slots=True)
@@ -137,7 +137,7 @@ def cluster_chunk(
 
 
 def _region(
-    store: Store, ids: list[str], cache: ClusterCache, settings: ClusterSettings
+    store: ArticleStore, ids: list[str], cache: ClusterCache, settings: ClusterSettings
 ) -> tuple[list[Article], list[Bag]]:
     """The stored articles of `ids` and their bags. Those whose bags the cache holds are read
     without their words (`Store.article_heads`): clustering needs only their dates then, and
@@ -152,7 +152,7 @@ def _region(
 
 
 def _assign_ids(
-    groups: list[list[Article]], stored: dict[str, list[str]], store: Store
+    groups: list[list[Article]], stored: dict[str, list[str]], store: TermIndex
 ) -> tuple[list[Story], list[str]]:
     """Stories for `groups`, reusing stored ids by largest overlap; which stored ids are gone.
 

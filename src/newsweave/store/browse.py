@@ -3,7 +3,7 @@
 A page of a large store must not load whole stories (every member article, the analysis
 JSON) to show a title and a few counts, so listings return small row objects read from the
 listing columns and tables the store keeps for this (outlets and entities per story, story
-full-text index). Whole stories still come from `Store.story`.
+full-text index). Whole stories come from `StoryStore.story`.
 
 Search snippets are returned as segments (`Snippet`: text, and whether it matched) rather
 than as HTML, so every renderer escapes them its own way and none has to trust markup.

@@ -1,4 +1,4 @@
-"""SQLite implementation of `BrowseStore`, a mixin of `SQLiteStore` (uses its `_db`).
+"""SQLite implementation of `BrowseStore`.
 
 Listings read the columns and tables schema version 3 keeps for them: `stories` has its
 counts and dates as columns (indexed by event date), `story_outlets` and `story_entities`
@@ -10,15 +10,14 @@ queries (the stories, then their outlets and entities by story id), whatever the
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from datetime import date
 from typing import Any
 
 from newsweave.model import Article
 from newsweave.store.browse import (
     ArticleCard,
+    BrowseStore,
     EntityCount,
     EntityRef,
     Exclusive,
@@ -27,6 +26,7 @@ from newsweave.store.browse import (
     StoryCard,
     StoryFilter,
 )
+from newsweave.store.sqlite.connection import SQLiteConnection, _date
 
 TOP_ENTITIES = 5
 """Entities a story card names."""
@@ -50,10 +50,6 @@ SEARCH_WINDOWS = {
 """FTS5 index -> its table, and how many of its most recent rows a search ranks, in turn,
 before it ranks them all."""
 _LAST = "\U0010ffff"  # sorts after every character: `prefix + _LAST` bounds a prefix range
-
-
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
 
 
 def fts_query(query: str) -> str:
@@ -125,10 +121,8 @@ def _article_card(row: Sequence[Any], story_id: str | None, snippet: Snippet) ->
     )
 
 
-class SQLiteBrowse:
-    """Mixin for `SQLiteStore`; uses its `_db` connection."""
-
-    _db: sqlite3.Connection
+class SQLiteBrowse(SQLiteConnection, BrowseStore):
+    """The listings and search of `SQLiteStore`."""
 
     # stories
 

@@ -200,7 +200,7 @@ MIGRATIONS: dict[int, tuple[Step, ...]] = {
     ),
     # The index tables take a batch's rows in a small table of their own, moved into the
     # large one many batches at a time (`SQLiteStore._merge_recent`): a batch's keys are
-    # random, and inserting them straight into a table of millions of rows wrote a page per
+    # random, and inserting them straight into a table of millions of rows writes a page per
     # row at every commit.
     4: (
         """CREATE TABLE lsh_bands_recent (

@@ -1,0 +1,46 @@
+"""Whole stories: members, summary and analysis, and which of them wait to be redone."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+
+from newsweave.model import Story
+
+
+class StoryStore(ABC):
+    """Stories read and written whole, with full articles and summaries.
+
+    Clustering writes a story's membership (`TermIndex.update_clusters`) and leaves it
+    stale; the refresh reads the stale ones, summarises and analyses them, and saves them
+    whole. Listings that need less than a whole story are `BrowseStore`'s.
+    """
+
+    @abstractmethod
+    def stale_stories(self, limit: int) -> list[Story]:
+        """Up to `limit` stories whose members changed since they were last summarised."""
+
+    @abstractmethod
+    def mark_stale(self) -> None:
+        """Mark every story stale, so the next refresh redoes all summaries and analyses."""
+
+    @abstractmethod
+    def save_stories(self, stories: Sequence[Story]) -> None:
+        """Write stories whole (members, summary, analysis), replacing those with the same id,
+        and mark them fresh; other stories are untouched."""
+
+    @abstractmethod
+    def replace_stories(self, stories: Iterable[Story]) -> None:
+        """Make the stored stories exactly `stories` (members, order and summary), atomically.
+
+        For a full rebuild from all articles: every article not in `stories` counts as
+        unclustered afterwards. Every member article must already be stored.
+        """
+
+    @abstractmethod
+    def stories(self) -> list[Story]:
+        """All stories in the order they were stored, with full articles and summaries."""
+
+    @abstractmethod
+    def story(self, story_id: str) -> Story | None:
+        """The story with this id or, since users type short ids, this unique id prefix."""
