@@ -30,9 +30,10 @@ demo: install  ## set up, then run the main job on the bundled example and write
 test: dev  ## install the dev extras, run the whole suite
 	$(BIN)/python -m pytest
 
-lint: dev
+lint: dev  ## ruff (lint and format) and mypy
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
 
 format: dev
 	$(BIN)/ruff format src tests bench

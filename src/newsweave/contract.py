@@ -41,7 +41,7 @@ def iso(value: date | None) -> str | None:
 def article_to_dict(article: Article, *, removed: bool = False) -> dict[str, Any]:
     """One article; the contract keys first, then `outlet_label` (how citations name it).
     With `removed`, also what the cleaner took out of it and by which rule."""
-    data = {
+    data: dict[str, Any] = {
         "id": article.id,
         "source": article.source,
         "title": article.title,

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Literal
 
 from newsweave.model import Article, Story, TimelineEvent
 from newsweave.nlp.dates import (
@@ -95,7 +96,7 @@ def period_end(start: date, granularity: str) -> date:
 Period = tuple[date, date]
 
 
-def _overlap(a: Period | None, b: Period | None) -> Period | bool | None:
+def _overlap(a: Period | None, b: Period | None) -> Period | Literal[False] | None:
     """The common part of two periods (None: unknown, compatible with anything), or False."""
     if a is None or b is None:
         return a or b

@@ -97,8 +97,8 @@ def _supports(story: Story, threshold: float) -> list[list[Support]]:
     texts: list[str] = []
     owner: list[str] = []
     for article in story.articles:
-        for sentence in _sentences(article):
-            texts.append(sentence)
+        for text in _sentences(article):
+            texts.append(text)
             owner.append(article.id)
     similarity = np.zeros((len(story.summary), len(texts)))
     if story.summary and texts:

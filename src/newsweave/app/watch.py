@@ -102,9 +102,9 @@ def _conditional(store: Store, url: str) -> dict[str, str]:
 
 def _new(link: str | None, store: Store, seen: set[str]) -> bool:
     """An entry link neither stored, nor fetched for good before, nor met earlier this round."""
-    return (
-        bool(link) and link not in seen and not store.has_url(link) and not store.fetch_state(link)
-    )
+    if not link:
+        return False
+    return link not in seen and not store.has_url(link) and not store.fetch_state(link)
 
 
 def poll_feed(

@@ -179,11 +179,11 @@ def _assign_ids(
         if k in ids and sorted(stored[ids[k]]) == sorted(a.id for a in group):
             continue
         members = sorted(group, key=lambda a: (a.published is None, a.published or date.min, a.id))
-        sid = ids.get(k)
-        if sid is None:
-            sid = story_id([a.id for a in members])
-            while sid in used or sid in stored or store.story_members([sid]):
-                sid = story_id([sid])
-            used.add(sid)
-        stories.append(Story(id=sid, articles=members))
+        kept = ids.get(k)
+        if kept is None:
+            kept = story_id([a.id for a in members])
+            while kept in used or kept in stored or store.story_members([kept]):
+                kept = story_id([kept])
+            used.add(kept)
+        stories.append(Story(id=kept, articles=members))
     return stories, sorted(set(stored) - set(ids.values()))

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import trafilatura
 from htmldate import find_date
 from lxml.html import HtmlElement
+from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from newsweave.ingest.decode import declared_charset, decode
@@ -74,11 +75,12 @@ def read_html(source: str, data: bytes) -> Iterator[Item]:
         return
     headings = [squash(h.text_content()) for h in tree.iter("h1")][:MAX_HEADINGS]
     published = _published(tree)
-    doc = trafilatura.bare_extraction(
+    extracted = trafilatura.bare_extraction(
         tree, with_metadata=True, favor_precision=True, include_comments=False, include_tables=False
     )
+    doc = extracted if isinstance(extracted, Document) else None  # a dict only if asked for one
     body = (doc.text or "").strip() if doc is not None else ""
-    if len(body) < MIN_BODY_CHARS:
+    if doc is None or len(body) < MIN_BODY_CHARS:
         found = f" (only {len(body)} characters)" if body else ""
         yield IngestError(source, f"HTML page with no article text that could be extracted{found}")
         return

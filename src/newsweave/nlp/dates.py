@@ -667,7 +667,7 @@ def normalise(
         result = _apply_rules(candidate, base, cues)
         if result is None:
             return None, None
-        if result:
+        if isinstance(result, tuple):
             return result
     if _DURATION.match(text) or not _DATE_WORD.search(text):
         return None, None

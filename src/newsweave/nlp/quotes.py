@@ -695,11 +695,11 @@ def resolve(mention: Span, people: _People, previous: str | None) -> str:
     root = mention.root
     if root.lower_ in PRONOUNS or text.lower() in PRONOUNS:
         pronoun = root.lower_
-        candidates = [
+        candidates: list[str | None] = [
             people.full_name(_person_name(t), mention.start_char) for t in _subjects_before(mention)
         ]
         candidates += [previous, people.last_before(mention.start_char, pronoun)]
-        return next((c for c in candidates if people.agrees(c, pronoun)), text)
+        return next((c for c in candidates if c is not None and people.agrees(c, pronoun)), text)
     persons = [e for e in mention.ents if e.label_ == "PERSON"]
     if persons:
         own = next((e for e in persons if e.start <= root.i < e.end), persons[-1])

@@ -12,6 +12,7 @@ and the workers share it through uvicorn's own supervisor.
 from __future__ import annotations
 
 import socket
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -39,7 +40,12 @@ def listening_socket(host: str, port: int) -> socket.socket:
 def run(app: FastAPI, *, host: str, port: int, workers: int = 1) -> None:
     """Serve `app` in this process, or `workers` processes that each build the app from the
     environment (`newsweave.web.app.app_from_environment`: the caller has set it)."""
-    options = {"host": host, "port": port, "log_level": "warning", "server_header": False}
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "warning",
+        "server_header": False,
+    }
     if workers == 1:
         uvicorn.run(app, **options)
         return

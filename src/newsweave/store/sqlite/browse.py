@@ -273,7 +273,7 @@ class SQLiteBrowse(SQLiteConnection, BrowseStore):
     def outlet_articles(
         self, outlet: str, *, offset: int = 0, limit: int = 20
     ) -> list[ArticleCard]:
-        found = []
+        found: list[ArticleCard] = []
         for card in self._outlet_articles(outlet):
             if offset > 0:
                 offset -= 1

@@ -48,12 +48,12 @@ class SQLiteNearDuplicates(SQLiteConnection, NearDuplicateIndex):
             for one in bands
         ]
         found: dict[int, tuple[Article, bytes]] = {}
-        for chunk in _chunks(sorted(set().union(*wanted))):
-            marks = ", ".join("?" * len(chunk))
+        for seq_chunk in _chunks(sorted(set().union(*wanted))):
+            marks = ", ".join("?" * len(seq_chunk))
             for row in self._db.execute(
                 f"SELECT a.seq, {_SELECT_ARTICLE}, s.minhash FROM articles AS a "
                 f"JOIN signatures AS s ON s.seq = a.seq WHERE a.seq IN ({marks})",
-                chunk,
+                seq_chunk,
             ):
                 found[row[0]] = (_article(row[1:-1]), row[-1])
         return [[found[seq] for seq in one if seq in found] for one in wanted]
