@@ -1,0 +1,54 @@
+"""The `newsweave` command line: a thin layer over `app`, `store` and `render`.
+
+One module per command group: `ingest` (ingest, digest, fetch, watch), `browse` (stories,
+show, timeline, serve), `evaluate` (the `eval` sub-commands); `common` holds what they share.
+Every group is loaded for `--help`, so each command imports the pipeline, the web stack or the
+evaluation harnesses it needs when it runs.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from newsweave import __version__
+from newsweave.cli import browse, evaluate, ingest
+from newsweave.cli.common import console
+
+app = typer.Typer(
+    help="Turn a pile of news articles from many outlets into sourced stories.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"newsweave {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """newsweave: sourced stories from many outlets."""
+
+
+app.command("ingest")(ingest.ingest_command)
+app.command("digest")(ingest.digest)
+app.command("stories")(browse.stories)
+app.command("show")(browse.show)
+app.command("timeline")(browse.timeline)
+app.command("serve")(browse.serve)
+app.command("fetch")(ingest.fetch)
+app.command("watch")(ingest.watch)
+app.add_typer(evaluate.app, name="eval")
+
+__all__ = ["app"]
