@@ -19,18 +19,15 @@ words allow. Every document is cleaned as ingest cleans it and weighed as cluste
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-
 from newsweave.app.pipeline import prepare
 from newsweave.cluster.batch import Vocabulary, document_bag, vectorize
-from newsweave.evaluate.cluster import _ceiling, _documents, score
+from newsweave.evaluate.cluster import ceiling, pool_documents, score
 from newsweave.evaluate.datasets import load_dataset
 
 THRESHOLDS = (0.05, 0.10, 0.15, 0.20, 0.25)
@@ -43,7 +40,7 @@ def main() -> None:
     args = parser.parse_args()
 
     clusters = load_dataset(args.dataset, args.source)
-    documents, gold, _ = _documents(clusters, seed=13, bare=False)  # as `eval cluster` pools them
+    documents, gold, _ = pool_documents(clusters)  # as `eval cluster` pools them
     articles = [prepare(d) for d in documents]
     labels = np.array(gold)
     vocabulary = Vocabulary()
@@ -66,7 +63,7 @@ def main() -> None:
     )
     print("| bound | B3 P | B3 R | B3 F1 | groups |")
     print("|---|---:|---:|---:|---:|")
-    rows = [("true clusters, empty documents alone", _ceiling(articles, gold))]
+    rows = [("true clusters, empty documents alone", ceiling(articles, gold))]
     for threshold in THRESHOLDS:  # an empty document's cosines are 0: it links to nothing
         linked = csr_matrix((sims >= threshold) & same)
         _, components = connected_components(linked, directed=False)

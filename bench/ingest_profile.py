@@ -1,77 +1,99 @@
-"""Where ingest time goes as the store grows: milliseconds per article, per step, per fifth of a run.
+"""Where ingest time goes as the store grows: milliseconds per article, per function, per fifth of a run.
 
     .venv/bin/python bench/ingest_profile.py ../shared/data/multinews250/sample_test.csv --size 100000
 
 `bench/scale.py` says how fast ingest is at each size; this says which step grows. It ingests
 the same corpus as `bench/scale.py` (real Multi-News documents, then variants of whole stories)
-into a fresh database in this process, with a timer around each store method and clustering
-step (wrapped here, so the code measured is the code shipped), and prints, for each fifth of the
-run, the milliseconds per stored article each step took in it, and the size of the region (the
-stored articles each chunk is re-clustered with) over the last 20 chunks. A step whose figure
-rises from one fifth to the next is one whose cost grows with the store. Timers nest (`cluster`
-holds `cluster_articles`, which holds `vectorize`), so the rows do not add up to the wall time.
-Three rows are the SQLite store's own steps inside its methods: `_write_story` and
-`_write_members` (a changed story's rows, inside `update_clusters`) and `_merge_recent` (moving
-the recent band and posting rows into their large tables, inside `add_articles` and
-`update_clusters`).
-The `gc` rows are the time the cyclic garbage collector ran (`gc.callbacks`), full passes apart
-from young ones: it runs inside whichever step allocated, so it is also inside the other rows.
+into a fresh database in this process under `cProfile`, and prints, for each fifth of the run,
+the milliseconds per stored article that went to:
+
+- `wall`: the whole run;
+- `stage: ...`: the pipeline's own stages (`RunReport.seconds`: read, clean, dedup, store,
+  cluster);
+- `gc (...)`: the cyclic garbage collector (`gc.callbacks`), full passes apart from young
+  ones; it runs inside whichever function allocated, so it is also inside the other rows;
+- the `--rows` functions of newsweave that took the most time over the run, named by module
+  and qualified name as the profiler sees them (`cluster.batch.vectorize`,
+  `store.sqlite.SQLiteStore.add_articles`), helpers inside modules included. A function's
+  time is cumulative (what it calls is inside it), so the rows nest and do not add up to the
+  wall time. The functions that stay running from one batch to the next (the pipeline's loop
+  around the batches) are left out: their time is the wall time.
+
+The last row is the size of the region (the stored articles each chunk is re-clustered with)
+over the last 20 chunks. A row whose figure rises from one fifth to the next is a cost that
+grows with the store. The profiler slows down Python code, more where it makes many small
+calls than in SQLite or NumPy, so compare fifths and rows with each other; `bench/scale.py`
+gives the throughput.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
+import cProfile
 import gc
+import inspect
 import json
-import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-
+import newsweave
 import newsweave.app.pipeline as pipeline
-import newsweave.cluster.batch as cluster
-import newsweave.cluster.cache as cache
-import newsweave.cluster.copies as dedup
-import newsweave.cluster.incremental as incremental
+from newsweave.cluster.incremental import ClusterStep
 from newsweave.store import open_store
-from newsweave.store.sqlite import SQLiteStore
 
-STORE_METHODS = (
-    "add_articles", "near_duplicates_of_each", "document_frequencies", "articles_sharing_terms",
-    "story_ids_of", "story_members", "articles", "article_heads", "add_document_frequencies",
-    "update_clusters", "_write_story", "_write_members", "_merge_recent",
-)  # fmt: skip
-STEPS = (
-    (incremental, "cluster_articles"), (incremental, "salient_terms"),
-    (cache.ClusterCache, "bag"), (cache.ClusterCache, "stats"),
-    (dedup, "fingerprints"), (cluster, "vectorize"), (cluster, "top_columns_per_row"),
-    (cluster, "candidate_pairs"), (cluster, "_split_events"), (cluster, "_similarities"),
-    (cluster, "_average_link"),
-)  # fmt: skip
+PACKAGE = Path(newsweave.__file__).resolve().parent
 
 
-class Timers:
+class FunctionNames:
+    """`module.qualname` (module relative to the package) of newsweave's code objects."""
+
     def __init__(self) -> None:
-        self.seconds: dict[str, float] = defaultdict(float)
+        self._modules: dict[str, str | None] = {}
 
-    def wrap(self, owner: Any, name: str) -> None:
-        inner: Callable[..., Any] = getattr(owner, name)
+    def __call__(self, code: CodeType | str) -> str | None:
+        """The name of a newsweave function's code; None for anything else (builtins,
+        other packages, comprehensions and lambdas)."""
+        if isinstance(code, str):
+            return None
+        module = self._modules.get(code.co_filename, "")
+        if module == "":
+            module = self._modules[code.co_filename] = self._module(code.co_filename)
+        if not module or code.co_name.startswith("<"):  # comprehensions, lambdas: in their
+            return None  # enclosing function's time
+        return f"{module}.{code.co_qualname}"
 
-        @functools.wraps(inner)
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            start = time.perf_counter()
-            try:
-                return inner(*args, **kwargs)
-            finally:
-                self.seconds[name] += time.perf_counter() - start
+    @staticmethod
+    def _module(filename: str) -> str | None:
+        try:
+            relative = Path(filename).resolve().relative_to(PACKAGE)
+        except ValueError:
+            return None
+        parts = relative.with_suffix("").parts
+        return ".".join(parts[:-1] if parts[-1] == "__init__" else parts) or "newsweave"
 
-        setattr(owner, name, timed)
+
+def cumulative(profiler: cProfile.Profile, names: FunctionNames) -> dict[str, float]:
+    """Seconds so far in each newsweave function, what it called included (calls that
+    have not returned yet are not counted)."""
+    seconds: dict[str, float] = defaultdict(float)
+    for entry in profiler.getstats():
+        if name := names(entry.code):
+            seconds[name] += entry.totaltime
+    return seconds
+
+
+def running(names: FunctionNames) -> set[str]:
+    """The newsweave functions on the call stack now."""
+    found, frame = set(), inspect.currentframe()
+    while frame is not None:
+        if name := names(frame.f_code):
+            found.add(name)
+        frame = frame.f_back
+    return found
 
 
 def main() -> None:
@@ -82,14 +104,11 @@ def main() -> None:
         "--spacing", type=int, default=1, help="days between variants, as in bench/scale.py"
     )
     parser.add_argument("--chronological", action="store_true", help="as in bench/scale.py")
+    parser.add_argument("--rows", type=int, default=30, help="functions shown (the slowest)")
     args = parser.parse_args()
     from scale import corpus  # bench/scale.py, beside this file
 
-    timers = Timers()
-    for name in STORE_METHODS:
-        timers.wrap(SQLiteStore, name)
-    for owner, name in STEPS:
-        timers.wrap(owner, name)
+    seconds: dict[str, float] = defaultdict(float)  # gc
     collecting_since = [0.0]
 
     def collection(phase: str, info: dict[str, int]) -> None:
@@ -97,28 +116,36 @@ def main() -> None:
             collecting_since[0] = time.perf_counter()
         else:
             key = "gc (full passes)" if info["generation"] == 2 else "gc (young passes)"
-            timers.seconds[key] += time.perf_counter() - collecting_since[0]
+            seconds[key] += time.perf_counter() - collecting_since[0]
 
-    gc.callbacks.append(collection)
     regions: list[int] = []
     chunk = pipeline.cluster_chunk
 
-    def counted_chunk(*args: Any, **kwargs: Any) -> incremental.ClusterStep:
+    def counted_chunk(*args: Any, **kwargs: Any) -> ClusterStep:
         step = chunk(*args, **kwargs)
         regions.append(step.region)
         return step
 
     pipeline.cluster_chunk = counted_chunk
 
+    names = FunctionNames()
+    profiler = cProfile.Profile()
     report = pipeline.RunReport()
     snapshots: list[tuple[int, float, dict[str, float], float]] = []
+    outer: set[str] = set()
     stored = 0
-    start = time.perf_counter()
+    start = spent_on_snapshots = 0.0
 
     def snapshot() -> None:
-        seconds = {**timers.seconds, **report.seconds}
+        nonlocal spent_on_snapshots
+        began = time.perf_counter()
+        outer.update(running(names))
+        row = {**cumulative(profiler, names), **seconds}
+        row |= {f"stage: {k}": v for k, v in report.seconds.items()}
         recent = regions[-20:] or [0]
-        snapshots.append((stored, time.perf_counter() - start, seconds, sum(recent) / len(recent)))
+        wall = began - start - spent_on_snapshots
+        snapshots.append((stored, wall, row, sum(recent) / len(recent)))
+        spent_on_snapshots += time.perf_counter() - began
 
     def progress(stage: str, n: int) -> None:
         nonlocal stored
@@ -133,19 +160,31 @@ def main() -> None:
                 args.source, args.size, spacing=args.spacing, chronological=args.chronological
             ):
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        gc.callbacks.append(collection)
         start = time.perf_counter()
         with open_store(Path(tmp) / "profile.db") as store:
-            pipeline.ingest([path], store, report=report, progress=progress)
+            profiler.enable()
+            try:
+                pipeline.ingest([path], store, report=report, progress=progress)
+            finally:
+                profiler.disable()
         snapshot()
+        gc.callbacks.remove(collection)
     # the batch boundaries nearest each fifth of what was stored (the last one: the end)
     fifths = [
         min(snapshots, key=lambda s, k=k: abs(s[0] - k * stored / 5)) for k in range(1, 5)
     ] + [snapshots[-1]]
 
-    keys = ["wall", *sorted({k for _, _, seconds, _ in fifths for k in seconds})]
+    final = snapshots[-1][2]
+    stages = sorted(k for k in final if k.startswith("stage: "))
+    collector = sorted(k for k in final if k.startswith("gc "))
+    functions = sorted(
+        (k for k in final if k not in outer and k not in stages and k not in collector),
+        key=lambda k: -final[k],
+    )[: args.rows]
     print("| ms/article | " + " | ".join(f"to {n:,}" for n, *_ in fifths) + " |")
     print("|---|" + "---:|" * len(fifths))
-    for key in keys:
+    for key in ["wall", *stages, *collector, *functions]:
         row, before = [], (0, 0.0, {}, 0.0)
         for now in fifths:
             if key == "wall":
@@ -154,7 +193,8 @@ def main() -> None:
                 spent = now[2].get(key, 0.0) - before[2].get(key, 0.0)
             row.append(1000 * spent / max(1, now[0] - before[0]))
             before = now
-        print(f"| {key} | " + " | ".join(f"{ms:.2f}" for ms in row) + " |")
+        label = key if key == "wall" or key in stages or key in collector else f"`{key}`"
+        print(f"| {label} | " + " | ".join(f"{ms:.2f}" for ms in row) + " |")
     print("| region (articles) | " + " | ".join(f"{r:,.0f}" for *_, r in fifths) + " |")
 
 

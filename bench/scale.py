@@ -25,7 +25,7 @@ shuffled, every window keeps filling until the run ends. `--spacing DAYS` dates 
 that many days apart instead (at 11 or more, a window holds one variant of each story), and
 `--chronological` feeds the articles in date order, shuffled within a day, as news arrives:
 with both, each window holds the same load at every size, so that what grows from 1k to 100k
-is the store and not the window (docs/benchmarks.md, stop 15).
+is the store and not the window (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -63,7 +63,6 @@ def corpus(
     """`size` JSONL records: the real documents, then variants of whole stories, variant v
     dated `spacing` * v days into 2020 (wrapping after 366 variants); shuffled, and then, if
     `chronological`, ordered by date (shuffled within a day)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from newsweave.evaluate.datasets import load_dataset
 
     clusters = load_dataset("multinews", source)

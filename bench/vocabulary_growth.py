@@ -20,10 +20,7 @@ from __future__ import annotations
 import argparse
 import math
 import random
-import sys
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from newsweave.evaluate.datasets import load_dataset
 from newsweave.evaluate.timeline import load_t17_topic, t17_topics

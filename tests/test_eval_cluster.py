@@ -26,13 +26,13 @@ def test_perfect_and_lumped_scores() -> None:
 
 def test_ceiling_leaves_documents_without_text_alone() -> None:
     from newsweave.app.pipeline import prepare
-    from newsweave.evaluate.cluster import _ceiling
+    from newsweave.evaluate.cluster import ceiling
     from newsweave.model import RawDocument
 
     texts = ["The river flooded the town of Elmsford on Sunday after days of rain.", "", "x"]
     documents = [RawDocument(source=str(n), text=t, format="text") for n, t in enumerate(texts)]
-    ceiling = _ceiling([prepare(d) for d in documents], [0, 0, 1])
-    assert ceiling.bcubed_p == 1.0 and ceiling.bcubed_r == pytest.approx((0.5 + 0.5 + 1) / 3)
+    best = ceiling([prepare(d) for d in documents], [0, 0, 1])
+    assert best.bcubed_p == 1.0 and best.bcubed_r == pytest.approx((0.5 + 0.5 + 1) / 3)
 
 
 def test_harness_on_two_events(tmp_path: Path) -> None:

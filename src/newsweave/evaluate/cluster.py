@@ -108,9 +108,13 @@ def vars_of(scores: Scores) -> dict[str, float]:
     return {name: getattr(scores, name) for name in Scores.__slots__}
 
 
-def _documents(
-    clusters: Sequence[Cluster], seed: int, bare: bool
+def pool_documents(
+    clusters: Sequence[Cluster], seed: int = 13, bare: bool = False
 ) -> tuple[list[RawDocument], list[int], list[tuple[str, int]]]:
+    """Every document of the clusters in one shuffled stream (fixed `seed`), as
+    `evaluate_clustering` ingests them: (documents, gold label of each, (cluster id, index in
+    its cluster) of each). A document's source is "<cluster id>/<index>"; `bare` drops titles
+    and dates."""
     pool = [(c.id, n, d) for c in clusters for n, d in enumerate(c.documents)]
     random.Random(seed).shuffle(pool)
     documents, gold, where = [], [], []
@@ -166,7 +170,7 @@ def _baseline(cleaned: list[Article], gold: list[int]) -> tuple[Scores, float]:
     return best
 
 
-def _ceiling(cleaned: list[Article], gold: list[int]) -> Scores:
+def ceiling(cleaned: list[Article], gold: list[int]) -> Scores:
     """The best any system can score on these documents as cleaned: each in its true cluster,
     except those cleaning leaves empty (share widgets, archive pages), which nothing can place."""
     labels = [
@@ -187,7 +191,7 @@ def evaluate_clustering(
     settings: ClusterSettings | None = None,
 ) -> ClusterEvalReport:
     """Pool, shuffle, stream in and score; `bare` drops titles and dates first."""
-    documents, gold, where = _documents(clusters, seed, bare)
+    documents, gold, where = pool_documents(clusters, seed, bare)
     cleaned = [prepare(d) for d in documents]
     stories = _stream(documents, cleaned, batch_size, settings)
     labels = {story: k for k, story in enumerate(dict.fromkeys(stories))}
@@ -198,7 +202,7 @@ def evaluate_clustering(
         report.systems["agglomerative (tuned)"], report.baseline_threshold = _baseline(
             cleaned, gold
         )
-    report.systems["ceiling (true clusters, empty documents alone)"] = _ceiling(cleaned, gold)
+    report.systems["ceiling (true clusters, empty documents alone)"] = ceiling(cleaned, gold)
     if save is not None:
         with save.open("w", encoding="utf-8") as out:
             for (cluster_id, n), story in zip(where, predicted, strict=True):
@@ -206,4 +210,11 @@ def evaluate_clustering(
     return report
 
 
-__all__ = ["ClusterEvalReport", "evaluate_clustering", "score"]
+__all__ = [
+    "ClusterEvalReport",
+    "Scores",
+    "ceiling",
+    "evaluate_clustering",
+    "pool_documents",
+    "score",
+]

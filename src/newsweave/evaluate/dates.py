@@ -11,12 +11,13 @@ get a value. Groups by gold value: day, month, year, other.
 End to end: `find_time_expressions` over each document's raw text against the gold DATE spans,
 TempEval-3 style relaxed matching (spans overlap). A prediction with a value counts; one that
 overlaps only a TIME, DURATION or SET annotation is left out, as those are not scored here.
+
+`newsweave eval dates DIR` prints the value accuracy; `--end-to-end` adds the end-to-end table
+and `--spacy` lets a spaCy pipeline's DATE entities help recognition.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
 import time
 from collections import defaultdict
@@ -283,42 +284,3 @@ def evaluate_dates(directory: Path, *, end_to_end: bool = True, nlp=None) -> Dat
     if end_to_end:
         report.end_to_end = _end_to_end(documents, nlp)
     return report
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("directory", type=Path, help="a directory of TimeML (.tml) files")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
-    parser.add_argument("--spacy", action="store_true", help="add spaCy DATE entities end to end")
-    parser.add_argument("--errors", type=int, default=0, help="print N newsweave misses")
-    args = parser.parse_args(argv)
-    nlp = None
-    if args.spacy:
-        from newsweave.nlp.entities import load_model
-
-        nlp = load_model()
-    report = evaluate_dates(args.directory, nlp=nlp)
-    if args.json:
-        print(json.dumps(report.to_dict(), indent=2))
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    title = f"DATE value accuracy on {report.total} TIMEX3 of {args.directory}"
-    for caption, header, rows in (
-        (title, report.header(), report.rows()),
-        ("Recognition + normalisation", report.end_to_end_header(), report.end_to_end_rows()),
-    ):
-        table = Table(title=caption)
-        for column in header:
-            table.add_column(column, justify="left" if column == header[0] else "right")
-        for row in rows:
-            table.add_row(*row)
-        console.print(table)
-    for text, value, dct, predicted in report.errors[: args.errors]:
-        console.print(f"{text!r}: gold {value}, got {predicted} (DCT {dct})", markup=False)
-
-
-if __name__ == "__main__":
-    main()

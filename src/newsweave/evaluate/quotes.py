@@ -33,16 +33,14 @@ attribution, a quote over several paragraphs). Definitions, the same for both sy
 
 textacy raises on some documents (unbalanced quotation marks): those count as no predictions.
 By default the shared parse starts a sentence at each line break (`add_paragraph_breaks`), as
-newsweave's quote stage is meant to run; `--no-paragraph-breaks` scores spaCy's plain parse.
+newsweave's quote stage is meant to run; `newsweave eval quotes --no-paragraph-breaks` scores
+spaCy's plain parse.
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
-import json
 import re
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -400,39 +398,3 @@ def evaluate_quotes(
             if system == "newsweave":
                 report.reported.add([g for g in gold if not g.direct], reported)
     return report
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m newsweave.evaluate.quotes",
-        description="Quote detection and speaker attribution on PolNeAR: newsweave vs textacy.",
-    )
-    parser.add_argument("directory", type=Path, help="PolNeAR root or compartment folder")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--limit", type=int, default=None, help="score only the first N texts")
-    parser.add_argument(
-        "--no-paragraph-breaks",
-        action="store_true",
-        help="parse with spaCy's plain pipeline (no sentence start at line breaks)",
-    )
-    args = parser.parse_args(argv)
-    report = evaluate_quotes(
-        args.directory, limit=args.limit, paragraph_breaks=not args.no_paragraph_breaks
-    )
-    if args.json:
-        print(json.dumps(report.to_dict(), indent=2))
-        return 0
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"Quotes on PolNeAR ({report.documents} texts)")
-    for column in report.header():
-        table.add_column(column, justify="left" if column in ("system", "task") else "right")
-    for row in report.rows():
-        table.add_row(*row)
-    Console().print(table)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -11,6 +11,7 @@ what a server does. httpx is the I/O back end; tests hand it a transport or a lo
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Self
@@ -21,6 +22,8 @@ import httpx
 from newsweave import __version__
 from newsweave.fetch.pacing import Clock, HostPacer, Sleep
 from newsweave.fetch.robots import RobotsAnswer, RobotsCache
+
+log = logging.getLogger(__name__)
 
 USER_AGENT = f"newsweave/{__version__} (news reader; obeys robots.txt and Crawl-delay)"
 SCHEMES = ("http", "https")
@@ -134,20 +137,30 @@ class PoliteClient:
         asked = url
         for hop in range(self.settings.max_redirects + 1):
             if reason := refusal(url, hop=hop > 0):
+                log.info("not fetching %s: %s", url, reason)
                 return FetchFailure(asked, reason)
             host = urlsplit(url).netloc.lower()
             if obey_robots:
                 rules = self._robots.rules(url)
                 if reason := rules.refusal(url, self.settings.user_agent):
+                    log.info("not fetching %s: %s", url, reason)
                     where = f" (redirected to {url})" if hop else ""
                     return FetchFailure(asked, reason + where)
                 if delay := rules.delay(self.settings.user_agent):
                     self._pacer.slow_down(host, delay)
             self._pacer.wait(host)
+            if headers:
+                log.debug("GET %s with %s", url, ", ".join(sorted(headers)))
             outcome = self._request(asked, url, headers, limit)
-            if not isinstance(outcome, _Redirect):
-                return outcome
-            url = outcome.location
+            if isinstance(outcome, _Redirect):
+                log.info("GET %s: redirected to %s", url, outcome.location)
+                url = outcome.location
+                continue
+            if isinstance(outcome, Page):
+                log.info("GET %s: HTTP %d, %d bytes", url, outcome.status, len(outcome.body))
+            else:
+                log.info("GET %s: %s", url, outcome.reason)
+            return outcome
         return FetchFailure(asked, f"more than {self.settings.max_redirects} redirects")
 
     def _request(

@@ -5,8 +5,11 @@ Time is injected (`clock`, `sleep`), so tests measure the spacing without waitin
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
+
+log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
@@ -26,6 +29,8 @@ class HostPacer:
 
     def slow_down(self, host: str, interval: float) -> None:
         """Space requests to `host` by at least `interval` seconds from now on."""
+        if interval > max(self.interval, self._intervals.get(host, 0.0)):
+            log.info("%s: %g s between requests, as the host asks", host, interval)
         self._intervals[host] = max(interval, self._intervals.get(host, 0.0))
 
     def wait(self, host: str) -> None:
@@ -35,5 +40,6 @@ class HostPacer:
         if last is not None:
             delay = last + interval - self._clock()
             if delay > 0:
+                log.debug("waiting %.2f s before the next request to %s", delay, host)
                 self._sleep(delay)
         self._last[host] = self._clock()

@@ -9,6 +9,7 @@ for as its source and the URL it was found at (after redirects) as its `url`.
 from __future__ import annotations
 
 import codecs
+import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from newsweave.ingest.detect import looks_html
 from newsweave.ingest.errors import IngestError, Item
 from newsweave.ingest.html import read_html
 from newsweave.model import RawDocument
+
+log = logging.getLogger(__name__)
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
@@ -31,7 +34,8 @@ def _utf8(page: Page) -> bytes:
         if codecs.lookup(charset).name == "utf-8":
             return page.body
         return page.body.decode(charset).encode("utf-8")
-    except (LookupError, UnicodeDecodeError):
+    except (LookupError, UnicodeDecodeError) as exc:
+        log.debug("%s: charset %s from the header not used (%s)", page.url, charset, exc)
         return page.body
 
 

@@ -8,10 +8,13 @@ everything for this run, as the RFC asks of an unreachable file.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,5 +84,15 @@ class RobotsCache:
     def rules(self, url: str) -> Rules:
         key = origin(url)
         if key not in self._rules:
-            self._rules[key] = rules_from(self._fetch(f"{key}/robots.txt"))
+            rules = self._rules[key] = rules_from(self._fetch(f"{key}/robots.txt"))
+            if rules.blanket:
+                log.info("%s: %s", key, rules.blanket)
+            else:
+                delay = rules.delay(self.agent)
+                log.debug(
+                    "robots.txt of %s: %s%s",
+                    key,
+                    "rules read" if rules.parser else "none, everything allowed",
+                    f", {delay:g} s between requests" if delay else "",
+                )
         return self._rules[key]

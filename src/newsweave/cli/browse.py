@@ -1,0 +1,161 @@
+"""Commands that read the stored stories: `stories`, `show`, `timeline`, `serve`.
+
+The summariser, the analysis and the web stack (FastAPI, uvicorn) are imported inside the
+commands that use them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from newsweave.cli.common import (
+    DbOption,
+    FocusOption,
+    JsonOption,
+    console,
+    errors,
+    open_db,
+    story_table,
+)
+
+
+def stories(db: DbOption = Path("newsweave.db")) -> None:
+    """List the stored stories."""
+    with open_db(db) as store:
+        console.print(story_table(store.stories()))
+
+
+def show(
+    story_id: Annotated[str, typer.Argument(help="A story id, or a unique prefix of one.")],
+    db: DbOption = Path("newsweave.db"),
+    focus: FocusOption = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"], help="Summarise only what articles after this date add."
+        ),
+    ] = None,
+    words: Annotated[int, typer.Option(min=10, help="Summary length in words.")] = 120,
+) -> None:
+    """Show one story: summary with citations, analysis, then its articles.
+
+    With --focus the summary is aimed at a question; with --since it is an update summary of
+    the articles published after that date, leaving out what earlier ones already said
+    (articles without a date count as already read).
+    """
+    from newsweave.render.markdown import render_markdown
+
+    with open_db(db) as store:
+        story = store.story(story_id)
+    if story is None:
+        errors.print(f"[red]error:[/] no story {story_id!r} in {db}")
+        raise typer.Exit(1)
+    if focus or since:
+        from newsweave.analysis.summarize import SummarySettings, summarize
+
+        known = [
+            a for a in story.articles if since and not (a.published and a.published > since.date())
+        ]
+        story.summary = summarize(story, SummarySettings(words=words), focus=focus, known=known)
+        if since and not story.summary:
+            console.print(f"Nothing new since {since.date().isoformat()}.")
+    console.print(render_markdown([story]), markup=False, highlight=False)
+
+
+def timeline(
+    query: Annotated[
+        str, typer.Argument(help="An entity (name or alias, any case) or a story id prefix.")
+    ],
+    db: DbOption = Path("newsweave.db"),
+    since: Annotated[
+        datetime | None,
+        typer.Option("--from", formats=["%Y-%m-%d"], help="Only events from this date on."),
+    ] = None,
+    until: Annotated[
+        datetime | None,
+        typer.Option("--to", formats=["%Y-%m-%d"], help="Only events up to this date."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Dated events of an entity's stories, or of a story's storyline, with their outlets.
+
+    Events are the stories themselves and the earlier events their articles cite ("visited
+    Moscow in October 2015"), each dated as finely as the text allows (day, month, year).
+    """
+    from rich.table import Table
+
+    from newsweave.analysis.storyline import find_timeline
+    from newsweave.analysis.timeline import within
+    from newsweave.contract import timeline_event_to_dict
+    from newsweave.render.dates import date_label
+
+    with open_db(db) as store:
+        found = find_timeline(store, query)
+    if found is None:
+        errors.print(f"[red]error:[/] no story or entity {query!r} in {db}")
+        raise typer.Exit(1)
+    name, events = found
+    events = within(events, since and since.date(), until and until.date())
+    if as_json:
+        timeline_json = [timeline_event_to_dict(e) for e in events]
+        console.print_json(data={"query": query, "match": name, "timeline": timeline_json})
+        return
+    table = Table(title=f"Timeline of {name}: {len(events)} events")
+    for column in ("date", "event", "outlets", "story"):
+        table.add_column(column, no_wrap=column in ("date", "story"))
+    for event in events:
+        table.add_row(
+            date_label(event.date, event.granularity),
+            event.text,
+            ", ".join(event.outlets),
+            event.story_id or "",
+        )
+    console.print(table)
+
+
+def serve(
+    db: DbOption = Path("newsweave.db"),
+    host: Annotated[
+        str, typer.Option(help="Address to bind; loopback unless you mean to share it.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="NEWSWEAVE_TOKEN",
+            help="Accept POST /api/articles carrying 'Authorization: Bearer TOKEN'; "
+            "without it the server is read-only.",
+        ),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes (one per core serves the most).")
+    ] = 1,
+) -> None:
+    """Browse, search and add to the stories in a web UI and JSON API (FastAPI)."""
+    import os
+
+    from newsweave.store import StoreError
+    from newsweave.web import create_app, server  # the web stack loads only for this command
+    from newsweave.web.app import LOOPBACK_HOSTS, worker_environment
+
+    loopback = host in ("127.0.0.1", "localhost")  # Host checks: against DNS rebinding
+    allowed_hosts = LOOPBACK_HOSTS if loopback else None
+    try:
+        web = create_app(db, token, allowed_hosts=allowed_hosts)
+    except StoreError as exc:
+        errors.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        errors.print(f"[yellow]warning:[/] serving on {host}: reachable beyond this machine")
+    console.print(f"serving {db} on http://{host}:{port}/ (Ctrl-C stops)")
+    if workers > 1:  # each worker process builds its own app from the environment
+        os.environ.update(worker_environment(db, token, allowed_hosts))
+    try:
+        server.run(web, host=host, port=port, workers=workers)
+    except OSError as exc:
+        errors.print(f"[red]error:[/] cannot listen on {host}:{port}: {exc.strerror or exc}")
+        raise typer.Exit(2) from exc

@@ -1,0 +1,244 @@
+"""`newsweave eval`: newsweave against baselines on public datasets.
+
+The harnesses (`newsweave.evaluate`) and what they compare against (sumy, rouge-score, tilse,
+textacy, scikit-learn) are imported inside each command, so that only running one loads them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from newsweave.cli.common import JsonOption, console, errors, print_table, progress_bar
+
+if TYPE_CHECKING:
+    from newsweave.evaluate.datasets import Cluster
+
+app = typer.Typer(
+    help="Measure newsweave against baselines on public datasets.", no_args_is_help=True
+)
+
+SUMMARY_SYSTEMS = ("newsweave", "lead", "lexrank", "textrank", "lsa", "sumbasic", "oracle")
+"""`newsweave.evaluate.summarize.SYSTEMS`, spelled out for the --systems default so that the
+help does not import the harness (a test checks that the two agree)."""
+
+DatasetArgument = Annotated[Path, typer.Argument(help="The dataset file.")]
+DatasetOption = Annotated[str, typer.Option(help="Format: multinews (CSV) or clusters (JSONL).")]
+
+
+def load_clusters(dataset: str, path: Path) -> list[Cluster]:
+    """The clusters of a dataset file; one that cannot be read ends the command (status 2)."""
+    from newsweave.evaluate.datasets import DatasetError, load_dataset
+
+    try:
+        return load_dataset(dataset, path)
+    except DatasetError as exc:
+        errors.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def print_eval(title: str, header: list[str], rows: list[list[str]], as_json: dict | None) -> None:
+    """The report as JSON when `as_json` holds it, else as a table."""
+    if as_json is not None:
+        console.print_json(data=as_json)
+        return
+    print_table(title, header, rows)
+
+
+@app.command("summarize")
+def eval_summarize(
+    path: DatasetArgument,
+    dataset: DatasetOption = "multinews",
+    words: Annotated[
+        int, typer.Option(min=10, help="Every summary is cut at this many words.")
+    ] = 300,
+    systems: Annotated[str, typer.Option(help="Comma-separated systems to run.")] = ",".join(
+        SUMMARY_SYSTEMS
+    ),
+    save: Annotated[
+        Path | None, typer.Option(help="Write every summary to DIR/<system>/<cluster>.txt.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N clusters.")] = None,
+    focus: Annotated[
+        str | None,
+        typer.Option(help="One focus question for every cluster (default: each cluster's query)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """ROUGE of newsweave's summaries against lead, sumy's LexRank/TextRank/LSA/SumBasic and an oracle."""
+    from newsweave.evaluate.summarize import SYSTEMS, evaluate_summaries
+
+    clusters = load_clusters(dataset, path)[:limit]
+    for cluster in clusters if focus else []:
+        cluster.query = focus
+    chosen = [s.strip() for s in systems.split(",") if s.strip()]
+    unknown = set(chosen) - set(SYSTEMS)
+    if unknown or "newsweave" not in chosen:
+        errors.print(
+            f"[red]error:[/] systems must include newsweave and be among {', '.join(SYSTEMS)}"
+        )
+        raise typer.Exit(2)
+    with progress_bar() as bar:
+        task = bar.add_task("summarising clusters", total=len(clusters))
+        report = evaluate_summaries(
+            clusters,
+            words=words,
+            systems=chosen,
+            save=save,
+            progress=lambda n: bar.advance(task, n),
+        )
+    title = f"ROUGE on {report.clusters} clusters of {path.name}, summaries cut at {words} words"
+    print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
+
+
+@app.command("dates")
+def eval_dates(
+    directory: Annotated[Path, typer.Argument(help="A directory of TimeML (.tml) files.")],
+    dataset: Annotated[str, typer.Option(help="Format: timeml.")] = "timeml",
+    end_to_end: Annotated[
+        bool,
+        typer.Option(
+            "--end-to-end",
+            help="Also print the recognition + normalisation table: dates found in the raw "
+            "text against the gold spans (always in the JSON).",
+        ),
+    ] = False,
+    spacy: Annotated[
+        bool,
+        typer.Option(
+            "--spacy",
+            help="Recognise with spaCy's DATE entities too, end to end (implies --end-to-end).",
+        ),
+    ] = False,
+    misses: Annotated[
+        int,
+        typer.Option(
+            "--errors",
+            min=0,
+            help="Print N of newsweave's misses: text, gold value, prediction, creation time.",
+        ),
+    ] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Value accuracy of date normalisation (TempEval-3 TimeML) against plain dateparser."""
+    if dataset != "timeml" or not directory.is_dir():
+        errors.print(
+            f"[red]error:[/] {directory}: expected a directory of TimeML files (--dataset timeml)"
+        )
+        raise typer.Exit(2)
+    from newsweave.evaluate.dates import evaluate_dates
+
+    nlp = None
+    if spacy:
+        from newsweave.nlp.entities import load_model
+
+        nlp = load_model()
+    report = evaluate_dates(directory, nlp=nlp)
+    if report.total == 0:
+        errors.print(
+            f"[red]error:[/] {directory}: no DATE TIMEX3 with a document creation time found"
+        )
+        raise typer.Exit(2)
+    wrong = [
+        {"text": text, "gold": value, "predicted": predicted, "dct": dct}
+        for text, value, dct, predicted in report.errors[:misses]
+    ]
+    if as_json:
+        console.print_json(data=report.to_dict() | ({"misses": wrong} if misses else {}))
+        return
+    title = f"DATE value accuracy on {report.total} TIMEX3 of {directory}"
+    print_table(title, report.header(), report.rows())
+    if end_to_end or spacy:
+        caption = "Recognition + normalisation"
+        print_table(caption, report.end_to_end_header(), report.end_to_end_rows())
+    for miss in wrong:
+        console.print(
+            f"{miss['text']!r}: gold {miss['gold']}, got {miss['predicted']} (DCT {miss['dct']})",
+            markup=False,
+        )
+
+
+@app.command("quotes")
+def eval_quotes(
+    directory: Annotated[
+        Path, typer.Argument(help="PolNeAR data: a folder with text/ and attributions/.")
+    ],
+    dataset: Annotated[str, typer.Option(help="Format: polnear.")] = "polnear",
+    limit: Annotated[int | None, typer.Option(help="Only the first N texts.")] = None,
+    paragraph_breaks: Annotated[
+        bool,
+        typer.Option(
+            help="Start a sentence at each line break of the shared parse, as newsweave's quote "
+            "stage runs; --no-paragraph-breaks scores spaCy's plain parse."
+        ),
+    ] = True,
+    as_json: JsonOption = False,
+) -> None:
+    """Quote detection and speaker attribution (PolNeAR) against textacy's direct_quotations."""
+    if dataset != "polnear" or not directory.is_dir():
+        errors.print(f"[red]error:[/] {directory}: expected PolNeAR's layout (--dataset polnear)")
+        raise typer.Exit(2)
+    from newsweave.evaluate.quotes import evaluate_quotes
+
+    try:
+        report = evaluate_quotes(directory, limit=limit, paragraph_breaks=paragraph_breaks)
+    except (FileNotFoundError, ValueError) as exc:
+        errors.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    title = f"Quotes and speakers on {report.documents} PolNeAR texts of {directory}"
+    print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
+
+
+@app.command("cluster")
+def eval_cluster(
+    path: DatasetArgument,
+    dataset: DatasetOption = "multinews",
+    bare: Annotated[bool, typer.Option(help="Drop titles and dates before clustering.")] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the shuffle.")] = 13,
+    save: Annotated[
+        Path | None, typer.Option(help="Write the assignment as JSONL: cluster, doc, story.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """B-cubed and pairwise scores of story clustering against a set's clusters, with a tuned
+    scikit-learn agglomerative baseline."""
+    from newsweave.evaluate.cluster import evaluate_clustering
+
+    clusters = load_clusters(dataset, path)
+    report = evaluate_clustering(clusters, seed=seed, bare=bare, save=save)
+    title = f"Story clustering of {report.documents} documents from {report.clusters} clusters of {path.name}"
+    if report.baseline_threshold is not None:
+        title += f" (baseline threshold {report.baseline_threshold})"
+    print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
+
+
+@app.command("timeline")
+def eval_timeline(
+    directory: Annotated[
+        Path, typer.Argument(help="Timeline17 layout: topic folders with articles.json.")
+    ],
+    dataset: Annotated[str, typer.Option(help="Format: t17.")] = "t17",
+    limit: Annotated[int | None, typer.Option(help="Only the first N topics.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Timeline summarisation (tilse alignment ROUGE, date F1) against a publication-count
+    baseline, news-tls's protocol."""
+    from newsweave.evaluate.datasets import DatasetError
+    from newsweave.evaluate.timeline import evaluate_timelines
+
+    if dataset != "t17":
+        errors.print(f"[red]error:[/] unknown timeline dataset {dataset!r}; known: t17")
+        raise typer.Exit(2)
+    try:
+        report = evaluate_timelines(
+            directory, limit=limit, progress=lambda name: errors.print(f"done {name}")
+        )
+    except DatasetError as exc:
+        errors.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    if report.rouge_skipped:
+        errors.print(f"[yellow]warning:[/] ROUGE skipped: {report.rouge_skipped}")
+    title = f"Timelines of {len(report.topics)} topics of {directory}"
+    print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)

@@ -1,0 +1,260 @@
+"""Commands that add articles: `ingest`, `digest`, `fetch`, `watch`.
+
+The pipeline, the fetch stack and the renderers are imported inside the commands, so that
+`newsweave --help` does not load spaCy, scikit-learn, trafilatura or httpx.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from newsweave.cli.common import (
+    DEFAULT_WORDS,
+    DbOption,
+    FocusOption,
+    PathsArgument,
+    console,
+    errors,
+    open_db,
+    progress_bar,
+    story_table,
+)
+
+if TYPE_CHECKING:
+    from newsweave.app.pipeline import RunReport
+    from newsweave.fetch import PoliteClient
+    from newsweave.model import Story
+    from newsweave.store import Store
+
+RateOption = Annotated[
+    float,
+    typer.Option(
+        "--rate", min=0.001, help="Requests per second to any one host (Crawl-delay may slow it)."
+    ),
+]
+TimeoutOption = Annotated[
+    float, typer.Option(min=0.1, help="Seconds to connect, and between reads of a response.")
+]
+MaxSizeOption = Annotated[
+    float, typer.Option("--max-size", min=0.01, help="Largest page downloaded, in MB.")
+]
+UserAgentOption = Annotated[
+    str | None, typer.Option(help="The User-Agent sent (default: newsweave/VERSION ...).")
+]
+SummariseOption = Annotated[
+    bool, typer.Option(help="Summarise the changed stories now (--no-summarise: later).")
+]
+
+
+def add_paths(paths: list[str], store: Store) -> RunReport:
+    """Ingest `paths` into `store` with progress bars, and print what was added; nothing read
+    at all ends the command (exit status 1)."""
+    from newsweave.app.pipeline import ingest
+
+    with progress_bar() as bar:
+        tasks = {
+            "read": bar.add_task("reading", total=None),
+            "stored": bar.add_task("storing + clustering", total=None),
+        }
+
+        def advance(stage: str, n: int) -> None:
+            if stage in tasks:
+                bar.advance(tasks[stage], n)
+
+        report = ingest(paths, store, progress=advance)
+    for error in report.errors:
+        errors.print(f"[yellow]skipped[/] {error.source}: {error.reason}")
+    console.print(
+        f"read {report.read} articles: {report.added} new, {report.duplicates} already stored"
+        + (f" ({report.copies} new ones copy an earlier article)" if report.copies else "")
+        + (f", {len(report.errors)} skipped" if report.errors else "")
+        + f"; {len(report.changed)} stories new or changed"
+    )
+    if report.read == 0:
+        errors.print("[red]error:[/] nothing could be read")
+        raise typer.Exit(1)
+    return report
+
+
+def build(store: Store, words: int, focus: str | None) -> list[Story]:
+    """Summarise and analyse the stories that changed; returns them."""
+    from newsweave.analysis.summarize import SummarySettings
+    from newsweave.app.pipeline import RunReport, build_stories
+
+    report = RunReport()
+    with progress_bar() as bar:
+        task = bar.add_task("summarising changed stories", total=None)
+        stories = build_stories(
+            store,
+            summary_settings=SummarySettings(words=words),
+            focus=focus,
+            progress=lambda stage, n: bar.advance(task, n),
+            report=report,
+        )
+    for warning in report.warnings:
+        errors.print(f"[yellow]warning:[/] {warning}")
+    return stories
+
+
+def ingest_command(
+    paths: PathsArgument,
+    db: DbOption = Path("newsweave.db"),
+    summarise: Annotated[
+        bool,
+        typer.Option(
+            help="Summarise and analyse the changed stories now; with --no-summarise they wait "
+            "for the next ingest or digest (fast bulk loading)."
+        ),
+    ] = True,
+) -> None:
+    """Add articles to the database and to its stories; re-ingesting stores nothing twice.
+
+    Only the stories the new articles join, found or merge are summarised and analysed again.
+    """
+    with open_db(db) as store:
+        add_paths(paths, store)
+        if summarise:
+            build(store, DEFAULT_WORDS, None)
+
+
+def digest(
+    paths: PathsArgument,
+    db: DbOption = Path("newsweave.db"),
+    out: Annotated[
+        Path, typer.Option(help="Where to write index.html, stories.md, stories.json.")
+    ] = Path("report"),
+    words: Annotated[int, typer.Option(min=10, help="Summary length in words.")] = DEFAULT_WORDS,
+    focus: FocusOption = None,
+) -> None:
+    """Ingest PATHs, add them to the stories, and write the report of every stored story.
+
+    Stories the new articles changed are summarised again; with --focus or a --words other
+    than the default, every story is.
+    """
+    from newsweave.render import write_report
+
+    with open_db(db) as store:
+        add_paths(paths, store)
+        if focus or words != DEFAULT_WORDS:
+            store.mark_stale()
+        build(store, words, focus)
+        stories = store.stories()
+    console.print(story_table(stories))
+    written = write_report(stories, out)
+    console.print("wrote " + ", ".join(str(p) for p in written.values()))
+
+
+def fetch_client(
+    rate: float, timeout: float, max_size: float, user_agent: str | None
+) -> PoliteClient:
+    """The polite client with the command line's settings."""
+    from newsweave.fetch import FetchSettings, PoliteClient
+
+    agent = {"user_agent": user_agent} if user_agent else {}
+    max_bytes = int(max_size * 2**20)
+    return PoliteClient(
+        FetchSettings(interval=1 / rate, timeout=timeout, max_bytes=max_bytes, **agent)
+    )
+
+
+def print_added(report: RunReport, noun: str) -> None:
+    """The skipped sources, then one line of what was added."""
+    for error in report.errors:
+        errors.print(f"[yellow]skipped[/] {error.source}: {error.reason}")
+    console.print(
+        f"{noun} {report.read} articles: {report.added} new, {report.duplicates} already stored"
+        + (f", {len(report.errors)} skipped" if report.errors else "")
+        + f"; {len(report.changed)} stories new or changed"
+    )
+
+
+def fetch(
+    urls: Annotated[
+        list[str], typer.Argument(help="Article page URLs; '-' reads them from stdin, one a line.")
+    ],
+    db: DbOption = Path("newsweave.db"),
+    rate: RateOption = 1.0,
+    timeout: TimeoutOption = 20.0,
+    max_size: MaxSizeOption = 5.0,
+    user_agent: UserAgentOption = None,
+    summarise: SummariseOption = True,
+) -> None:
+    """Download article pages politely and add their articles (robots.txt obeyed, one request
+    per second per host, redirects and size bounded); a URL that fails is reported, not fatal."""
+    import sys
+
+    from newsweave.app.pipeline import ingest_documents
+    from newsweave.fetch import fetch_documents
+
+    lines = (line.strip() for u in urls for line in (sys.stdin if u == "-" else [u]))
+    wanted = list(dict.fromkeys(u for u in lines if u and not u.startswith("#")))
+    with open_db(db) as store, fetch_client(rate, timeout, max_size, user_agent) as client:
+        with progress_bar() as bar:
+            task = bar.add_task("fetching", total=len(wanted))
+            report = ingest_documents(
+                fetch_documents(wanted, client),
+                store,
+                progress=lambda stage, n: bar.advance(task, n) if stage == "read" else None,
+            )
+        print_added(report, "fetched")
+        if report.read == 0:
+            errors.print("[red]error:[/] no article could be fetched")
+            raise typer.Exit(1)
+        if summarise:
+            build(store, DEFAULT_WORDS, None)
+
+
+def watch(
+    feeds: Annotated[list[str], typer.Argument(help="OPML files listing feeds, or feed URLs.")],
+    every: Annotated[str, typer.Option(help="Time between rounds: 30s, 15m, 2h.")] = "15m",
+    once: Annotated[bool, typer.Option("--once", help="Poll once, then exit.")] = False,
+    db: DbOption = Path("newsweave.db"),
+    rate: RateOption = 1.0,
+    timeout: TimeoutOption = 20.0,
+    max_size: MaxSizeOption = 5.0,
+    user_agent: UserAgentOption = None,
+    summarise: SummariseOption = True,
+) -> None:
+    """Poll feeds (conditional GET: an unchanged feed costs a 304) and add the articles of
+    their new entries, downloading each page; every --every until Ctrl-C, or --once."""
+    import time
+
+    from newsweave.app.watch import feed_list, parse_every, watch_round
+
+    try:
+        pause = parse_every(every)
+    except ValueError as exc:
+        errors.print(f"[red]error:[/] --every: {exc}")
+        raise typer.Exit(2) from exc
+    urls, problems = feed_list(feeds)
+    for problem in problems:
+        errors.print(f"[yellow]skipped[/] {problem.source}: {problem.reason}")
+    if not urls:
+        errors.print("[red]error:[/] no feed to watch")
+        raise typer.Exit(2)
+    with open_db(db) as store, fetch_client(rate, timeout, max_size, user_agent) as client:
+        try:
+            while True:
+                with errors.status(f"polling {len(urls)} feeds"):
+                    round_ = watch_round(urls, store, client)
+                for feed in round_.feeds:
+                    if feed.error:
+                        errors.print(f"[yellow]feed failed[/] {feed.url}: {feed.error}")
+                    else:
+                        state = "not modified" if feed.not_modified else f"{feed.new} new entries"
+                        console.print(f"{feed.url}: {state}")
+                print_added(round_.run, "fetched")
+                if summarise and round_.run.changed:
+                    build(store, DEFAULT_WORDS, None)
+                if once:
+                    break
+                console.print(f"next round in {every} (Ctrl-C stops)")
+                time.sleep(pause)
+        except KeyboardInterrupt:
+            console.print("stopped")
+            return
+    if all(feed.error for feed in round_.feeds):
+        raise typer.Exit(1)

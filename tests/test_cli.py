@@ -1,0 +1,237 @@
+"""The command line as a whole: what `--help` loads, the logging switch, the eval options."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import typer
+from typer.testing import CliRunner
+
+import newsweave
+from newsweave import cli
+from newsweave.cli.logs import HANDLER, LOGGER, configure_logging, log_level
+from newsweave.fetch import FetchSettings, PoliteClient
+
+runner = CliRunner()
+SOURCES = str(Path(newsweave.__file__).resolve().parents[1])
+
+EVALUATION = ("newsweave.evaluate", "sumy", "rouge_score", "tilse", "textacy")
+WEB = ("newsweave.web", "fastapi", "uvicorn")
+HEAVY = ("spacy", "sklearn", "trafilatura", "httpx")
+"""What a command loads when it runs, and `--help` has no use for."""
+
+
+def modules_loaded_by(*args: str) -> list[str]:
+    """The modules a fresh interpreter holds after `newsweave ARGS`."""
+    code = (
+        "import json, sys\n"
+        "from newsweave.cli import app\n"
+        f"sys.argv = ['newsweave', *{list(args)!r}]\n"
+        "try:\n"
+        "    app()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": SOURCES, "COLUMNS": "120"},
+    )
+    assert "Usage" in done.stdout
+    return json.loads(done.stderr.strip().splitlines()[-1])
+
+
+def loaded(modules: list[str], packages: tuple[str, ...]) -> list[str]:
+    return [m for m in modules if any(m == p or m.startswith(p + ".") for p in packages)]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["ingest", "--help"], ["eval", "dates", "--help"]])
+def test_help_loads_neither_evaluation_nor_web_stack(args: list[str]) -> None:
+    modules = modules_loaded_by(*args)
+    assert "newsweave.cli.evaluate" in modules  # every group is registered ...
+    assert loaded(modules, EVALUATION) == []  # ... without what its commands run
+    assert loaded(modules, WEB) == []
+    assert loaded(modules, HEAVY) == []
+
+
+def test_summary_systems_named_for_the_help_are_the_harness_systems() -> None:
+    from newsweave.cli.evaluate import SUMMARY_SYSTEMS
+    from newsweave.evaluate.summarize import SYSTEMS
+
+    assert SUMMARY_SYSTEMS == SYSTEMS
+
+
+def test_commands_in_help_order() -> None:
+    result = runner.invoke(cli.app, ["--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    names = ["ingest", "digest", "stories", "show", "timeline", "serve", "fetch", "watch", "eval"]
+    lines = [line.strip("│ ").split(" ")[0] for line in result.output.splitlines()]
+    assert [line for line in lines if line in names] == names
+
+
+# ---- logging ----
+
+
+@pytest.fixture
+def clean_logger() -> Iterator[logging.Logger]:
+    """The `newsweave` logger, given back without the command line's handler and level."""
+    logger = logging.getLogger(LOGGER)
+    level = logger.level
+    yield logger
+    for handler in [h for h in logger.handlers if h.get_name() == HANDLER]:
+        logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+def speaking_app() -> typer.Typer:
+    """The root callback of `newsweave` over one command that logs at every level."""
+    app = typer.Typer()
+    app.callback()(cli.main)
+
+    @app.command()
+    def speak() -> None:
+        log = logging.getLogger("newsweave.x")
+        log.debug("a debug record")
+        log.info("an info record")
+        log.warning("a warning record")
+
+    return app
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "shown"),
+    [
+        ([], {}, ["warning"]),
+        (["-v"], {}, ["info", "warning"]),
+        (["-vv"], {}, ["debug", "info", "warning"]),
+        (["--verbose"], {"NEWSWEAVE_LOG": "error"}, ["info", "warning"]),
+        ([], {"NEWSWEAVE_LOG": "debug"}, ["debug", "info", "warning"]),
+        ([], {"NEWSWEAVE_LOG": "INFO"}, ["info", "warning"]),
+        ([], {"NEWSWEAVE_LOG": "error"}, []),
+    ],
+)
+def test_verbosity_and_environment_set_the_level(
+    clean_logger: logging.Logger, args: list[str], env: dict[str, str], shown: list[str]
+) -> None:
+    result = runner.invoke(speaking_app(), [*args, "speak"], env={"NEWSWEAVE_LOG": "", **env})
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    records = {"debug": "a debug record", "info": "an info record", "warning": "a warning record"}
+    printed = [level for level, text in records.items() if text in result.stderr]
+    assert printed == shown
+    if shown:
+        assert "newsweave.x: a warning record" in result.stderr.replace("WARNING ", "")
+
+
+def test_unknown_level_in_the_environment_warns_and_keeps_warnings(
+    clean_logger: logging.Logger,
+) -> None:
+    result = runner.invoke(speaking_app(), ["speak"], env={"NEWSWEAVE_LOG": "loud"})
+    assert result.exit_code == 0
+    assert "NEWSWEAVE_LOG='loud' names no level" in result.stderr
+    assert "a warning record" in result.stderr and "an info record" not in result.stderr
+
+
+def test_log_level() -> None:
+    assert log_level(0, None) == logging.WARNING
+    assert log_level(0, " Debug ") == logging.DEBUG
+    assert log_level(1, "error") == logging.INFO
+    assert log_level(3, None) == logging.DEBUG
+    with pytest.raises(ValueError, match="names no level"):
+        log_level(0, "verbose")
+
+
+def test_configuring_twice_keeps_one_handler(clean_logger: logging.Logger) -> None:
+    from rich.console import Console
+
+    configure_logging(logging.INFO, Console())
+    logger = configure_logging(logging.DEBUG, Console())
+    assert [h.get_name() for h in logger.handlers].count(HANDLER) == 1
+    assert logger.level == logging.DEBUG
+
+
+def test_fetch_logs_requests_redirects_robots_and_waits(
+    clean_logger: logging.Logger, caplog: pytest.LogCaptureFixture
+) -> None:
+    robots = "User-agent: *\nDisallow: /private\nCrawl-delay: 3\n"
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return httpx.Response(200, text=robots)
+        if request.url.path == "/old":
+            return httpx.Response(301, headers={"Location": "/new"})
+        return httpx.Response(200, html="<html><body>page</body></html>")
+
+    now = [0.0]
+    caplog.set_level(logging.DEBUG, logger="newsweave.fetch")
+    with PoliteClient(
+        FetchSettings(),
+        transport=httpx.MockTransport(answer),
+        clock=lambda: now[0],
+        sleep=lambda s: now.__setitem__(0, now[0] + s),
+    ) as client:
+        client.get("http://news.example/old")
+        client.get("http://news.example/private/page")
+    messages = [r.getMessage() for r in caplog.records]
+    assert f"GET http://news.example/robots.txt: HTTP 200, {len(robots)} bytes" in messages
+    assert "robots.txt of http://news.example: rules read, 3 s between requests" in messages
+    assert "news.example: 3 s between requests, as the host asks" in messages
+    assert "GET http://news.example/old: redirected to http://news.example/new" in messages
+    assert "waiting 3.00 s before the next request to news.example" in messages
+    assert "GET http://news.example/new: HTTP 200, 30 bytes" in messages
+    assert any(m.startswith("not fetching http://news.example/private/page") for m in messages)
+
+
+# ---- eval options ----
+
+
+TIMEML = """<?xml version="1.0" ?>
+<TimeML>
+<DOCID>wsj_0001</DOCID>
+<DCT><TIMEX3 tid="t0" type="DATE" value="1998-02-13" functionInDocument="CREATION_TIME">02/13/1998</TIMEX3></DCT>
+<TEXT>
+The board met <TIMEX3 tid="t1" type="DATE" value="1998-02-12">yesterday</TIMEX3> and will vote
+<TIMEX3 tid="t2" type="DATE" value="1998-03">in March</TIMEX3>; the plan dates from
+<TIMEX3 tid="t3" type="DATE" value="1989-WXX">a week in 1989</TIMEX3>.
+</TEXT>
+</TimeML>
+"""
+
+
+@pytest.fixture
+def timeml(tmp_path: Path) -> Path:
+    (tmp_path / "wsj_0001.tml").write_text(TIMEML, encoding="utf-8")
+    return tmp_path
+
+
+def test_eval_dates_default_output_has_one_table(timeml: Path) -> None:
+    result = runner.invoke(cli.app, ["eval", "dates", str(timeml)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "DATE value accuracy on 3 TIMEX3" in result.stdout
+    assert "Recognition + normalisation" not in result.stdout
+    as_json = runner.invoke(cli.app, ["eval", "dates", str(timeml), "--json"])
+    report = json.loads(as_json.stdout)
+    assert report["expressions"] == 3 and "end_to_end" in report and "misses" not in report
+
+
+def test_eval_dates_end_to_end_table_and_misses(timeml: Path) -> None:
+    args = ["eval", "dates", str(timeml), "--end-to-end", "--errors", "5"]
+    result = runner.invoke(cli.app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Recognition + normalisation" in result.stdout
+    assert "span + value" in result.stdout
+    assert "'a week in 1989': gold 1989-WXX, got" in result.stdout
+    as_json = runner.invoke(cli.app, ["eval", "dates", str(timeml), "--json", "--errors", "1"])
+    (miss,) = json.loads(as_json.stdout)["misses"]
+    assert miss["text"] == "a week in 1989" and miss["gold"] == "1989-WXX"
