@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -28,15 +27,11 @@ from itertools import pairwise
 from newsweave.analysis.timeline import (
     TimelineSettings,
     build_timeline,
-    entity_timeline,
-    names_entity,
 )
-from newsweave.model import Story, StoryEntity, TimelineEvent
+from newsweave.model import Story, StoryEntity
 from newsweave.store import BrowseStore, Store
 from newsweave.store.browse import StoryFilter
 from newsweave.tfidf import tokens
-
-_HEX = re.compile(r"[0-9a-f]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,32 +258,3 @@ def _stored_storylines(
                 pool[card_id] = story
         edges += [(a, b) for a, b in pairwise(ids) if a in pool and b in pool]
     return edges
-
-
-def find_timeline(store: Store, query: str) -> tuple[str, list[TimelineEvent]] | None:
-    """What `newsweave timeline QUERY` shows: (what matched, its events), None if nothing did.
-
-    A story id (or unique prefix) gives its storyline's timeline. Anything else is an entity:
-    stories whose canonical name it is come from the store's entity index; only when none
-    does are the stories' aliases scanned ("Assad" for "Bashar al-Assad").
-    """
-    story = store.story(query) if len(query) >= 4 and _HEX.fullmatch(query) else None
-    if story is not None:
-        return f"story {story.id}: {story.title or ''}", story.timeline or build_timeline([story])
-    cards = store.story_cards(
-        StoryFilter(entity=query), limit=store.story_count(StoryFilter(entity=query))
-    )
-    if cards:
-        stories = [s for s in (store.story(c.id) for c in cards) if s is not None]
-    else:
-        stories = [s for s in store.stories() if names_entity(s, query)]
-    if not stories:
-        return None
-    names = Counter(
-        e.name
-        for s in stories
-        for e in s.entities
-        if query.casefold() in {n.casefold() for n in [e.name, *e.aliases]}
-    )
-    name = names.most_common(1)[0][0] if names else query
-    return name, entity_timeline(stories, query)

@@ -55,12 +55,11 @@ def show(
         errors.print(f"[red]error:[/] no story {story_id!r} in {db}")
         raise typer.Exit(1)
     if focus or since:
-        from newsweave.analysis.summarize import SummarySettings, summarize
+        from newsweave.app.queries import focused_summary
 
-        known = [
-            a for a in story.articles if since and not (a.published and a.published > since.date())
-        ]
-        story.summary = summarize(story, SummarySettings(words=words), focus=focus, known=known)
+        story.summary = focused_summary(
+            story, words=words, focus=focus, since=since and since.date()
+        )
         if since and not story.summary:
             console.print(f"Nothing new since {since.date().isoformat()}.")
     console.print(render_markdown([story]), markup=False, highlight=False)
@@ -88,18 +87,18 @@ def timeline(
     """
     from rich.table import Table
 
-    from newsweave.analysis.storyline import find_timeline
-    from newsweave.analysis.timeline import within
+    from newsweave.app import queries
     from newsweave.contract import timeline_event_to_dict
     from newsweave.render.dates import date_label
 
     with open_db(db) as store:
-        found = find_timeline(store, query)
+        found = queries.timeline(
+            store, query, since=since and since.date(), until=until and until.date()
+        )
     if found is None:
         errors.print(f"[red]error:[/] no story or entity {query!r} in {db}")
         raise typer.Exit(1)
-    name, events = found
-    events = within(events, since and since.date(), until and until.date())
+    name, events = found.match, found.events
     if as_json:
         timeline_json = [timeline_event_to_dict(e) for e in events]
         console.print_json(data={"query": query, "match": name, "timeline": timeline_json})

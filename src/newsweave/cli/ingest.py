@@ -6,6 +6,7 @@ The pipeline, the fetch stack and the renderers are imported inside the commands
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -153,11 +154,8 @@ def fetch_client(
     """The polite client with the command line's settings."""
     from newsweave.fetch import FetchSettings, PoliteClient
 
-    agent = {"user_agent": user_agent} if user_agent else {}
-    max_bytes = int(max_size * 2**20)
-    return PoliteClient(
-        FetchSettings(interval=1 / rate, timeout=timeout, max_bytes=max_bytes, **agent)
-    )
+    settings = FetchSettings(interval=1 / rate, timeout=timeout, max_bytes=int(max_size * 2**20))
+    return PoliteClient(replace(settings, user_agent=user_agent) if user_agent else settings)
 
 
 def print_added(report: RunReport, noun: str) -> None:

@@ -224,7 +224,11 @@ def match(
 
 
 def _prediction(q: Quote) -> Prediction:
-    span = Span(q.speaker_start, q.speaker_end) if q.speaker_start is not None else None
+    span = (
+        Span(q.speaker_start, q.speaker_end)
+        if q.speaker_start is not None and q.speaker_end is not None
+        else None
+    )
     return Prediction(Span(q.start, q.end), span, q.speaker)
 
 

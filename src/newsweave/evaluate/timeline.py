@@ -51,7 +51,8 @@ class Topic:
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences of detokenised PTB text: its tokeniser left clean boundaries, and pysbd is
     too slow for a corpus this size (about 50 k characters a second)."""
-    sentences, start = [], 0
+    sentences: list[Sentence] = []
+    start = 0
     for match in [*_SENTENCE_END.finditer(text), None]:
         end = match.end("close") if match else len(text)
         piece = text[start:end].strip()
@@ -65,7 +66,7 @@ def split_sentences(text: str) -> list[Sentence]:
 def load_t17_topic(folder: Path) -> Topic:
     try:
         raw = json.loads((folder / "articles.json").read_text(encoding="utf-8"))
-        articles = []
+        articles: list[Article] = []
         for item in raw:
             text = detokenise(item["text"])
             articles.append(
