@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from newsweave.app.pipeline import Annotator, RunReport, analyse_story, make_story, prepare
-from newsweave.ingest import read_paths
+from factories import SEEDS, read_articles, seed_path
+from newsweave.app.pipeline import Annotator, RunReport, analyse_story, make_story
 from newsweave.model import Article, Story
-
-SEEDS = Path(__file__).parents[1] / "examples" / "assad-putin"
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +20,8 @@ def annotator() -> Annotator:
 
 
 def articles_from(directory: Path, annotator: Annotator) -> list[Article]:
-    articles = [prepare(raw) for raw in read_paths([directory])]
+    """The directory's articles as ingest prepares them, annotated (sentences, entities)."""
+    articles = read_articles(directory)
     annotator.annotate(articles, RunReport())
     return articles
 
@@ -150,7 +149,7 @@ def test_edited_copy_yields_exactly_that_disagreement(
 ) -> None:
     for path in SEEDS.glob("00[0-3]_*.txt"):
         shutil.copy(path, tmp_path)
-    (original,) = SEEDS.glob(f"{seed}_*.txt")
+    original = seed_path(seed)
     text = original.read_text(encoding="utf-8")
     assert old in text
     (tmp_path / f"{seed}_edited.txt").write_text(text.replace(old, new), encoding="utf-8")

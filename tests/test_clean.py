@@ -6,10 +6,10 @@ from __future__ import annotations
 import random
 import time
 from datetime import date
-from pathlib import Path
 
 import pytest
 
+from factories import seed_text
 from newsweave.clean import (
     clean_text,
     date_from_url,
@@ -19,17 +19,11 @@ from newsweave.clean import (
     parse_date,
 )
 
-SEEDS = Path(__file__).parents[1] / "examples" / "assad-putin"
 LATAKIA = (
     "The last time Putin and Assad met was in December 2017 at a Russian military air base in "
     "Syria’s coastal province of Latakia."
 )
 MTIMES_URL = "https://www.themoscowtimes.com/2018/05/18/syrias-assad-flies-to-russia-for-talks-with-putin-a61487"
-
-
-def seed(prefix: str) -> str:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
 
 
 def squash(text: str) -> str:
@@ -55,7 +49,7 @@ META = {
 
 @pytest.mark.parametrize("prefix", sorted(META))
 def test_seed_metadata(prefix: str) -> None:
-    result = clean_text(seed(prefix))
+    result = clean_text(seed_text(prefix))
     title, subtitle, outlet, published, credits, url = META[prefix]
     assert result.title == title
     assert result.subtitle == subtitle
@@ -110,7 +104,7 @@ BOILERPLATE = {
 
 @pytest.mark.parametrize("prefix", sorted(BOILERPLATE))
 def test_seed_boilerplate_removed(prefix: str) -> None:
-    text = squash(clean_text(seed(prefix)).text)
+    text = squash(clean_text(seed_text(prefix)).text)
     left = [junk for junk in BOILERPLATE[prefix] if junk in text]
     assert left == []
 
@@ -200,27 +194,27 @@ BODY = {
 
 @pytest.mark.parametrize("prefix", sorted(BODY))
 def test_seed_body_sentences_kept(prefix: str) -> None:
-    text = squash(clean_text(seed(prefix)).text)
+    text = squash(clean_text(seed_text(prefix)).text)
     missing = [sentence for sentence in BODY[prefix] if sentence not in text]
     assert missing == []
 
 
 @pytest.mark.parametrize("prefix", sorted(BODY))
 def test_seed_body_starts_and_ends_with_the_article(prefix: str) -> None:
-    paragraphs = clean_text(seed(prefix)).text.split("\n\n")
+    paragraphs = clean_text(seed_text(prefix)).text.split("\n\n")
     assert squash(paragraphs[0]).startswith(BODY[prefix][0][:60])
     assert squash(paragraphs[-1]).endswith(BODY[prefix][-1][-60:])
     assert all(p.strip() == p and p for p in paragraphs)
 
 
 def test_caption_with_credit_goes_but_body_copy_stays() -> None:
-    text = clean_text(seed("002")).text
+    text = clean_text(seed_text("002")).text
     assert text.count(LATAKIA) == 1
     assert text.index(LATAKIA) > text.index("the Kremlin spokesperson added.")
 
 
 def test_glued_appeal_split_from_first_sentence() -> None:
-    result = clean_text(seed("001"))
+    result = clean_text(seed_text("001"))
     assert "Your support makes all the difference." in [r.text for r in result.removed]
     first = "President of Syria Bashar al-Assad paid a visit to Vladimir Putin last night"
     assert result.text.count(first) == 1
@@ -228,14 +222,14 @@ def test_glued_appeal_split_from_first_sentence() -> None:
 
 
 def test_line_wrapped_paragraph_rejoined() -> None:
-    text = clean_text(seed("003")).text
+    text = clean_text(seed_text("003")).text
     assert "Assad congratulated Putin on his new term as president, after he was re-elected" in text
     assert "new term as\n" not in text
 
 
 @pytest.mark.parametrize("prefix", sorted(META))
 def test_every_removal_names_its_rule(prefix: str) -> None:
-    result = clean_text(seed(prefix))
+    result = clean_text(seed_text(prefix))
     known = {r.name for r in load_rules().lines} | {
         "caption", "appeal", "repeated", "title", "subtitle"
     }  # fmt: skip
@@ -244,18 +238,18 @@ def test_every_removal_names_its_rule(prefix: str) -> None:
 
 
 def test_removals_name_the_right_rules() -> None:
-    rules = {r.text: r.rule for r in clean_text(seed("000")).removed}
+    rules = {r.text: r.rule for r in clean_text(seed_text("000")).removed}
     assert rules["Image: Reuters/Kremlin/M. Klimentyev"] == "image_credit"
     assert rules["Syria's Assad and Russia's Putin at a meeting in Sochi"] == "caption"
     assert rules["cw/sms (AFP, AP, dpa, Reuters)"] == "signoff"
     assert rules["1. Skip to content"] == "navigation"
-    rules = {r.text: r.rule for r in clean_text(seed("003")).removed}
+    rules = {r.text: r.rule for r in clean_text(seed_text("003")).removed}
     assert rules["By <u>Reuters</u>"] == "byline"
     assert rules[MTIMES_URL] == "original_url"
 
 
 def test_removals_in_page_order() -> None:
-    removed = [r.text for r in clean_text(seed("000")).removed]
+    removed = [r.text for r in clean_text(seed_text("000")).removed]
     assert removed[0] == "1. Skip to content"
     assert removed[-1] == "Go to homepage"
 
@@ -607,7 +601,7 @@ def test_odd_input_never_raises() -> None:
 
 
 def test_fast_enough() -> None:
-    raws = [seed(prefix) for prefix in sorted(META)]
+    raws = [seed_text(prefix) for prefix in sorted(META)]
     clean_text(raws[0])  # rules load once
     start = time.perf_counter()
     for _ in range(20):

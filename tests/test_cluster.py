@@ -4,26 +4,19 @@ Sochi reports, but only from a core large enough to measure the Sochi reports' c
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from newsweave.app.pipeline import prepare
+from factories import seed_articles
 from newsweave.cluster.batch import ClusterSettings, _separated, cluster_articles
-from newsweave.ingest import read_paths
 from newsweave.model import Article
-
-SEEDS = Path(__file__).parents[1] / "examples" / "assad-putin"
 
 
 @pytest.fixture(scope="module")
 def seeds() -> dict[str, Article]:
     """The seeds by number, undated: the split, not the date window, has to tell 2015 apart."""
-    return {
-        Path(raw.source).name[:3]: dataclasses.replace(prepare(raw), published=None)
-        for raw in read_paths([SEEDS])
-    }
+    return {n: dataclasses.replace(a, published=None) for n, a in seed_articles().items()}
 
 
 def numbered(seeds: dict[str, Article], numbers: list[str], settings: ClusterSettings):

@@ -8,17 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from factories import seed_text
 from newsweave.clean import clean_text
 from newsweave.evaluate.dates import evaluate_dates
 from newsweave.nlp.dates import event_date_candidates, find_time_expressions, normalise
 
-SEEDS = Path(__file__).parents[1] / "examples" / "assad-putin"
 FRIDAY = date(2018, 5, 18)
 
 
 def found(prefix: str, published: date) -> dict[str, tuple[str | None, str | None]]:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    text = clean_text(path.read_text(encoding="utf-8")).text
+    text = clean_text(seed_text(prefix)).text
     return {t.text: (t.value, t.granularity) for t in find_time_expressions(text, published)}
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from factories import SEEDS
 from newsweave import __version__
 from newsweave.cli import app
 from newsweave.store import open_store
 
-SEEDS = Path(__file__).parents[1] / "examples" / "assad-putin"
 runner = CliRunner()
 
 TITLES = {

@@ -10,21 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from factories import SEEDS, make_article, seed_articles, seed_path
 from newsweave.app import pipeline
 from newsweave.cluster.batch import ClusterSettings
 from newsweave.cluster.copies import fingerprints, similarity
 from newsweave.cluster.incremental import _assign_ids
-from newsweave.ingest import read_file
-from newsweave.model import Article, RawDocument, article_id
+from newsweave.model import RawDocument, article_id
 from newsweave.store import Store, open_store
 from newsweave.tfidf import tokens
-
-SEEDS = Path(__file__).parents[1] / "examples" / "assad-putin"
-
-
-def seed(number: str) -> Path:
-    (path,) = SEEDS.glob(f"{number}_*.txt")
-    return path
 
 
 def groups(store: Store) -> set[frozenset[str]]:
@@ -32,15 +25,9 @@ def groups(store: Store) -> set[frozenset[str]]:
     return {frozenset(Path(a.source).name[:3] for a in story.articles) for story in store.stories()}
 
 
-@pytest.fixture
-def store(tmp_path: Path):
-    with open_store(tmp_path / "n.db") as opened:
-        yield opened
-
-
 def test_seeds_one_at_a_time_make_the_two_stories(store: Store) -> None:
     for number in ("004", "000", "001", "002", "003"):
-        pipeline.ingest([seed(number)], store)
+        pipeline.ingest([seed_path(number)], store)
     assert groups(store) == {frozenset({"000", "001", "002", "003"}), frozenset({"004"})}
     assert store.unclustered(10) == []
 
@@ -61,20 +48,20 @@ def test_one_run_reads_its_cached_stories_without_their_words(
 
         monkeypatch.setattr(type(store), name, counted)
     numbers = ("004", "000", "001", "002", "003")
-    pipeline.ingest([seed(n) for n in numbers], store, batch_size=1)
+    pipeline.ingest([seed_path(n) for n in numbers], store, batch_size=1)
     assert groups(store) == {frozenset({"000", "001", "002", "003"}), frozenset({"004"})}
     assert read["article_heads"] > 0 and read["articles"] == 0
 
 
 def test_story_ids_stay_and_only_changed_stories_are_redone(store: Store) -> None:
-    pipeline.ingest([seed("000"), seed("001"), seed("002")], store)
-    pipeline.ingest([seed("004")], store)
+    pipeline.ingest([seed_path("000"), seed_path("001"), seed_path("002")], store)
+    pipeline.ingest([seed_path("004")], store)
     pipeline.refresh_stories(store, analyse=False)
     before = {s.id: s for s in store.stories()}
     (sochi,) = [s for s in before.values() if len(s.articles) == 3]
     assert store.stale_stories(10) == []
 
-    report = pipeline.ingest([seed("003")], store)
+    report = pipeline.ingest([seed_path("003")], store)
     assert report.changed == {sochi.id}  # joined the Sochi story, kept its id
     (stale,) = store.stale_stories(10)
     assert stale.id == sochi.id and len(stale.articles) == 4
@@ -93,12 +80,8 @@ def test_nothing_changes_when_the_same_files_come_again(store: Store) -> None:
     assert store.article_count() == 5 and len(store.stories()) == 2
 
 
-def article(text: str, n: int) -> Article:
-    return Article(id=f"a{n}", source=f"s{n}", text=text)
-
-
 def test_ids_follow_the_largest_overlap_when_stories_merge_or_split(store: Store) -> None:
-    a, b, c, d = (article(f"text {n}", n) for n in range(4))
+    a, b, c, d = (make_article(f"text {n}", id=f"a{n}") for n in range(4))
     stored = {"left": ["a0", "a1"], "right": ["a2"]}
     # a bridging article joins both stories: the bigger keeps its id, the other is gone
     stories, removed = _assign_ids([[a, b, c, d]], stored, store)
@@ -191,24 +174,23 @@ def edited(text: str) -> str:
 
 
 def test_syndicated_copies_are_linked_and_count_once(store: Store, tmp_path: Path) -> None:
-    (moscow_times,) = [d for d in read_file(seed("003")) if isinstance(d, RawDocument)]
-    (dw,) = [d for d in read_file(seed("000")) if isinstance(d, RawDocument)]
-    pipeline.ingest([seed("000"), seed("001"), seed("003")], store)
+    seeds = seed_articles()
+    moscow_times, dw = seeds["003"], seeds["000"]
+    pipeline.ingest([seed_path("000"), seed_path("001"), seed_path("003")], store)
     feed = tmp_path / "copies.jsonl"
     feed.write_text(
         "\n".join(
-            json.dumps({"text": edited(pipeline.prepare(raw).text), "outlet": outlet})
-            for raw, outlet in ((moscow_times, "Yahoo News"), (dw, "MSN"))
+            json.dumps({"text": edited(original.text), "outlet": outlet})
+            for original, outlet in ((moscow_times, "Yahoo News"), (dw, "MSN"))
         ),
         encoding="utf-8",
     )
     report = pipeline.ingest([feed], store)
     assert report.added == 2 and report.copies == 2
     by_outlet = {a.outlet: a for a in store.articles()}
-    original = pipeline.prepare(moscow_times)
-    assert by_outlet["Yahoo News"].copy_of == original.id
+    assert by_outlet["Yahoo News"].copy_of == moscow_times.id
     assert by_outlet["Yahoo News"].independent_source == "Reuters"  # the wire, once
-    assert by_outlet["MSN"].copy_of == article_id(pipeline.prepare(dw).text)
+    assert by_outlet["MSN"].copy_of == article_id(dw.text)
     assert by_outlet["MSN"].independent_source == by_outlet["DW"].independent_source
     assert by_outlet["The Independent"].copy_of is None  # a rewrite, not a copy
     (sochi,) = [s for s in store.stories() if len(s.articles) > 1]
@@ -226,11 +208,10 @@ def test_the_index_reads_the_same_across_its_recent_and_large_parts(
     def run(name: str) -> tuple[set, dict, dict]:
         with open_store(tmp_path / f"{name}.db") as opened:
             for number in ("000", "004", "001", "003", "002"):
-                pipeline.ingest([seed(number)], opened)
+                pipeline.ingest([seed_path(number)], opened)
             copies = tmp_path / name / "copies.jsonl"
             copies.parent.mkdir()
-            (dw,) = [d for d in read_file(seed("000")) if isinstance(d, RawDocument)]
-            copies.write_text(json.dumps({"text": edited(pipeline.prepare(dw).text)}))
+            copies.write_text(json.dumps({"text": edited(seed_articles()["000"].text)}))
             assert pipeline.ingest([copies], opened).copies == 1
             terms = tokens(" ".join(a.text for a in opened.articles()))
             candidates = opened.articles_sharing_terms(terms, 100, 3)
@@ -258,10 +239,9 @@ def test_the_index_reads_the_same_across_its_recent_and_large_parts(
 
 
 def test_signatures_estimate_similarity() -> None:
-    text = pipeline.prepare(next(iter(read_file(seed("002"))))).text  # type: ignore[arg-type]
-    same, light, other = fingerprints(
-        [text, edited(text), pipeline.prepare(next(iter(read_file(seed("004"))))).text]  # type: ignore[arg-type]
-    )
+    seeds = seed_articles()
+    text = seeds["002"].text
+    same, light, other = fingerprints([text, edited(text), seeds["004"].text])
     assert similarity(same.signature, same.signature) == 1.0
     assert similarity(same.signature, light.signature) > 0.8
     assert similarity(same.signature, other.signature) < 0.2
@@ -317,9 +297,7 @@ def test_the_cluster_cache_starts_a_new_vocabulary_when_full(store: Store) -> No
     from newsweave.cluster.cache import ClusterCache
 
     cache = ClusterCache(max_terms=5)
-    article = Article(
-        id="a1", source="a.txt", text="Lava fountains lit the night sky over Reykjanes today."
-    )
+    article = make_article("Lava fountains lit the night sky over Reykjanes today.")
     first = cache.bag(article)
     assert len(cache.vocabulary) > 5
     cache.start_chunk(store)
@@ -335,11 +313,8 @@ def test_a_full_vocabulary_keeps_the_bags_used_last(store: Store) -> None:
     send every stored story in the next chunks' regions back to the tokeniser."""
     from newsweave.cluster.cache import ClusterCache
 
-    def article(n: int, text: str) -> Article:
-        return Article(id=f"a{n}", source=f"{n}.txt", text=text)
-
-    old = article(1, "Lava fountains lit the night sky over Reykjanes again.")
-    recent = article(2, "Icelandair cancelled flights at Keflavik airport.")
+    old = make_article("Lava fountains lit the night sky over Reykjanes again.")
+    recent = make_article("Icelandair cancelled flights at Keflavik airport.")
     cache = ClusterCache(max_terms=10)
     stale, kept = cache.bag(old), cache.bag(recent)
     before = cache.stats(store, [stale, kept])
@@ -438,13 +413,13 @@ def test_a_run_keeps_startup_objects_out_of_full_collections(store: Store) -> No
         frozen_during.append(gc.get_freeze_count())
 
     assert gc.get_freeze_count() == 0
-    pipeline.ingest([seed("000")], store, progress=progress)
+    pipeline.ingest([seed_path("000")], store, progress=progress)
     assert frozen_during and min(frozen_during) > 0
     assert gc.get_freeze_count() == 0
 
     gc.freeze()  # a caller that froze its own objects keeps them frozen
     try:
-        pipeline.ingest([seed("001")], store)
+        pipeline.ingest([seed_path("001")], store)
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()

@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 
 import newsweave.ingest as ingest
+from factories import SEEDS
 from newsweave.ingest import IngestError, detect_format, read_file, read_paths
 from newsweave.ingest.detect import RULES, head_of
 from newsweave.ingest.titles import clean_title
 from newsweave.model import RawDocument
-
-SEEDS = Path(__file__).parents[1] / "examples" / "assad-putin"
 
 PARAGRAPHS = [
     "The city council voted on Wednesday to approve a new bridge across the Riverton river, "

@@ -10,6 +10,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from factories import SEEDS, seed_text
 from newsweave.evaluate.quotes import (
     GoldAttribution,
     Prediction,
@@ -26,8 +27,6 @@ from newsweave.nlp.quotes import (
     extract_quotes,
     quote_spans,
 )
-
-SEEDS = Path(__file__).resolve().parent.parent / "examples" / "assad-putin"
 
 
 @pytest.fixture(scope="session", params=["plain", "paragraph breaks"])
@@ -166,7 +165,7 @@ def test_reported_speech_has_the_clause_and_the_speaker(seeds: dict[str, list[Qu
 
 
 def test_offsets_point_at_the_content(nlp: Language) -> None:
-    text = (SEEDS / "003_04e2e04cba43e20b.txt").read_text(encoding="utf-8")
+    text = seed_text("003")
     for q in extract_quotes(nlp(text)):
         assert text[q.start : q.end].strip(" ,").startswith(q.text[:20])
         if q.speaker_start is not None:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from newsweave.model import Article, Removal, Story, SummarySentence
+from factories import make_article, make_story
+from newsweave.model import Removal, Story, SummarySentence
 from newsweave.render import write_report
 from newsweave.render.html import render_html, safe_url
 from newsweave.render.json import stories_to_json
@@ -21,17 +22,17 @@ EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 
 
 def story() -> Story:
-    a = Article(
-        id="a" * 16, source="a.txt", text="Putin and Assad met in Sochi on Thursday.\nThey talked.",
+    a = make_article(
+        "Putin and Assad met in Sochi on Thursday.\nThey talked.", id="a" * 16, source="a.txt",
         title="Assad in Sochi", outlet="DW", published=date(2018, 5, 18), credits=["AFP", "AP"],
         url="https://www.dw.com/en/a", removed=[Removal("Read more: x", "teaser")],
     )  # fmt: skip
-    b = Article(
-        id="b" * 16, source="b.txt", text="Assad flew to Sochi on Thursday. " + EVIL,
+    b = make_article(
+        "Assad flew to Sochi on Thursday. " + EVIL, id="b" * 16, source="b.txt",
         title=EVIL, outlet="The Moscow Times", credits=["Reuters"], url="javascript:alert(3)",
         removed=[Removal(EVIL, "ad")],
     )  # fmt: skip
-    c = Article(id="c" * 16, source="c.txt", text="Putin met Assad.", outlet="DW")
+    c = make_article("Putin met Assad.", id="c" * 16, source="c.txt", outlet="DW")
     summary = [
         SummarySentence(
             "Putin and Assad met in Sochi on Thursday.",
@@ -42,17 +43,13 @@ def story() -> Story:
         ),
         SummarySentence("They talked *a lot*.", a.id, 1, [a.id], ["DW"]),
     ]
-    return Story(
-        id="s1",
-        articles=[a, b, c],
-        title="Assad in Sochi",
-        event_date=date(2018, 5, 17),
-        summary=summary,
+    return make_story(
+        a, b, c, id="s1", title="Assad in Sochi", event_date=date(2018, 5, 17), summary=summary
     )
 
 
 def test_json_contract() -> None:
-    text = stories_to_json([story(), Story(id="s2", articles=[])])
+    text = stories_to_json([story(), make_story(id="s2")])
     data = json.loads(text)
     s, empty = data["stories"]
     assert list(s)[:6] == ["id", "title", "event_date", "outlets", "articles", "summary"]
@@ -69,7 +66,7 @@ def test_json_contract() -> None:
     assert first["outlets"] == ["DW", "The Moscow Times (Reuters)"]
     assert first["article_ids"] == ["a" * 16, "b" * 16, "c" * 16]
     assert b["title"] == EVIL  # JSON is data: kept verbatim, not escaped for any page
-    assert text == stories_to_json([story(), Story(id="s2", articles=[])])  # stable
+    assert text == stories_to_json([story(), make_story(id="s2")])  # stable
 
 
 def test_json_keeps_unicode() -> None:

@@ -12,16 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from factories import cite, make_article, make_story
 from newsweave.model import Article, Entity, Removal, Sentence, Story, SummarySentence, article_id
 from newsweave.store import Store, StoreError, open_store
 from newsweave.store.sqlite.schema import MIGRATIONS, SCHEMA_VERSION
 
 
-def make_article(text: str, **fields) -> Article:
-    return Article(id=article_id(text), source=f"{text[:10]}.txt", text=text, **fields)
-
-
 def full_article() -> Article:
+    """An article with every field the store keeps filled in."""
     text = "Assad met Putin in Sochi. Peskov spoke later."
     return make_article(
         text,
@@ -44,25 +42,15 @@ def full_article() -> Article:
 
 
 def story_of(*articles: Article, id: str = "abc123def456") -> Story:
-    a = articles[0]
-    summary = [
-        SummarySentence(
-            a.sentences[0].text if a.sentences else a.text,
-            a.id,
-            0,
-            [x.id for x in articles],
-            [x.outlet_label for x in articles],
-        )
-    ]
-    return Story(
-        id=id, articles=list(articles), title="T", event_date=date(2018, 5, 17), summary=summary
+    """A story with a title, an event date and one summary sentence citing every article."""
+    first, *others = articles
+    return make_story(
+        *articles,
+        id=id,
+        title="T",
+        event_date=date(2018, 5, 17),
+        summary=[cite(first, 0, *others)],
     )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(tmp_path / "n.db") as opened:
-        yield opened
 
 
 def test_round_trip_and_no_duplicates(store: Store) -> None:
@@ -144,12 +132,12 @@ def test_a_story_rewritten_in_place_has_exactly_its_new_members(store: Store) ->
         for n, outlet in enumerate(["TASS", "DW", "RT", "DW"])
     )
     store.add_articles([a, b, c, d])
-    store.update_clusters([], [Story(id="s1", articles=[a, b])], [])
+    store.update_clusters([], [make_story(a, b, id="s1")], [])
     assert store.story_members(["s1"]) == {"s1": [a.id, b.id]}
-    grown = Story(id="s1", articles=[c, a, b])  # a new first member moves the others down
+    grown = make_story(c, a, b, id="s1")  # a new first member moves the others down
     store.update_clusters([], [grown], [])
     assert store.story_members(["s1"]) == {"s1": [c.id, a.id, b.id]}
-    reordered = Story(id="s1", articles=[d, b, c])  # a leaves, d arrives, b and c swap
+    reordered = make_story(d, b, c, id="s1")  # a leaves, d arrives, b and c swap
     store.update_clusters([], [reordered], [])
     assert store.story_members(["s1"]) == {"s1": [d.id, b.id, c.id]}
     story = store.story("s1")
@@ -331,7 +319,7 @@ def test_story_analysis_round_trip(tmp_path: Path) -> None:
     )
 
     a = make_article("Assad met Putin in Sochi on Thursday, the Kremlin said.")
-    story = Story(id="s1", articles=[a], title="T")
+    story = make_story(a, id="s1", title="T")
     story.entities = [StoryEntity("Bashar al-Assad", "PERSON", ["Assad"], [a.id], 3, 1.2)]
     story.facts = [
         Fact(

@@ -7,46 +7,39 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from factories import make_article, make_story
 from newsweave.analysis.summarize import SummarySettings, summarize
 from newsweave.cli import app
 from newsweave.evaluate.datasets import Cluster, ClusterDocument, load_dataset
 from newsweave.evaluate.summarize import evaluate_summaries
-from newsweave.model import Article, Story, article_id
 from newsweave.nlp.sentences import SentenceSplitter
 
-SPLIT = SentenceSplitter()
-
-
-def article(text: str, outlet: str, published: str | None = None) -> Article:
-    from datetime import date
-
-    a = Article(id=article_id(text), source=f"{outlet}.txt", text=text, outlet=outlet)
-    a.published = date.fromisoformat(published) if published else None
-    a.sentences = SPLIT.split(text)
-    return a
-
+SPLIT = SentenceSplitter()  # the summariser's own sentence boundaries
 
 BRIDGE = [
-    article(
+    make_article(
         "The city council approved the new river bridge on Monday after a long debate. "
         "The bridge will cost 40 million dollars and open in 2024. "
         "Opponents said the money should repair existing roads instead.",
-        "Gazette",
-        "2021-06-01",
+        outlet="Gazette",
+        published="2021-06-01",
+        split=SPLIT.split,
     ),
-    article(
+    make_article(
         "Councillors voted on Monday to approve a new bridge across the river. "
         "The mayor said the bridge would cost 40 million dollars. "
         "Traffic on the old crossing has doubled in ten years, engineers reported.",
-        "Herald",
-        "2021-06-01",
+        outlet="Herald",
+        published="2021-06-01",
+        split=SPLIT.split,
     ),
-    article(
+    make_article(
         "Construction of the approved river bridge will start in March, the city announced. "
         "The contract went to a local firm after a tender with five bidders. "
         "The mayor said the bridge would cost 40 million dollars.",
-        "Tribune",
-        "2021-06-09",
+        outlet="Tribune",
+        published="2021-06-09",
+        split=SPLIT.split,
     ),
 ]
 
@@ -56,7 +49,7 @@ def squash(text: str) -> str:
 
 
 def test_every_sentence_is_grounded_and_cited() -> None:
-    summary = summarize(Story("s", BRIDGE), SummarySettings(words=60))
+    summary = summarize(make_story(*BRIDGE, id="s"), SummarySettings(words=60))
     assert summary
     by_id = {a.id: a for a in BRIDGE}
     for sentence in summary:
@@ -66,15 +59,15 @@ def test_every_sentence_is_grounded_and_cited() -> None:
 
 
 def test_corroborated_sentence_cites_every_outlet_saying_it() -> None:
-    summary = summarize(Story("s", BRIDGE), SummarySettings(words=80))
+    summary = summarize(make_story(*BRIDGE, id="s"), SummarySettings(words=80))
     cost = [s for s in summary if "40 million" in s.text]
     assert cost and {"Gazette", "Herald", "Tribune"} <= set(cost[0].outlets)
 
 
 def test_focus_moves_the_summary() -> None:
-    plain = summarize(Story("s", BRIDGE), SummarySettings(words=15))
+    plain = summarize(make_story(*BRIDGE, id="s"), SummarySettings(words=15))
     focused = summarize(
-        Story("s", BRIDGE),
+        make_story(*BRIDGE, id="s"),
         SummarySettings(words=15),
         focus="who won the construction contract tender",
     )
@@ -84,7 +77,7 @@ def test_focus_moves_the_summary() -> None:
 
 def test_update_summary_leaves_out_what_was_known() -> None:
     known = BRIDGE[:2]
-    update = summarize(Story("s", BRIDGE), SummarySettings(words=60), known=known)
+    update = summarize(make_story(*BRIDGE, id="s"), SummarySettings(words=60), known=known)
     assert update
     assert all(s.article_ids == [BRIDGE[2].id] for s in update)
     assert not any("40 million" in s.text for s in update)  # already reported before
@@ -125,19 +118,18 @@ def test_clusters_format_with_query_and_update(tmp_path: Path) -> None:
 def test_a_direct_quotation_is_preferred_to_its_paraphrase() -> None:
     """Quotes are what summary writers keep word for word: with the quotation bonus the quoted
     sentence wins over an earlier paraphrase of it; without the bonus, position decides."""
-    story = Story(
-        "q",
-        [
-            article(
-                "The council approved the new river bridge on Monday after a long debate. "
-                "The bridge will carry twenty thousand cars a day across the river, officials "
-                "estimated. "
-                "Opponents of the plan asked for a referendum on the cost of the project. "
-                "“The bridge will carry twenty thousand cars a day across the river,” the mayor "
-                "said. ",
-                "Gazette",
-            )
-        ],
+    story = make_story(
+        make_article(
+            "The council approved the new river bridge on Monday after a long debate. "
+            "The bridge will carry twenty thousand cars a day across the river, officials "
+            "estimated. "
+            "Opponents of the plan asked for a referendum on the cost of the project. "
+            "“The bridge will carry twenty thousand cars a day across the river,” the mayor "
+            "said. ",
+            outlet="Gazette",
+            split=SPLIT.split,
+        ),
+        id="q",
     )
     budget = SummarySettings(words=30)
 
@@ -160,5 +152,6 @@ def test_short_quoted_names_do_not_count_as_quotations() -> None:
         "The senator spoke on “Fox News Sunday” about the budget and the coming vote. "
         "“We will not vote for this budget as it stands,” the senator said on the programme."
     )
-    candidates = _candidates([article(text, "Gazette")], SummarySettings())
+    article = make_article(text, outlet="Gazette", split=SPLIT.split)
+    candidates = _candidates([article], SummarySettings())
     assert [c.quotes for c in candidates] == [False, True]

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from factories import SEEDS, make_article, make_story
 from newsweave.analysis.storyline import link_storylines
 from newsweave.analysis.timeline import build_timeline, merge_timelines, past_mentions, within
 from newsweave.cli import app
-from newsweave.model import Article, Story, StoryEntity, TimelineEvent
+from newsweave.model import StoryEntity, TimelineEvent
 from newsweave.render.dates import date_label
 from newsweave.render.timeline_svg import timeline_svg
 
-SEEDS = Path(__file__).parents[1] / "examples" / "assad-putin"
 runner = CliRunner()
 SOCHI_OUTLETS = {"DW", "The Independent", "Kurdistan 24", "The Moscow Times (Reuters)"}
 
@@ -111,39 +111,42 @@ def test_two_stories_one_storyline_in_every_output(run: dict) -> None:
 # ---- the parts ----
 
 
-def _article(text: str, outlet: str, published: date | None, n: int = 0) -> Article:
-    return Article(id=f"{outlet}-{n}", source=f"{outlet}.txt", text=text, outlet=outlet,
-                   published=published)  # fmt: skip
-
-
-def _story_of(articles: list[Article], event: date | None, sid: str, title: str = "") -> Story:
-    return Story(id=sid, articles=articles, event_date=event, title=title or None)
-
-
 def test_granularity_and_past_only() -> None:
     text = (
         "Leaders met Thursday in Sochi. They first met in October 2015 in Moscow. "
         "They will meet again in June 2019 in Tehran. On 3 March 2016 they spoke by phone."
     )
-    article = _article(text, "A", date(2018, 5, 18))
+    article = make_article(text, outlet="A", published=date(2018, 5, 18))
     found = {(m.period[0], m.granularity) for m in past_mentions(article, date(2018, 5, 17))}
     # the story's own day is not a past event, and a future one is not either
     assert found == {(date(2015, 10, 1), "month"), (date(2016, 3, 3), "day")}
     assert date_label(date(2015, 10, 1), "month") == "2015-10"
     assert date_label(date(2015, 1, 1), "year") == "2015"
-    undated = _article("Talks were held as planned. He visited Moscow in October 2015.", "B", None)
+    undated = make_article(
+        "Talks were held as planned. He visited Moscow in October 2015.", outlet="B"
+    )
     assert [m.granularity for m in past_mentions(undated, None)] == ["month"]
 
 
 def test_mentions_of_one_event_merge_and_distinct_events_do_not() -> None:
     event = date(2018, 5, 17)
-    a = _article("Assad last visited Putin at the Hmeimim air base in December 2017.", "A",
-                 date(2018, 5, 18), 1)  # fmt: skip
-    b = _article("The pair last met at Hmeimim air base in Latakia on 11 December 2017.", "B",
-                 date(2018, 5, 18), 2)  # fmt: skip
-    c = _article("Separately, rebels shelled Damascus suburbs in December 2017.", "C",
-                 date(2018, 5, 18), 3)  # fmt: skip
-    story = _story_of([a, b, c], event, "s1", "Assad visits Sochi")
+    published = date(2018, 5, 18)
+    a = make_article(
+        "Assad last visited Putin at the Hmeimim air base in December 2017.",
+        outlet="A",
+        published=published,
+    )
+    b = make_article(
+        "The pair last met at Hmeimim air base in Latakia on 11 December 2017.",
+        outlet="B",
+        published=published,
+    )
+    c = make_article(
+        "Separately, rebels shelled Damascus suburbs in December 2017.",
+        outlet="C",
+        published=published,
+    )
+    story = make_story(a, b, c, id="s1", event_date=event, title="Assad visits Sochi")
     events = [e for e in build_timeline([story]) if e.story_id is None]
     assert len(events) == 2
     meeting = next(e for e in events if "Hmeimim" in e.text)
@@ -171,13 +174,27 @@ def _entities(*names: tuple[str, str, float]) -> list[StoryEntity]:
 
 
 def test_storylines_link_without_merging() -> None:
-    sochi = _story_of([_article("Assad met Putin in Sochi for talks on Syria.", "A",
-                                date(2018, 5, 18))], date(2018, 5, 17), "sochi",
-                      "Assad meets Putin in Sochi for talks on Syria")  # fmt: skip
-    moscow = _story_of([_article("Assad met Putin in Moscow for talks on Syria.", "B", None)],
-                       None, "moscow", "Assad meets Putin in Moscow for talks on Syria")  # fmt: skip
-    quake = _story_of([_article("An earthquake struck Chile.", "C", date(2018, 5, 1))],
-                      date(2018, 5, 1), "quake", "Earthquake strikes Chile")  # fmt: skip
+    sochi = make_story(
+        make_article(
+            "Assad met Putin in Sochi for talks on Syria.",
+            outlet="A",
+            published=date(2018, 5, 18),
+        ),
+        id="sochi",
+        event_date=date(2018, 5, 17),
+        title="Assad meets Putin in Sochi for talks on Syria",
+    )
+    moscow = make_story(
+        make_article("Assad met Putin in Moscow for talks on Syria.", outlet="B"),
+        id="moscow",
+        title="Assad meets Putin in Moscow for talks on Syria",
+    )
+    quake = make_story(
+        make_article("An earthquake struck Chile.", outlet="C", published=date(2018, 5, 1)),
+        id="quake",
+        event_date=date(2018, 5, 1),
+        title="Earthquake strikes Chile",
+    )
     sochi.entities = _entities(("Bashar al-Assad", "PERSON", 5), ("Vladimir Putin", "PERSON", 4),
                                ("Syria", "GPE", 3), ("Sochi", "GPE", 1))  # fmt: skip
     moscow.entities = _entities(("Bashar Assad", "PERSON", 4), ("Putin", "PERSON", 4),

@@ -17,6 +17,7 @@ from urllib.parse import quote
 import pytest
 from typer.testing import CliRunner
 
+from factories import cite, make_article, make_story, split_sentences
 from newsweave.app.evidence import supports
 from newsweave.cli import app as cli_app
 from newsweave.model import (
@@ -26,15 +27,11 @@ from newsweave.model import (
     OutletCoverage,
     QuoteVariant,
     Removal,
-    Sentence,
     Statement,
-    Story,
     StoryEntity,
     StoryQuote,
-    SummarySentence,
     TimelineEvent,
     Version,
-    article_id,
 )
 from newsweave.store import Store, open_store
 from newsweave.store.browse import StoryFilter
@@ -52,99 +49,82 @@ SOCHI, MOSCOW, EVIL = "a0000000sochi", "b000000moscow", "c0000000evil0"
 XSS_TITLE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
 
 
-def split(text: str) -> list[Sentence]:
-    """Sentences at ". " boundaries, with offsets (enough for hand-written articles)."""
-    out, start = [], 0
-    for match in re.finditer(r"[^.]+\.(?:\s|$)|[^.]+$", text):
-        piece = match.group().strip()
-        begin = text.index(piece, start)
-        out.append(Sentence(piece, begin, begin + len(piece), len(out)))
-        start = begin + len(piece)
-    return out
-
-
-def article(text: str, source: str, **fields) -> Article:
-    return Article(id=article_id(text), source=source, text=text, sentences=split(text), **fields)
-
-
-def cite(a: Article, index: int, *others: Article) -> SummarySentence:
-    cited = [a, *others]
-    return SummarySentence(
-        a.sentences[index].text,
-        a.id,
-        index,
-        [x.id for x in cited],
-        list(dict.fromkeys(x.outlet_label for x in cited)),
-    )
-
-
 def build(store: Store) -> dict[str, Article]:
-    dw = article(
+    dw = make_article(
         "Syrian President Bashar al-Assad met Vladimir Putin in Sochi on Thursday. "
         "Kremlin spokesman Dmitry Peskov said the talks lasted three hours. "
         "Assad thanked Russia for its military support.",
-        "dw.txt",
+        source="dw.txt",
+        split=split_sentences,
         title="Assad meets Putin in Sochi",
         outlet="DW",
         published=date(2018, 5, 18),
         url="https://www.dw.com/en/assad-sochi/a-1",
         removed=[Removal("Share this article on Facebook", "share-prompt")],
     )
-    k24 = article(
+    k24 = make_article(
         "President Assad met Russian President Vladimir Putin in the resort of Sochi on Thursday. "
         "Kremlin spokesman Dmitry Peskov said the talks lasted four hours. "
         "A Kurdish delegation was not invited.",
-        "k24.txt",
+        source="k24.txt",
+        split=split_sentences,
         title="Assad meets Putin in Sochi to discuss Syria",
         outlet="Kurdistan 24",
         published=date(2018, 5, 18),
         url="javascript:alert(document.cookie)",
     )
-    mt = article(
+    mt = make_article(
         "Putin welcomed Assad to Sochi for unannounced talks on Thursday. "
         "The two leaders discussed the withdrawal of foreign troops.",
-        "mt.txt",
+        source="mt.txt",
+        split=split_sentences,
         title="Syria's Assad flies to Russia",
         outlet="The Moscow Times",
         credits=["Reuters"],
         published=date(2018, 5, 18),
     )
-    moscow = article(
+    moscow = make_article(
         "Putin received Assad in Moscow in October 2015 to discuss the Russian air campaign.",
-        "moscow.txt",
+        source="moscow.txt",
+        split=split_sentences,
         title="Assad meets with Putin in Moscow",
         outlet="The Moscow Times",
         published=date(2015, 10, 21),
     )
-    evil = article(
+    evil = make_article(
         f'{XSS_TITLE} Click <a href="javascript:window.__pwned=1">here</a> for more. '
         "The attacker wrote javascript:window.__pwned=1 into the body.",
-        "evil.txt",
+        source="evil.txt",
+        split=split_sentences,
         title=XSS_TITLE,
         outlet='<b onmouseover="window.__pwned=1">Evil Outlet</b>',
         url="javascript:window.__pwned=1",
     )
     filler = [
-        article(
+        make_article(
             f"Filler number {n} reports on the harbour regatta number {n}. Boats sailed.",
-            f"filler-{n}.txt",
+            source=f"filler-{n}.txt",
+            split=split_sentences,
             title=f"Regatta {n}",
             outlet="Harbour Post",
             published=date(2020, 1, min(n, 24)),  # 24 and 25 share a day
         )
         for n in range(1, 26)
     ]
-    extra = article(  # a second article for filler 25: of two stories of a day, bigger first
+    extra = make_article(  # a second article for filler 25: of two stories of a day, bigger first
         "The harbour regatta drew a record crowd, organisers said. Boats sailed again.",
-        "filler-25b.txt",
+        source="filler-25b.txt",
+        split=split_sentences,
         title="Regatta crowd",
         outlet="Coast Daily",
         published=date(2020, 1, 24),
     )
     store.add_articles([dw, k24, mt, moscow, evil, *filler, extra])
-    sochi = Story(
+    sochi = make_story(
+        dw,
+        k24,
+        mt,
         id=SOCHI,
-        articles=[dw, k24, mt],
         title="Assad meets Putin in Sochi",
         event_date=date(2018, 5, 17),
         summary=[cite(dw, 0, k24, mt), cite(k24, 1, dw)],
@@ -197,9 +177,9 @@ def build(store: Store) -> dict[str, Article]:
     )
     stories = [
         sochi,
-        Story(
+        make_story(
+            moscow,
             id=MOSCOW,
-            articles=[moscow],
             title="Assad meets with Putin in Moscow",
             event_date=date(2015, 10, 20),
             summary=[cite(moscow, 0)],
@@ -208,9 +188,9 @@ def build(store: Store) -> dict[str, Article]:
                 StoryEntity("AC/DC", "ORG", [], [moscow.id], 1, 0.5),  # a "/" in a name
             ],
         ),
-        Story(
+        make_story(
+            evil,
             id=EVIL,
-            articles=[evil],
             title=XSS_TITLE,
             summary=[cite(evil, 0)],
             entities=[StoryEntity('<svg onload="window.__pwned=1">', "ORG", [], [evil.id], 1, 1.0)],
@@ -219,9 +199,9 @@ def build(store: Store) -> dict[str, Article]:
     for n, a in enumerate(filler, 1):
         members = [a, extra] if n == 25 else [a]
         stories.append(
-            Story(
+            make_story(
+                *members,
                 id=f"f{n:011d}",
-                articles=members,
                 title=a.title,
                 event_date=a.published,
                 summary=[cite(a, 0)],

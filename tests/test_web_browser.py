@@ -2,7 +2,8 @@
 stories, a story, a citation chip, search, an entity; and a hostile article runs nothing.
 
 The server is uvicorn in a background thread on a free loopback port; the browser is the
-system's `/usr/bin/chromium` (never downloaded). Skipped when it is missing.
+system's `/usr/bin/chromium` (never downloaded). Skipped when it is missing; marked `browser`,
+so `pytest -m "not browser"` leaves these tests out.
 """
 
 from __future__ import annotations
@@ -16,17 +17,19 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip(f"no browser: {CHROMIUM} is not installed", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
 uvicorn = pytest.importorskip("uvicorn")
 
+from factories import SEEDS  # noqa: E402
 from newsweave.app.pipeline import build_stories, ingest  # noqa: E402
 from newsweave.store import open_store  # noqa: E402
 from newsweave.web import create_app  # noqa: E402
 
-SEEDS = Path(__file__).parents[1] / "examples" / "assad-putin"
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",

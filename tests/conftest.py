@@ -1,0 +1,38 @@
+"""What the test modules share.
+
+Building test data: `factories.py` in this folder, plain functions imported as
+`from factories import make_article, make_story, seed_articles`. They are functions rather
+than fixtures because modules build articles and stories at import time (a module's constant
+corpus) and inside their own helpers, where fixtures cannot reach. The import works because
+`tests/` is no package: pytest's default import mode puts this folder first on `sys.path`.
+
+- `make_article(text, *, id=None, source=None, published=None, split=None, **fields)`: an
+  article, its id what ingest would give the text unless stated
+- `make_story(*articles, id=None, **fields)`: a story, its id what the pipeline would give
+- `cite(article, index, *others)`: a summary sentence citing those articles
+- `split_sentences(text)`: sentences at ". " boundaries, for hand-written text
+- `SEEDS`, `seed_path(number)`, `seed_text(number)`: the bundled `examples/assad-putin` files
+- `seed_articles()`: the seeds as ingest prepares them, by number; `read_articles(*paths)`:
+  the same for any files
+
+Fixtures, here: `store`, an empty store in the test's temporary folder.
+
+Markers (registered in pyproject.toml): `browser` for the tests that drive a real headless
+Chromium; `pytest -m "not browser"` leaves them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newsweave.store import Store, open_store
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """An empty store, `n.db` in the test's temporary folder, closed after the test."""
+    with open_store(tmp_path / "n.db") as opened:
+        yield opened
