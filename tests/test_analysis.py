@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from factories import SEEDS, read_articles, seed_path
+from factories import SEEDS, make_article, read_articles, seed_path
 from newsweave.app.pipeline import Annotator, RunReport, analyse_story, make_story
 from newsweave.model import Article, Story
 
@@ -176,3 +176,22 @@ def test_a_failing_analysis_costs_only_its_story(
         assert len(stories) == 2 and all(s.summary for s in stories)
         assert len(store.stories()) == 2
     assert len(report.warnings) == 2 and "boom" in report.warnings[0]
+
+
+@pytest.mark.parametrize("first, second", [("tell", "quote"), ("quote", "tell")])
+def test_a_quote_carried_with_tied_cues_takes_the_first_given(first: str, second: str) -> None:
+    """Four outlets carry one remark, two with one cue and two with another: the story names
+    the cue given first, in every process (not in the hash order of the strings)."""
+    from newsweave.analysis.crossref import match_quotes
+    from newsweave.nlp.quotes import Quote
+
+    remark = "foreign troops will leave Syria once the political process has started"
+    articles = [make_article(f"Putin said: {remark}. ({n})", outlet=f"Outlet {n}") for n in "ABCD"]
+    given = [("Vladimir Putin", first), (None, second), ("Vladimir Putin", second), (None, first)]
+    quotes = {
+        a.id: [Quote(remark, speaker, speaker, cue, 12, 12 + len(remark))]
+        for a, (speaker, cue) in zip(articles, given, strict=True)
+    }
+    [quote] = match_quotes(articles, quotes, [])
+    assert (quote.speaker, quote.cue) == ("Vladimir Putin", first)
+    assert len(quote.article_ids) == 4

@@ -20,7 +20,7 @@ Quotes are matched across outlets the same way (`match_quotes`): one remark, sev
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -374,11 +374,17 @@ def match_quotes(
         out.append(
             StoryQuote(
                 text=variants[0].text,
-                speaker=max(set(speakers), key=speakers.count) if speakers else None,
-                cue=max(set(cues), key=cues.count) if cues else None,
+                speaker=_most_common(speakers),
+                cue=_most_common(cues),
                 outlets=list(dict.fromkeys(by_id[i].outlet_label for i in ids)),
                 article_ids=ids,
                 variants=variants,
             )
         )
     return sorted(out, key=lambda q: -len(q.article_ids))
+
+
+def _most_common(values: list[str]) -> str | None:
+    """The value given most often; of several as often, the one given first (whatever the
+    hash order of strings in this process: the same input gives the same story)."""
+    return Counter(values).most_common(1)[0][0] if values else None
