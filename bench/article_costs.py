@@ -8,11 +8,11 @@ steps every article pays for whatever the store holds, each on its own, in this 
 the same corpus as `bench/scale.py` (real Multi-News documents, then variants of whole stories),
 in batches of 256 as ingest takes them:
 
-- `clean`: `pipeline.prepare`, line rules, title, dates, the article id (which normalises the
+- `clean`: `app.pipeline.prepare`, line rules, title, dates, the article id (which normalises the
   body once: `normalise_body`, memoised for the batch);
-- `fingerprint`: MinHash signatures and LSH bands of the batch (`dedup.fingerprints`, which
+- `fingerprint`: MinHash signatures and LSH bands of the batch (`cluster.copies.fingerprints`, which
   normalises the bodies again, from the memo);
-- `bag`: the words clustering weighs (`cluster.document_bag`: tokenising, counting, numbering);
+- `bag`: the words clustering weighs (`cluster.batch.document_bag`: tokenising, counting, numbering);
 - `store`: `Store.add_articles` of the batch, without fingerprints, into a store made fresh
   for the pass (so one that never outgrows 5,000 articles): the article rows and their
   entries in the full-text search index (SQLite FTS5, written by a trigger), which are

@@ -9,13 +9,13 @@ The stores are built directly, not through `newsweave ingest` (whose throughput
 development machine (`--work DIR` keeps them for the next run). How:
 
 - articles: the 666 real source documents of the Multi-News sample (250 stories), cleaned by
-  `pipeline.prepare`, then variants of whole stories made as `bench/scale.py` makes them: in
+  `app.pipeline.prepare`, then variants of whole stories made as `bench/scale.py` makes them: in
   variant v every capitalised word and every word of six letters or more gets a suffix of its
   own ("Perry" -> "Perrybk"), so each variant is a new story about new people and places told
   with the same short words. Variant v is dated day v of 2020; each article gets one of 60
   outlet names (so outlets take part in many stories). Sentences are split by a regular
   expression (pysbd would take an hour at 100k). Stored with `store.add_articles`.
-- stories: each variant of a story is one story, made by `pipeline.make_story` (summary,
+- stories: each variant of a story is one story, made by `app.pipeline.make_story` (summary,
   title, event date) in `--processes` worker processes, and stored with `save_stories`.
   Entities, for cards and the entity filter, are each story's eight most frequent
   capitalised words (spaCy would take hours); facts, quotes and the rest of the analysis are
@@ -123,7 +123,7 @@ def _story(articles: list[Article]) -> Story:
 
 
 def originals(source: Path) -> list[list[Article]]:
-    """The Multi-News stories' articles, cleaned by `pipeline.prepare` and split."""
+    """The Multi-News stories' articles, cleaned by `app.pipeline.prepare` and split."""
     stories = []
     for n, cluster in enumerate(load_dataset("multinews", source)):
         articles: dict[str, Article] = {}

@@ -6,7 +6,7 @@ Every cost that grows with the number of distinct terms (the document-frequency 
 tokeniser's memo, the cluster cache's vocabulary) grows with how fast new words arrive. In
 `bench/scale.py`'s corpus each variant of a story renames its capitalised and long words, so
 new words keep arriving at the same rate; in news they arrive ever more slowly (Heaps' law,
-V = K * N^b with b around 0.5). This prints the distinct terms (`text.tokens`, as clustering counts
+V = K * N^b with b around 0.5). This prints the distinct terms (`tfidf.tokens`, as clustering counts
 them) of both: for real news, after each number of documents of the Multi-News sample and the
 Timeline17 folders given, shuffled (fixed seed), a sample of news growing; for the synthetic
 corpus, of the whole corpus `bench/scale.py` ingests at each size (each size is a corpus of its

@@ -8,7 +8,7 @@ nothing else:
    `recent_postings` per term: the articles that share `min_shared_terms` of them, published
    within `max_span_days` of it (or undated), are candidates (the time window: a story
    cannot span more, so one further away could never take the article);
-2. the candidates' stories, with all their members, form the region; `cluster.cluster_articles`
+2. the candidates' stories, with all their members, form the region; `batch.cluster_articles`
    re-clusters region and chunk together under the store's term weights, so a chunk can join a
    story, found a new one, or bridge two stories into one;
 3. each resulting group keeps the id of the stored story it shares most members with (ids stay
@@ -95,7 +95,7 @@ def cluster_chunk(
     window = timedelta(days=settings.max_span_days)
     for article, terms in zip(articles, salient, strict=True):
         # a story published further away than a story may span can never take the article
-        # (`cluster._average_link` keeps spans within `max_span_days`), so it is no candidate
+        # (`batch._average_link` keeps spans within `max_span_days`), so it is no candidate
         day = article.published
         shared = store.articles_sharing_terms(
             terms,

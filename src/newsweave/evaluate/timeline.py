@@ -2,9 +2,9 @@
 
 Per gold timeline: its length `l` is the number of gold dates, `k` the gold average of
 sentences per date, and only articles published within the gold timeline's first..last date
-are read. Systems: `newsweave` (`tls.summarise_timeline`) and a `baseline`, the `l` days with
-the most articles published, each summarised by the `k` sentences closest to that day's
-centroid. Scores: tilse's alignment ROUGE-1 and ROUGE-2 with
+are read. Systems: `newsweave` (`timeline_summary.summarise_timeline`) and a `baseline`,
+the `l` days with the most articles published, each summarised by the `k` sentences closest
+to that day's centroid. Scores: tilse's alignment ROUGE-1 and ROUGE-2 with
 `align_date_content_costs_many_to_one` (Perl ROUGE-1.5.5), and date F1 (exact days). As in
 news-tls, precision and recall are averaged over timelines and F1 taken from the averages.
 
