@@ -293,12 +293,12 @@ def _flush(
     report.added += len(added)
     copies.stored()
     progress("stored", len(batch))
-    log.debug("stored %d new articles of a batch of %d", len(added), len(batch))
+    log.info("stored %d new articles of a batch of %d", len(added), len(batch))
     if cluster:
         with report.timed("cluster"):
             step = cluster_chunk(store, batch, cluster_settings, cache)
         report.note(step)
-        log.debug(
+        log.info(
             "clustered %d articles with %d stored ones: %d stories changed, %d removed",
             step.clustered, step.region, len(step.changed), len(step.removed),
         )  # fmt: skip
