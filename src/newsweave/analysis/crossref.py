@@ -369,8 +369,8 @@ def match_quotes(
                 QuoteVariant(text, list(dict.fromkeys(by_id[i].outlet_label for i in ids)), ids)
             )
         ids = list(dict.fromkeys(items[m][0] for m in group))
-        speakers = [items[m][3] for m in group if items[m][3]]
-        cues = [items[m][1].cue for m in group if items[m][1].cue]
+        speakers = [s for m in group if (s := items[m][3])]
+        cues = [c for m in group if (c := items[m][1].cue)]
         out.append(
             StoryQuote(
                 text=variants[0].text,
