@@ -235,3 +235,29 @@ def test_eval_dates_end_to_end_table_and_misses(timeml: Path) -> None:
     as_json = runner.invoke(cli.app, ["eval", "dates", str(timeml), "--json", "--errors", "1"])
     (miss,) = json.loads(as_json.stdout)["misses"]
     assert miss["text"] == "a week in 1989" and miss["gold"] == "1989-WXX"
+
+
+def test_stored_text_that_looks_like_markup_is_printed_as_it_is(tmp_path: Path) -> None:
+    """Titles, outlets and reasons reach the terminal as written: "[/]" in a stored title (or
+    in a date a reader rejects) is text, not rich markup that ends the command."""
+    body = " ".join(["Putin met Assad in Sochi on Thursday to talk about Syria."] * 8)
+    jsonl = tmp_path / "markup.jsonl"
+    rows = [
+        {"text": body, "title": "Headline [/] here [bold]", "outlet": "[red]Outlet[/red]"},
+        {"text": body.replace("Sochi", "Moscow"), "title": "Second", "published": "[/]"},
+    ]
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    db, out = str(tmp_path / "m.db"), str(tmp_path / "report")
+
+    ingested = runner.invoke(cli.app, ["ingest", str(jsonl), "--db", db, "--no-summarise"])
+    assert ingested.exit_code == 0, ingested.output
+    assert "[/]" in ingested.output
+    for args in (["stories"], ["timeline", "Putin"], ["digest", str(jsonl), "--out", out]):
+        result = runner.invoke(cli.app, [*args, "--db", db])
+        assert result.exit_code in (0, 1), result.output
+        assert not isinstance(result.exception, Exception) or isinstance(
+            result.exception, SystemExit
+        ), result.exception
+    listing = runner.invoke(cli.app, ["stories", "--db", db], env={"COLUMNS": "250"}).output
+    assert "Headline [/] here [bold]" in listing and "[red]Outlet[/red]" in listing
+    assert (tmp_path / "report" / "stories.json").exists()

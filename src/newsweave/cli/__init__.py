@@ -15,7 +15,7 @@ import typer
 
 from newsweave import __version__
 from newsweave.cli import browse, evaluate, ingest
-from newsweave.cli.common import console, errors
+from newsweave.cli.common import console, errors, warning
 from newsweave.cli.logs import ENVIRONMENT, configure_logging, log_level
 
 app = typer.Typer(
@@ -56,7 +56,7 @@ def main(
     try:
         level = log_level(verbose, setting)
     except ValueError as exc:
-        errors.print(f"[yellow]warning:[/] {exc}; logging warnings only")
+        warning(f"{exc}; logging warnings only")
         level = log_level(0, None)
     configure_logging(level, errors)
 

@@ -17,9 +17,12 @@ from newsweave.cli.common import (
     FocusOption,
     JsonOption,
     console,
-    errors,
+    error,
     open_db,
+    plain,
+    say,
     story_table,
+    warning,
 )
 
 
@@ -52,7 +55,7 @@ def show(
     with open_db(db) as store:
         story = store.story(story_id)
     if story is None:
-        errors.print(f"[red]error:[/] no story {story_id!r} in {db}")
+        error(f"no story {story_id!r} in {db}")
         raise typer.Exit(1)
     if focus or since:
         from newsweave.app.queries import focused_summary
@@ -96,21 +99,21 @@ def timeline(
             store, query, since=since and since.date(), until=until and until.date()
         )
     if found is None:
-        errors.print(f"[red]error:[/] no story or entity {query!r} in {db}")
+        error(f"no story or entity {query!r} in {db}")
         raise typer.Exit(1)
     name, events = found.match, found.events
     if as_json:
         timeline_json = [timeline_event_to_dict(e) for e in events]
         console.print_json(data={"query": query, "match": name, "timeline": timeline_json})
         return
-    table = Table(title=f"Timeline of {name}: {len(events)} events")
+    table = Table(title=plain(f"Timeline of {name}: {len(events)} events"))
     for column in ("date", "event", "outlets", "story"):
         table.add_column(column, no_wrap=column in ("date", "story"))
     for event in events:
         table.add_row(
             date_label(event.date, event.granularity),
-            event.text,
-            ", ".join(event.outlets),
+            plain(event.text),
+            plain(", ".join(event.outlets)),
             event.story_id or "",
         )
     console.print(table)
@@ -146,15 +149,15 @@ def serve(
     try:
         web = create_app(db, token, allowed_hosts=allowed_hosts)
     except StoreError as exc:
-        errors.print(f"[red]error:[/] {exc}")
+        error(str(exc))
         raise typer.Exit(2) from exc
     if host not in ("127.0.0.1", "localhost", "::1"):
-        errors.print(f"[yellow]warning:[/] serving on {host}: reachable beyond this machine")
-    console.print(f"serving {db} on http://{host}:{port}/ (Ctrl-C stops)")
+        warning(f"serving on {host}: reachable beyond this machine")
+    say(f"serving {db} on http://{host}:{port}/ (Ctrl-C stops)")
     if workers > 1:  # each worker process builds its own app from the environment
         os.environ.update(worker_environment(db, token, allowed_hosts))
     try:
         server.run(web, host=host, port=port, workers=workers)
     except OSError as exc:
-        errors.print(f"[red]error:[/] cannot listen on {host}:{port}: {exc.strerror or exc}")
+        error(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
         raise typer.Exit(2) from exc

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -40,6 +41,37 @@ PathsArgument = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
+def plain(value: object) -> Text:
+    """`value` as text to print as it is: stored titles, outlets, paths and reasons may hold
+    what rich would read as markup ("Headline [/] here")."""
+    return Text(str(value))
+
+
+def say(message: str) -> None:
+    """A line of output, printed as it is."""
+    console.print(plain(message), soft_wrap=True)
+
+
+def labelled(label: str, style: str, message: str) -> None:
+    """A line on stderr: LABEL (in `style`) then the message, printed as it is."""
+    errors.print(Text.assemble((label, style), " ", message))
+
+
+def error(message: str) -> None:
+    """A line on stderr: "error: MESSAGE", the message printed as it is."""
+    labelled("error:", "red", message)
+
+
+def warning(message: str) -> None:
+    """A line on stderr: "warning: MESSAGE", the message printed as it is."""
+    labelled("warning:", "yellow", message)
+
+
+def skipped(source: str, reason: str) -> None:
+    """What could not be read: "skipped SOURCE: REASON" on stderr, printed as it is."""
+    labelled("skipped", "yellow", f"{source}: {reason}")
+
+
 @contextmanager
 def open_db(db: Path) -> Iterator[Store]:
     """The store at `db`, closed afterwards; one that cannot be opened ends the command
@@ -49,7 +81,7 @@ def open_db(db: Path) -> Iterator[Store]:
     try:
         store = open_store(db)
     except StoreError as exc:
-        errors.print(f"[red]error:[/] {exc}")
+        error(str(exc))
         raise typer.Exit(2) from exc
     try:
         yield store
@@ -83,7 +115,7 @@ def story_table(stories: list[Story]) -> Table:
     """One row per story: id, event date, number of articles, title, outlets."""
     from rich.table import Table
 
-    table = Table(title=f"{len(stories)} stories", show_lines=False)
+    table = Table(title=f"{len(stories)} stories", show_lines=False)  # cells: `plain`
     table.add_column("id", style="cyan", no_wrap=True)
     table.add_column("date", no_wrap=True)
     table.add_column("articles", justify="right")
@@ -94,8 +126,8 @@ def story_table(stories: list[Story]) -> Table:
             story.id,
             story.event_date.isoformat() if story.event_date else "",
             str(len(story.articles)),
-            story.title or "",
-            ", ".join(story.outlets),
+            plain(story.title or ""),
+            plain(", ".join(story.outlets)),
         )
     return table
 
@@ -104,9 +136,9 @@ def print_table(title: str, header: list[str], rows: list[list[str]]) -> None:
     """A table of figures: the first column left-aligned, the others right-aligned."""
     from rich.table import Table
 
-    table = Table(title=title)
+    table = Table(title=plain(title))
     for column in header:
         table.add_column(column, justify="left" if column == header[0] else "right")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*map(plain, row))
     console.print(table)

@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from newsweave.cli.common import JsonOption, console, errors, print_table, progress_bar
+from newsweave.cli.common import (
+    JsonOption,
+    console,
+    error,
+    errors,
+    print_table,
+    progress_bar,
+    warning,
+)
 
 if TYPE_CHECKING:
     from newsweave.evaluate.datasets import Cluster
@@ -35,7 +43,7 @@ def load_clusters(dataset: str, path: Path) -> list[Cluster]:
     try:
         return load_dataset(dataset, path)
     except DatasetError as exc:
-        errors.print(f"[red]error:[/] {exc}")
+        error(str(exc))
         raise typer.Exit(2) from exc
 
 
@@ -76,9 +84,7 @@ def eval_summarize(
     chosen = [s.strip() for s in systems.split(",") if s.strip()]
     unknown = set(chosen) - set(SYSTEMS)
     if unknown or "newsweave" not in chosen:
-        errors.print(
-            f"[red]error:[/] systems must include newsweave and be among {', '.join(SYSTEMS)}"
-        )
+        error(f"systems must include newsweave and be among {', '.join(SYSTEMS)}")
         raise typer.Exit(2)
     with progress_bar() as bar:
         task = bar.add_task("summarising clusters", total=len(clusters))
@@ -124,9 +130,7 @@ def eval_dates(
 ) -> None:
     """Value accuracy of date normalisation (TempEval-3 TimeML) against plain dateparser."""
     if dataset != "timeml" or not directory.is_dir():
-        errors.print(
-            f"[red]error:[/] {directory}: expected a directory of TimeML files (--dataset timeml)"
-        )
+        error(f"{directory}: expected a directory of TimeML files (--dataset timeml)")
         raise typer.Exit(2)
     from newsweave.evaluate.dates import evaluate_dates
 
@@ -137,9 +141,7 @@ def eval_dates(
         nlp = load_model()
     report = evaluate_dates(directory, nlp=nlp)
     if report.total == 0:
-        errors.print(
-            f"[red]error:[/] {directory}: no DATE TIMEX3 with a document creation time found"
-        )
+        error(f"{directory}: no DATE TIMEX3 with a document creation time found")
         raise typer.Exit(2)
     wrong = [
         {"text": text, "gold": value, "predicted": predicted, "dct": dct}
@@ -178,14 +180,14 @@ def eval_quotes(
 ) -> None:
     """Quote detection and speaker attribution (PolNeAR) against textacy's direct_quotations."""
     if dataset != "polnear" or not directory.is_dir():
-        errors.print(f"[red]error:[/] {directory}: expected PolNeAR's layout (--dataset polnear)")
+        error(f"{directory}: expected PolNeAR's layout (--dataset polnear)")
         raise typer.Exit(2)
     from newsweave.evaluate.quotes import evaluate_quotes
 
     try:
         report = evaluate_quotes(directory, limit=limit, paragraph_breaks=paragraph_breaks)
     except (FileNotFoundError, ValueError) as exc:
-        errors.print(f"[red]error:[/] {exc}")
+        error(str(exc))
         raise typer.Exit(2) from exc
     title = f"Quotes and speakers on {report.documents} PolNeAR texts of {directory}"
     print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
@@ -229,16 +231,16 @@ def eval_timeline(
     from newsweave.evaluate.timeline import evaluate_timelines
 
     if dataset != "t17":
-        errors.print(f"[red]error:[/] unknown timeline dataset {dataset!r}; known: t17")
+        error(f"unknown timeline dataset {dataset!r}; known: t17")
         raise typer.Exit(2)
     try:
         report = evaluate_timelines(
             directory, limit=limit, progress=lambda name: errors.print(f"done {name}")
         )
     except DatasetError as exc:
-        errors.print(f"[red]error:[/] {exc}")
+        error(str(exc))
         raise typer.Exit(2) from exc
     if report.rouge_skipped:
-        errors.print(f"[yellow]warning:[/] ROUGE skipped: {report.rouge_skipped}")
+        warning(f"ROUGE skipped: {report.rouge_skipped}")
     title = f"Timelines of {len(report.topics)} topics of {directory}"
     print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)

@@ -18,10 +18,15 @@ from newsweave.cli.common import (
     FocusOption,
     PathsArgument,
     console,
+    error,
     errors,
+    labelled,
     open_db,
     progress_bar,
+    say,
+    skipped,
     story_table,
+    warning,
 )
 
 if TYPE_CHECKING:
@@ -66,8 +71,8 @@ def add_paths(paths: list[str], store: Store) -> RunReport:
                 bar.advance(tasks[stage], n)
 
         report = ingest(paths, store, progress=advance)
-    for error in report.errors:
-        errors.print(f"[yellow]skipped[/] {error.source}: {error.reason}")
+    for problem in report.errors:
+        skipped(problem.source, problem.reason)
     console.print(
         f"read {report.read} articles: {report.added} new, {report.duplicates} already stored"
         + (f" ({report.copies} new ones copy an earlier article)" if report.copies else "")
@@ -75,7 +80,7 @@ def add_paths(paths: list[str], store: Store) -> RunReport:
         + f"; {len(report.changed)} stories new or changed"
     )
     if report.read == 0:
-        errors.print("[red]error:[/] nothing could be read")
+        error("nothing could be read")
         raise typer.Exit(1)
     return report
 
@@ -95,8 +100,8 @@ def build(store: Store, words: int, focus: str | None) -> list[Story]:
             progress=lambda stage, n: bar.advance(task, n),
             report=report,
         )
-    for warning in report.warnings:
-        errors.print(f"[yellow]warning:[/] {warning}")
+    for message in report.warnings:
+        warning(message)
     return stories
 
 
@@ -145,7 +150,7 @@ def digest(
         stories = store.stories()
     console.print(story_table(stories))
     written = write_report(stories, out)
-    console.print("wrote " + ", ".join(str(p) for p in written.values()))
+    say("wrote " + ", ".join(str(p) for p in written.values()))
 
 
 def fetch_client(
@@ -160,8 +165,8 @@ def fetch_client(
 
 def print_added(report: RunReport, noun: str) -> None:
     """The skipped sources, then one line of what was added."""
-    for error in report.errors:
-        errors.print(f"[yellow]skipped[/] {error.source}: {error.reason}")
+    for problem in report.errors:
+        skipped(problem.source, problem.reason)
     console.print(
         f"{noun} {report.read} articles: {report.added} new, {report.duplicates} already stored"
         + (f", {len(report.errors)} skipped" if report.errors else "")
@@ -199,7 +204,7 @@ def fetch(
             )
         print_added(report, "fetched")
         if report.read == 0:
-            errors.print("[red]error:[/] no article could be fetched")
+            error("no article could be fetched")
             raise typer.Exit(1)
         if summarise:
             build(store, DEFAULT_WORDS, None)
@@ -225,13 +230,13 @@ def watch(
     try:
         pause = parse_every(every)
     except ValueError as exc:
-        errors.print(f"[red]error:[/] --every: {exc}")
+        error(f"--every: {exc}")
         raise typer.Exit(2) from exc
     urls, problems = feed_list(feeds)
     for problem in problems:
-        errors.print(f"[yellow]skipped[/] {problem.source}: {problem.reason}")
+        skipped(problem.source, problem.reason)
     if not urls:
-        errors.print("[red]error:[/] no feed to watch")
+        error("no feed to watch")
         raise typer.Exit(2)
     with open_db(db) as store, fetch_client(rate, timeout, max_size, user_agent) as client:
         try:
@@ -240,10 +245,10 @@ def watch(
                     round_ = watch_round(urls, store, client)
                 for feed in round_.feeds:
                     if feed.error:
-                        errors.print(f"[yellow]feed failed[/] {feed.url}: {feed.error}")
+                        labelled("feed failed", "yellow", f"{feed.url}: {feed.error}")
                     else:
                         state = "not modified" if feed.not_modified else f"{feed.new} new entries"
-                        console.print(f"{feed.url}: {state}")
+                        say(f"{feed.url}: {state}")
                 print_added(round_.run, "fetched")
                 if summarise and round_.run.changed:
                     build(store, DEFAULT_WORDS, None)
