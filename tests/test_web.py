@@ -439,6 +439,16 @@ def test_search_page_highlights(client: TestClient) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hostile.text
 
 
+@pytest.mark.parametrize("query", ["\x00", "Peskov\x00", "a\x00b", "\x1b[31m", "\x7f"])
+def test_search_with_control_characters_is_a_search(client: TestClient, query: str) -> None:
+    """NUL ends an SQLite string: a query holding one is searched without it, not a 500."""
+    for path in ("/search", "/api/search"):
+        answer = client.get(path, params={"q": query})
+        assert answer.status_code == 200, (path, query)
+    found = client.get("/api/search", params={"q": "Peskov\x00"}).json()
+    assert found["articles"], "the word before the NUL is still searched"
+
+
 def test_entity_and_outlet_pages(client: TestClient) -> None:
     entity = client.get("/entities/vladimir%20putin")
     assert entity.status_code == 200
@@ -663,7 +673,10 @@ def test_host_header_checked_on_loopback(db: tuple[Path, dict[str, Article]]) ->
         create_app(db[0], allowed_hosts=LOOPBACK_HOSTS), base_url="http://127.0.0.1:8000"
     ) as c:
         assert c.get("/").status_code == 200
-        assert c.get("/", headers={"host": "evil.example"}).status_code == 400
+        refused = c.get("/", headers={"host": "evil.example"})
+        assert refused.status_code == 400
+        assert refused.headers["content-security-policy"] == CSP  # every reply carries them
+        assert refused.headers["x-frame-options"] == "DENY"
 
 
 def test_token_comparison() -> None:

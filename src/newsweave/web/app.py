@@ -114,9 +114,9 @@ def create_app(
 
     _error_handlers(app)
     app.add_middleware(HeadAsGet)
-    app.add_middleware(SecurityHeaders)
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+    app.add_middleware(SecurityHeaders)  # outermost: every reply has them, a refused Host's too
     return app
 
 

@@ -10,6 +10,7 @@ queries (the stories, then their outlets and entities by story id), whatever the
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -52,10 +53,15 @@ before it ranks them all."""
 _LAST = "\U0010ffff"  # sorts after every character: `prefix + _LAST` bounds a prefix range
 
 
+_NOT_A_WORD = re.compile(r'["\x00-\x1f\x7f]')
+"""Quotes end an FTS5 string, and SQLite ends a string at NUL: neither can be in a term."""
+
+
 def fts_query(query: str) -> str:
     """Every word of `query` as a quoted FTS5 term (all must occur): operators, column
-    filters and quotes a user types are plain words, never syntax."""
-    return " ".join(f'"{w}"' for w in query.replace('"', " ").split())
+    filters, quotes and control characters a user types are plain words or spaces, never
+    syntax."""
+    return " ".join(f'"{w}"' for w in _NOT_A_WORD.sub(" ", query).split())
 
 
 def parse_snippet(marked: str) -> Snippet:
