@@ -322,7 +322,7 @@ def test_bad_files_are_errors_not_exceptions(tmp_path: Path) -> None:
         "broken.gz": reasons(items)["broken.gz"],
         "empty.txt": "empty file",
         "image.txt": "not text (binary file?)",
-        "undecodable.txt": "not UTF-8 text, nor Windows-1252 (binary file?)",
+        "undecodable.txt": "not text in UTF-8 or any encoding that could be detected (binary file?)",
         "zero.gz": "empty file",
         "missing.txt": "no such file or directory",
     }
