@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from newsweave.app.pipeline import ingest_documents, prepare
 from newsweave.ingest import IngestError, read_paths
 from newsweave.ingest.decode import decode
 from newsweave.model import RawDocument
+from newsweave.store import Store
 
 runner = CliRunner()
 
@@ -124,3 +126,58 @@ def test_utf8_with_a_stray_byte_is_utf8_with_that_byte_replaced(tmp_path: Path) 
     )
     for doc in found.values():
         assert doc.warnings == ["1 byte that is not UTF-8 replaced with U+FFFD"]
+
+
+# ---- lone surrogates ----
+
+
+def test_lone_surrogates_in_jsonl_are_replaced_and_the_batch_stored(
+    tmp_path: Path, store: Store
+) -> None:
+    path = tmp_path / "batch.jsonl"
+    path.write_text(
+        "\n".join([article(1), article(2, title="Bad \ud800 title"), article(3)]),
+        encoding="utf-8",
+        errors="surrogatepass",
+    )
+    assert b"\\ud800" in path.read_bytes()  # legal JSON: an escape
+    result = ingest_documents(read_paths([path]), store, cluster=False)
+    assert result.added == 3 and not result.errors
+    assert sorted(a.title or "" for a in store.articles()) == ["", "", "Bad \ufffd title"]
+    (message,) = result.warnings
+    assert message.startswith(f"{path}:2: ") and "title" in message and "U+FFFD" in message
+
+
+def test_no_field_with_surrogates_reaches_the_store(store: Store) -> None:
+    bad = RawDocument(
+        source="odd\udce9name.txt",
+        text=f"Report 1. {BODY} \udc80",
+        format="text",
+        title="T\ud800",
+        url="https://x.example/\udfff",
+        outlet="Out\ud801let",
+        author="A\udcffuthor",
+        doc_id="id\ud800",
+    )
+    good = RawDocument(source="good.txt", text=f"Report 2. {BODY}", format="text")
+    result = ingest_documents([bad, good], store, cluster=False)
+    assert result.added == 2
+    stored = {a.source: a for a in store.articles()}
+    odd = stored["odd\ufffdname.txt"]
+    assert odd.text.endswith("\ufffd") and odd.title == "T\ufffd"
+    assert (odd.url, odd.outlet, odd.author, odd.external_id) == (
+        "https://x.example/\ufffd",
+        "Out\ufffdlet",
+        "A\ufffduthor",
+        "id\ufffd",
+    )
+    (message,) = result.warnings
+    assert message.startswith("odd\ufffdname.txt: 7 invalid characters")
+    for name in ("source", "text", "title", "url", "outlet", "author", "id"):
+        assert name in message
+
+
+def test_prepare_leaves_clean_documents_without_warnings() -> None:
+    raw = RawDocument(source="a.txt", text=BODY, format="text", title="Fine")
+    prepare(raw)
+    assert raw.warnings == []

@@ -1,4 +1,4 @@
-"""Bytes to text, in whatever encoding a document is in.
+"""Bytes to text, and text that can be stored.
 
 `decode_text` finds a file's encoding in this order: a byte-order mark; UTF-8; UTF-8 with a
 few stray bytes (replaced with U+FFFD, with a warning) when the rest is unmistakably UTF-8; the
@@ -10,15 +10,21 @@ replaces what is not UTF-8 and says how much.
 
 A UTF-16 file (a BOM, then NUL-laden text) would look binary to format detection, so it is
 re-encoded as UTF-8 (`from_utf16`) before anything looks at it.
+
+`scrub_surrogates` keeps lone surrogates (a legal JSON escape, "\\ud800", that no UTF-8
+encoder accepts) out of a document's fields, so that one such article cannot fail the store's
+insert of its whole batch.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import charset_normalizer
+
+from newsweave.model import RawDocument
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
@@ -32,6 +38,7 @@ _DECLARED = (
     re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?\bencoding\s*=\s*["']([\w:.-]+)""", re.I),
 )
 _ESCAPED = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as surrogateescape keeps it
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _ASCII = bytes(range(128))
 FALLBACK = "cp1252"
 _LATIN1 = frozenset({"latin-1", "iso8859-1", "ascii"})
@@ -195,3 +202,21 @@ def decode(data: bytes, *, fallback: bool, declared: str | None = None) -> str |
             return None
     found = decode_text(data, declared=declared)
     return found.text if found is not None else None
+
+
+def scrub_surrogates(raw: RawDocument) -> RawDocument:
+    """`raw` with every lone surrogate in its text fields replaced with U+FFFD, in place, and a
+    warning naming the fields; documents without any (nearly all) are only looked at."""
+    count, where = 0, []
+    for spec in fields(raw):
+        value = getattr(raw, spec.name)
+        if isinstance(value, str) and not value.isascii():
+            clean, n = _SURROGATE.subn("\ufffd", value)
+            if n:
+                setattr(raw, spec.name, clean)
+                count += n
+                where.append("id" if spec.name == "doc_id" else spec.name)
+    if count:
+        what = "character (a lone surrogate)" if count == 1 else "characters (lone surrogates)"
+        raw.warnings.append(f"{count} invalid {what} in {', '.join(where)} replaced with U+FFFD")
+    return raw
