@@ -252,22 +252,29 @@ def test_jsonl_good_and_bad_lines(tmp_path: Path) -> None:
     path.write_text("\n".join(lines) + "\n")
     items = list(read_paths([path]))
     good, bad = docs(items), errors(items)
-    assert [d.title for d in good] == ["One", None]
-    assert [d.source for d in good] == [f"{path}:1", f"{path}:7"]
+    assert [d.title for d in good] == ["One", None, None]
+    assert [d.source for d in good] == [f"{path}:1", f"{path}:5", f"{path}:7"]
     assert good[0].published == date(2020, 1, 2) and good[0].doc_id == "a1"
     assert good[0].format == "jsonl" and good[0].needs_cleaning
-    second = good[1]
+    undated = good[1]
+    assert undated.published is None and undated.warnings == [
+        "'published' dropped: 'yesterday' is not an ISO 8601 or RFC 2822 date"
+    ]
+    second = good[2]
     assert second.published == date(2020, 1, 3)  # the date as written, not moved to UTC
     assert (second.outlet, second.url, second.doc_id) == ("Wire", "https://wire.example/2", "7")
     assert second.author == "A. Writer; B. Writer"
-    assert [e.source for e in bad] == [f"{path}:3", f"{path}:4", f"{path}:5", f"{path}:6"]
-    assert bad[0].reason == "JSONL line 3: missing required field 'text'"
-    assert bad[1].reason.startswith("JSONL line 4: invalid JSON")
-    assert bad[2].reason == "JSONL line 5: 'published' is not an ISO 8601 date: 'yesterday'"
-    assert bad[3].reason == "JSONL line 6: not a JSON object but list"
+    assert [(e.source, e.reason) for e in bad] == [
+        (f"{path}:3", "missing required field 'text'"),
+        (
+            f"{path}:4",
+            "invalid JSON (Expecting property name enclosed in double quotes at column 2)",
+        ),
+        (f"{path}:6", "not a JSON object but an array"),
+    ]
 
 
-def test_jsonl_without_extension_and_a_non_utf8_line(tmp_path: Path) -> None:
+def test_jsonl_without_extension_and_a_line_with_a_stray_byte(tmp_path: Path) -> None:
     path = tmp_path / "export"
     path.write_bytes(
         json.dumps({"text": "Fine."}).encode()
@@ -275,10 +282,13 @@ def test_jsonl_without_extension_and_a_non_utf8_line(tmp_path: Path) -> None:
         + json.dumps({"text": "Also fine."}).encode()
     )
     items = list(read_paths([path]))
-    assert [d.text for d in docs(items)] == ["Fine.", "Also fine."]
-    assert [(e.source, e.reason) for e in errors(items)] == [
-        (f"{path}:2", "JSONL line 2: not UTF-8 text")
+    assert [d.text for d in docs(items)] == ["Fine.", "caf\ufffd", "Also fine."]
+    assert [d.warnings for d in docs(items)] == [
+        [],
+        ["1 byte that is not UTF-8 replaced with U+FFFD"],
+        [],
     ]
+    assert not errors(items)
 
 
 def test_json_array_file(tmp_path: Path) -> None:
@@ -322,7 +332,7 @@ def test_bad_files_are_errors_not_exceptions(tmp_path: Path) -> None:
         "broken.gz": reasons(items)["broken.gz"],
         "empty.txt": "empty file",
         "image.txt": "not text (binary file?)",
-        "undecodable.txt": "not UTF-8 text, nor Windows-1252 (binary file?)",
+        "undecodable.txt": "not text in UTF-8 or any encoding that could be detected (binary file?)",
         "zero.gz": "empty file",
         "missing.txt": "no such file or directory",
     }

@@ -24,6 +24,8 @@ class RawDocument:
     `text` is plain text (for HTML, the body trafilatura extracted); the metadata fields hold
     what the container itself declared (JSONL fields, HTML metadata) and stay None otherwise.
     `needs_cleaning` is False when the text is already a clean body (trafilatura output).
+    `warnings` say what the reader had to drop or repair to read it (a malformed date, bytes
+    that were not text): the document is kept, and a run reports each as "SOURCE: WARNING".
     """
 
     source: str
@@ -36,6 +38,7 @@ class RawDocument:
     author: str | None = None
     doc_id: str | None = None
     needs_cleaning: bool = True
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -40,6 +40,7 @@ from newsweave.cluster.cache import ClusterCache
 from newsweave.cluster.copies import CopyFinder, DedupSettings
 from newsweave.cluster.incremental import ClusterStep, cluster_chunk, cluster_pending
 from newsweave.ingest import IngestError, read_paths
+from newsweave.ingest.decode import scrub_surrogates
 from newsweave.model import Article, RawDocument, Story, article_id, story_id
 from newsweave.nlp.canonical import canonical_entities, unify_across_stories
 from newsweave.nlp.entities import EntityRecognizer, load_model
@@ -93,7 +94,8 @@ def _no_freeze() -> None:
 
 @dataclass
 class RunReport:
-    """What a run did: counts, the files that could not be read and why, seconds per stage."""
+    """What a run did: counts, the files that could not be read and why, what was read with
+    a warning ("SOURCE: WARNING"), seconds per stage."""
 
     read: int = 0
     added: int = 0
@@ -123,8 +125,11 @@ def prepare(raw: RawDocument) -> Article:
     """Clean a raw document into an `Article` with its id and metadata.
 
     Metadata the container declared (JSONL fields, HTML meta tags) wins over what the cleaner
-    read from the text, since it was stated rather than inferred.
+    read from the text, since it was stated rather than inferred. Every document, whatever
+    read it, passes here: lone surrogates (which SQLite cannot store, failing the insert of a
+    whole batch) are replaced in `raw` itself, with a warning on it.
     """
+    scrub_surrogates(raw)
     if raw.needs_cleaning:
         cleaned = clean_text(raw.text)
         text, removed = cleaned.text, cleaned.removed
@@ -246,6 +251,7 @@ def ingest_documents(
                 report.read += 1
                 with report.timed("clean"):
                     article = prepare(item)
+                report.warnings.extend(f"{item.source}: {warning}" for warning in item.warnings)
                 if not article.text:
                     report.errors.append(
                         IngestError(item.source, "no article text left after cleaning")

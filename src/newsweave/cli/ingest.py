@@ -71,12 +71,12 @@ def add_paths(paths: list[str], store: Store) -> RunReport:
                 bar.advance(tasks[stage], n)
 
         report = ingest(paths, store, progress=advance)
-    for problem in report.errors:
-        skipped(problem.source, problem.reason)
+    print_problems(report)
     console.print(
         f"read {report.read} articles: {report.added} new, {report.duplicates} already stored"
         + (f" ({report.copies} new ones copy an earlier article)" if report.copies else "")
         + (f", {len(report.errors)} skipped" if report.errors else "")
+        + (f", {len(report.warnings)} warnings" if report.warnings else "")
         + f"; {len(report.changed)} stories new or changed"
     )
     if report.read == 0:
@@ -163,13 +163,21 @@ def fetch_client(
     return PoliteClient(replace(settings, user_agent=user_agent) if user_agent else settings)
 
 
-def print_added(report: RunReport, noun: str) -> None:
-    """The skipped sources, then one line of what was added."""
+def print_problems(report: RunReport) -> None:
+    """What a run skipped, and what it read with a warning (a field dropped, bytes replaced)."""
     for problem in report.errors:
         skipped(problem.source, problem.reason)
+    for message in report.warnings:
+        warning(message)
+
+
+def print_added(report: RunReport, noun: str) -> None:
+    """The skipped sources and the warnings, then one line of what was added."""
+    print_problems(report)
     console.print(
         f"{noun} {report.read} articles: {report.added} new, {report.duplicates} already stored"
         + (f", {len(report.errors)} skipped" if report.errors else "")
+        + (f", {len(report.warnings)} warnings" if report.warnings else "")
         + f"; {len(report.changed)} stories new or changed"
     )
 

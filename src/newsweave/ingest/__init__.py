@@ -6,16 +6,19 @@ input: they yield an `IngestError` naming the file (and line) and the problem, a
 on. A new format is a module with a `(source, data) -> Iterator[Item]` function, one entry in
 `READERS` and one detection rule in `detect.RULES`; readers take bytes, not text, so formats
 that carry their own encoding (XML feeds) or binary records (WARC) fit the same slot.
+
+Files are read whole up to `MAX_FILE_BYTES` (after decompression), except the formats in
+`STREAMED`: WARC archives record by record and JSONL line by line, gzipped or not, whatever
+their size. A document a reader could read only in part (a malformed field dropped, bytes that
+were not text replaced) carries warnings (`RawDocument.warnings`) instead of being lost.
 """
 
 from __future__ import annotations
 
 import codecs
-import gzip
 import os
 import stat
 import sys
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
@@ -24,20 +27,22 @@ from newsweave.ingest.decode import from_utf16
 from newsweave.ingest.detect import (
     GZIP_MAGIC,
     HEAD_BYTES,
+    MAX_HEAD_LINE,
     Corrupt,
     TooLarge,
     decompress,
     detect_format,
     head_of,
 )
-from newsweave.ingest.errors import IngestError, Item
+from newsweave.ingest.errors import IngestError, Item, in_words
 from newsweave.ingest.feeds import read_feed, read_opml
 from newsweave.ingest.html import read_html
-from newsweave.ingest.jsonl import read_json, read_jsonl, read_jsonl_lines, stream_jsonl
+from newsweave.ingest.jsonl import read_json, read_jsonl, read_jsonl_file, read_jsonl_stdin
 from newsweave.ingest.text import read_text
-from newsweave.ingest.warc import read_warc, read_warc_file
+from newsweave.ingest.warc import Broken, Gunzip, read_warc, read_warc_file
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+"""The largest file read whole (after decompression); streamed formats have no such limit."""
 STDIN = "-"
 
 Reader = Callable[[str, bytes], Iterator[Item]]
@@ -52,85 +57,71 @@ READERS: dict[str, Reader] = {
 }
 """Format name (as `detect_format` returns it) -> reader of that format's bytes."""
 
-STREAMED: dict[str, Callable[[Path], Iterator[Item]]] = {"warc": read_warc_file}
-"""Formats read from the file itself, in constant memory and past the size limit (archives)."""
+STREAMED: dict[str, Callable[[Path], Iterator[Item]]] = {
+    "warc": read_warc_file,
+    "jsonl": read_jsonl_file,
+}
+"""Formats read from the file itself, in constant memory and whatever their size (archives,
+corpus dumps), gzipped or not."""
 
 
 def _load(path: Path) -> bytes | IngestError:
     """The file's bytes, decompressed, or why they cannot be had."""
     source, limit = str(path), MAX_FILE_BYTES
-    too_large = IngestError(source, f"file larger than {limit // (1024 * 1024)} MB")
+    too_large = f"file larger than {in_words(limit)}"
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             return IngestError(source, "not a regular file")
         if info.st_size > limit:
-            return too_large
+            return IngestError(source, too_large)
         return from_utf16(decompress(path.read_bytes(), limit))
     except PermissionError:
         return IngestError(source, "permission denied")
     except TooLarge:
-        return too_large
+        return IngestError(source, f"{too_large} once decompressed")
     except Corrupt as exc:
         return IngestError(source, f"corrupt compressed file ({exc})")
     except OSError as exc:
         return IngestError(source, f"cannot be read ({exc.strerror or exc})")
 
 
-def _large_jsonl(path: Path) -> Iterator[Item] | None:
-    """A JSONL file over the size limit (a corpus dump, gzipped or not), read line by line;
-    None for anything else."""
-    try:
-        if not stat.S_ISREG(path.stat().st_mode) or path.stat().st_size <= MAX_FILE_BYTES:
-            return None
-        with path.open("rb") as probe:
-            gzipped = probe.read(2) == b"\x1f\x8b"
-        opener = gzip.open if gzipped else open
-        with opener(path, "rb") as stream:
-            head = stream.read(HEAD_BYTES)
-    except (OSError, EOFError):
-        return None
-    if detect_format(path, head_of(head)) != "jsonl":
-        return None
-
-    def lines() -> Iterator[Item]:
-        try:
-            with opener(path, "rb") as stream:
-                yield from stream_jsonl(str(path), stream)
-        except (OSError, EOFError) as exc:
-            yield IngestError(str(path), f"cannot be read to the end ({exc})")
-
-    return lines()
+def _first_line_read(head: bytes | bytearray) -> bool:
+    start = len(head) - len(head.lstrip())
+    return start < len(head) and head.find(b"\n", start) >= 0
 
 
-def _streamed(path: Path) -> Iterator[Item] | None:
-    """The reader of a streamed format (a WARC) applied to the file; None for other files.
-
-    Only the file's first bytes are looked at (gunzipped without checks: a truncated archive
-    is its reader's to report)."""
+def _peek(path: Path) -> bytes | None:
+    """What detection needs of a regular file (see `head_of`), gunzipped if it is gzipped, as
+    far as the stream goes: a truncated or damaged one is its reader's to report. None for a
+    file that is not regular or cannot be read (`_load` says why)."""
+    head = bytearray()
     try:
         if not stat.S_ISREG(path.stat().st_mode):
             return None
-        with path.open("rb") as probe:
-            head = probe.read(HEAD_BYTES)
-        if head[:2] == GZIP_MAGIC:
-            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, HEAD_BYTES)
-    except (OSError, zlib.error):
+        with path.open("rb") as raw:
+            gzipped = raw.read(2) == GZIP_MAGIC
+            raw.seek(0)
+            read = Gunzip(raw).read if gzipped else raw.read
+            while len(head) < MAX_HEAD_LINE + HEAD_BYTES:
+                chunk = read(HEAD_BYTES)
+                head += chunk
+                if not chunk or (len(head) >= HEAD_BYTES and _first_line_read(head)):
+                    break
+    except Broken:
+        pass
+    except OSError:
         return None
-    reader = STREAMED.get(detect_format(path, head))
-    return reader(path) if reader else None
+    return head_of(bytes(head))
 
 
 def read_file(path: Path) -> Iterator[Item]:
     """Every document in one file (one, or one per line/item for JSONL and JSON arrays)."""
     path = Path(path)
-    streamed = _streamed(path)
+    head = _peek(path)
+    streamed = STREAMED.get(detect_format(path, head)) if head is not None else None
     if streamed is not None:
-        yield from streamed
-        return
-    large = _large_jsonl(path)
-    if large is not None:
-        yield from large
+        yield from streamed(path)
         return
     data = _load(path)
     if isinstance(data, IngestError):
@@ -170,7 +161,7 @@ def read_paths(paths: Iterable[str | Path], stdin: TextIO | None = None) -> Iter
     """Every document under `paths`: files, folders (recursively), "-" for JSONL on stdin."""
     for raw in paths:
         if str(raw) == STDIN:
-            yield from read_jsonl_lines("<stdin>", stdin if stdin is not None else sys.stdin)
+            yield from read_jsonl_stdin(stdin if stdin is not None else sys.stdin)
             continue
         path = Path(raw)
         if path.is_dir():

@@ -16,9 +16,12 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+from newsweave.ingest.jsonl import too_deep
+
 GZIP_MAGIC = b"\x1f\x8b"
 HEAD_BYTES = 8192
-MAX_HEAD_LINE = 4 * 1024 * 1024
+MAX_HEAD_LINE = 5 * 1024 * 1024
+"""How much of a long first line detection reads: a JSONL line as long as its reader takes."""
 _BINARY_MAGIC = (
     b"%PDF-",
     b"\x89PNG",
@@ -95,13 +98,22 @@ def is_binary(path: Path, head: bytes) -> bool:
 
 
 def looks_jsonl(path: Path, head: bytes) -> bool:
-    """The first non-blank line is a JSON object."""
+    """The first non-blank line is a JSON object (stray bytes that are not UTF-8 and all).
+
+    A first line that cannot be parsed here and still looks like an object (longer than the
+    head, or nested too deep) counts: the reader reports it, and reads the lines after it.
+    """
     line = _first_line(head)
     if not line.lstrip().startswith((b"{", b"\xef\xbb\xbf{")):
         return False
+    if len(head) >= MAX_HEAD_LINE and b"\n" not in head.lstrip():
+        return True
+    text = line.decode("utf-8", "replace").removeprefix("\ufeff")
+    if too_deep(text):
+        return True
     try:
-        return isinstance(json.loads(line.decode("utf-8-sig")), dict)
-    except (ValueError, UnicodeDecodeError):
+        return isinstance(json.loads(text), dict)
+    except (ValueError, RecursionError):
         return False
 
 

@@ -20,3 +20,9 @@ class IngestError:
 
 Item = RawDocument | IngestError
 """What every reader yields, in input order."""
+
+
+def in_words(size: int) -> str:
+    """A size limit as messages give it: "5 MB", or "1,000 bytes" for one that is no whole MB."""
+    megabytes, rest = divmod(size, 1024 * 1024)
+    return f"{megabytes} MB" if megabytes and not rest else f"{size:,} bytes"

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from newsweave.ingest.decode import decode
+from newsweave.ingest.decode import decode_text
 from newsweave.ingest.errors import IngestError, Item
 from newsweave.model import RawDocument
 
 
 def read_text(source: str, data: bytes) -> Iterator[Item]:
-    """One document: the whole file, UTF-8 or else cp1252."""
-    text = decode(data, fallback=True)
-    if text is None:
-        yield IngestError(source, "not UTF-8 text, nor Windows-1252 (binary file?)")
+    """One document: the whole file, in the encoding `decode_text` finds."""
+    decoded = decode_text(data)
+    if decoded is None:
+        yield IngestError(
+            source, "not text in UTF-8 or any encoding that could be detected (binary file?)"
+        )
         return
-    yield RawDocument(source=source, text=text, format="text", needs_cleaning=True)
+    warnings = [decoded.warning] if decoded.warning else []
+    yield RawDocument(
+        source=source, text=decoded.text, format="text", needs_cleaning=True, warnings=warnings
+    )
