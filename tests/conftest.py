@@ -18,7 +18,11 @@ corpus) and inside their own helpers, where fixtures cannot reach. The import wo
 Fixtures, here: `store`, an empty store in the test's temporary folder.
 
 Markers (registered in pyproject.toml): `browser` for the tests that drive a real headless
-Chromium; `pytest -m "not browser"` leaves them out.
+Chromium; `pytest -m "not browser"` leaves them out. `fuzz` for the property tests of the
+readers and the upload API (tests/test_fuzz.py).
+
+Hypothesis profiles: `ci` (the default: 25 derandomised inputs a property, so `make test` is
+deterministic) and `fuzz` (`--hypothesis-profile=fuzz`: a thousand random ones).
 """
 
 from __future__ import annotations
@@ -27,8 +31,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from newsweave.store import Store, open_store
+
+_RELAXED = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+settings.register_profile(
+    "ci", max_examples=25, derandomize=True, deadline=None, suppress_health_check=_RELAXED
+)
+settings.register_profile("fuzz", max_examples=1000, deadline=None, suppress_health_check=_RELAXED)
+settings.load_profile("ci")
 
 
 @pytest.fixture
