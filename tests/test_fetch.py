@@ -644,3 +644,21 @@ def test_watch_falls_back_to_a_whole_article_in_the_feed(site: Site, tmp_path: P
         assert not store.has_url(site.url("/news/teaser"))
         assert not store.has_url(site.url("/news/later"))  # retried next round, not replaced
         assert store.article_count() == 1
+
+
+def test_an_unreachable_robots_txt_is_asked_again_later(site: Site) -> None:
+    site.routes["/robots.txt"] = (503, {}, b"")
+    site.routes["/a"] = (200, HTML, article("A"))
+    fake = FakeTime()
+    settings = FetchSettings(interval=0, allow_private=True)
+    with PoliteClient(settings, clock=fake.clock, sleep=fake.sleep) as polite:
+        refused = polite.get(site.url("/a"))
+        site.routes["/robots.txt"] = (404, {}, b"")
+        again = polite.get(site.url("/a"))  # too soon: the site is still forbidden
+        fake.now += 600
+        later = polite.get(site.url("/a"))
+    assert isinstance(refused, FetchFailure) and refused.retry
+    assert refused.reason.startswith("robots.txt unreachable (HTTP 503")
+    assert isinstance(again, FetchFailure) and again.retry
+    assert isinstance(later, Page)
+    assert site.paths() == ["/robots.txt", "/robots.txt", "/a"]

@@ -163,7 +163,7 @@ class PoliteClient:
             follow_redirects=False,
         )
         self._pacer = HostPacer(self.settings.interval, clock=clock, sleep=sleep)
-        self._robots = RobotsCache(self.settings.user_agent, self._robots_txt)
+        self._robots = RobotsCache(self.settings.user_agent, self._robots_txt, clock)
 
     def get(self, url: str, headers: dict[str, str] | None = None) -> Page | FetchFailure:
         """GET `url` (with extra `headers`, e.g. conditional ones), following redirects."""
@@ -183,7 +183,7 @@ class PoliteClient:
                 if reason := rules.refusal(url, self.settings.user_agent):
                     log.info("not fetching %s: %s", url, reason)
                     where = f" (redirected to {url})" if hop else ""
-                    return FetchFailure(asked, reason + where)
+                    return FetchFailure(asked, reason + where, retry=rules.for_now)
                 if delay := rules.delay(self.settings.user_agent):
                     self._pacer.slow_down(host, delay)
             self._pacer.wait(host)
@@ -283,7 +283,7 @@ class PoliteClient:
         got = self._get(robots_url, {}, obey_robots=False, limit=ROBOTS_MAX_BYTES)
         if isinstance(got, Page):
             return RobotsAnswer(text=got.body.decode("utf-8", "replace"))
-        return RobotsAnswer(status=got.status, problem=got.reason)
+        return RobotsAnswer(status=got.status, problem=got.reason, retry=got.retry)
 
     def close(self) -> None:
         self._http.close()
