@@ -646,6 +646,54 @@ def test_watch_falls_back_to_a_whole_article_in_the_feed(site: Site, tmp_path: P
         assert store.article_count() == 1
 
 
+def test_watch_retries_a_failed_entry_while_the_feed_is_unchanged(
+    site: Site, tmp_path: Path
+) -> None:
+    """The feed's validators wait until no new entry is left to try again: with them saved,
+    the unchanged feed would answer 304 and its failed entry would never be retried."""
+    site.routes["/feed.xml"] = Feed(site, ["late", "early"])
+    site.routes["/news/late"] = (503, {}, b"")
+    site.routes["/news/early"] = (200, HTML, article("Early story"))
+    db = tmp_path / "n.db"
+    watch_once([site.url("/feed.xml")], db)
+    with open_store(db) as store:
+        assert store.has_url(site.url("/news/early"))
+
+    site.log.clear()
+    site.routes["/news/late"] = (200, HTML, article("Late story"))
+    out = watch_once([site.url("/feed.xml")], db)  # the feed has not changed
+    assert "1 new entries" in out
+    assert [p for p in site.paths() if p.startswith("/news/")] == ["/news/late"]
+    with open_store(db) as store:
+        assert store.has_url(site.url("/news/late")) and store.article_count() == 2
+        assert store.fetch_state(site.url("/feed.xml")) == (
+            '"v1"',
+            "Mon, 01 Jan 2024 10:00:00 GMT",
+        )
+
+    site.log.clear()
+    out = watch_once([site.url("/feed.xml")], db)  # nothing pending: a conditional GET
+    assert "not modified" in out
+    assert [p for p in site.paths() if p != "/robots.txt"] == ["/feed.xml"]
+
+
+def test_watch_retries_entries_of_a_site_whose_robots_txt_failed_for_now(
+    site: Site, other: Site, tmp_path: Path
+) -> None:
+    """robots.txt answering 503 forbids the site for now, not for good: its entries stay to
+    be tried again, like an entry whose page answered 503."""
+    other.routes["/feed.xml"] = Feed(site, ["story"])  # the feed's links lead to `site`
+    site.routes["/robots.txt"] = (503, {}, b"")
+    site.routes["/news/story"] = (200, HTML, article("A story"))
+    db = tmp_path / "n.db"
+    first = watch_once([other.url("/feed.xml")], db)
+    assert "robots.txt unreachable" in first
+    site.routes["/robots.txt"] = (404, {}, b"")
+    watch_once([other.url("/feed.xml")], db)
+    with open_store(db) as store:
+        assert store.has_url(site.url("/news/story"))
+
+
 def test_an_unreachable_robots_txt_is_asked_again_later(site: Site) -> None:
     site.routes["/robots.txt"] = (503, {}, b"")
     site.routes["/a"] = (200, HTML, article("A"))
