@@ -400,8 +400,13 @@ def test_private_addresses_are_refused_unless_allowed(site: Site) -> None:
     with PoliteClient(FetchSettings(interval=0)) as polite:
         literal = polite.get(site.url("/a"))
         named = polite.get(f"http://localhost:{port}/a")
+        mapped = polite.get("http://[::ffff:10.0.0.5]/a")
     assert isinstance(literal, FetchFailure) and not literal.retry
     assert literal.reason == "127.0.0.1 refused: a private address; --allow-private fetches it"
+    assert isinstance(mapped, FetchFailure)
+    assert mapped.reason == (
+        "::ffff:10.0.0.5 refused: a private address; --allow-private fetches it"
+    )
     assert isinstance(named, FetchFailure)
     assert named.reason.startswith("localhost refused: ")
     assert named.reason.endswith(" is a private address; --allow-private fetches it")

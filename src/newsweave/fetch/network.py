@@ -72,7 +72,8 @@ def resolve(host: str, port: int, resolver: Resolver, timeout: float | None) -> 
     finish on its own when it is too slow. Raises httpcore's ConnectTimeout or ConnectError,
     which httpx reports like any other failure to connect."""
     try:
-        return [str(ipaddress.ip_address(host))]
+        ipaddress.ip_address(host)
+        return [host]
     except ValueError:
         pass
     found: list[str] = []
