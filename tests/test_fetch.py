@@ -1,9 +1,12 @@
-"""fetch and watch against local web servers: robots.txt, pacing, limits, redirects, failures,
-conditional GET. Nothing leaves 127.0.0.1; time is faked where spacing is measured."""
+"""fetch and watch against local web servers: robots.txt, pacing, size and time limits,
+redirects, private addresses, failures, conditional GET. Nothing leaves 127.0.0.1 (the other
+addresses here are refused before any connection); time is faked where spacing is measured."""
 
 from __future__ import annotations
 
 import contextlib
+import socket
+import socketserver
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,7 +19,14 @@ from typer.testing import CliRunner
 
 from newsweave.app.watch import parse_every
 from newsweave.cli import app
-from newsweave.fetch import FetchFailure, FetchSettings, Page, PoliteClient, fetch_documents
+from newsweave.fetch import (
+    FetchFailure,
+    FetchSettings,
+    Page,
+    PoliteClient,
+    fetch_documents,
+    network,
+)
 from newsweave.ingest import IngestError
 from newsweave.model import RawDocument
 from newsweave.store import open_store
@@ -39,6 +49,8 @@ def article(title: str) -> bytes:
 
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
+LOCAL = ["--rate", "1000", "--allow-private"]
+"""The command line options that let a command fetch from the local sites, fast."""
 
 
 @dataclass
@@ -98,6 +110,45 @@ def other() -> Iterator[Site]:
     yield from _serve(Site())
 
 
+@pytest.fixture
+def drip() -> Iterator[str]:
+    """A server that answers /robots.txt at once and everything else a line at a time, one
+    every 0.2 s: /headers drips 30 header lines (6 s) before its body, /body drips 30 body
+    lines after its headers. Its base URL is yielded."""
+
+    class Handle(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            path = self.rfile.readline().split(b" ")[1]
+            while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                pass
+            page = article("Dripped")
+            if path == b"/robots.txt":
+                lines = [b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"]
+            elif path == b"/headers":
+                head = [b"HTTP/1.1 200 OK\r\n"] + [b"X-Drip: %d\r\n" % n for n in range(30)]
+                tail = b"Content-Type: text/html\r\nContent-Length: %d\r\n\r\n" % len(page)
+                lines = [*head, tail + page]
+            else:
+                body = [b"<!-- %02d -->\n" % n for n in range(30)]
+                length = sum(map(len, body))
+                lines = [b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % length, *body]
+            with contextlib.suppress(OSError):  # the client hung up
+                for line in lines:
+                    self.wfile.write(line)
+                    self.wfile.flush()
+                    time.sleep(0.2)
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handle)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 class FakeTime:
     """A clock that moves only when slept on: spacing is measured, not waited for."""
 
@@ -114,7 +165,9 @@ class FakeTime:
 
 
 def client(**settings: object) -> PoliteClient:
+    """A client with fake time that may fetch from the local sites (on 127.0.0.1)."""
     fake = FakeTime()
+    settings = {"allow_private": True} | settings
     return PoliteClient(FetchSettings(**settings), clock=fake.clock, sleep=fake.sleep)  # type: ignore[arg-type]
 
 
@@ -127,7 +180,7 @@ def test_redirect_followed_and_final_url_stored(site: Site, tmp_path: Path) -> N
     site.routes["/news/bridge"] = (200, HTML, article("Bridge approved"))
     db = tmp_path / "n.db"
     result = runner.invoke(
-        app, ["fetch", site.url("/old"), "--db", str(db), "--rate", "1000", "--no-summarise"]
+        app, ["fetch", site.url("/old"), "--db", str(db), *LOCAL, "--no-summarise"]
     )
     assert result.exit_code == 0, result.output
     assert "fetched 1 articles: 1 new" in result.output
@@ -177,7 +230,8 @@ def test_requests_to_one_host_are_spaced(site: Site, other: Site) -> None:
     for s in (site, other):
         s.routes["/a"] = s.routes["/b"] = (200, HTML, article("A"))
     fake = FakeTime()
-    with PoliteClient(FetchSettings(interval=2.0), clock=fake.clock, sleep=fake.sleep) as polite:
+    settings = FetchSettings(interval=2.0, allow_private=True)
+    with PoliteClient(settings, clock=fake.clock, sleep=fake.sleep) as polite:
         polite.get(site.url("/a"))  # robots.txt, then /a: 2 s apart
         polite.get(site.url("/b"))  # 2 s after /a
         polite.get(other.url("/a"))  # another host: its robots.txt goes at once
@@ -191,7 +245,8 @@ def test_crawl_delay_slows_a_host_down(site: Site) -> None:
     site.routes["/robots.txt"] = (200, {}, b"User-agent: *\nCrawl-delay: 5\n")
     site.routes["/a"] = (200, HTML, article("A"))
     fake = FakeTime()
-    with PoliteClient(FetchSettings(interval=1.0), clock=fake.clock, sleep=fake.sleep) as polite:
+    settings = FetchSettings(interval=1.0, allow_private=True)
+    with PoliteClient(settings, clock=fake.clock, sleep=fake.sleep) as polite:
         polite.get(site.url("/a"))
         polite.get(site.url("/a"))
     assert fake.sleeps == [5.0, 5.0]
@@ -258,16 +313,186 @@ def test_fetch_command_reads_urls_from_stdin_and_fails_when_nothing_came(
     site.routes["/a"] = (200, HTML, article("From stdin"))
     db = str(tmp_path / "n.db")
     lines = f"# my list\n{site.url('/a')}\n\n{site.url('/gone')}\n"
-    result = runner.invoke(
-        app, ["fetch", "-", "--db", db, "--rate", "1000", "--no-summarise"], input=lines
-    )
+    result = runner.invoke(app, ["fetch", "-", "--db", db, *LOCAL, "--no-summarise"], input=lines)
     assert result.exit_code == 0, result.output
     assert "fetched 1 articles: 1 new" in result.output
     assert f"{site.url('/gone')}: HTTP 404 Not Found" in result.output
-    nothing = runner.invoke(
-        app, ["fetch", site.url("/gone"), "--db", db, "--rate", "1000", "--no-summarise"]
-    )
+    nothing = runner.invoke(app, ["fetch", site.url("/gone"), "--db", db, *LOCAL, "--no-summarise"])
     assert nothing.exit_code == 1
+
+
+# ---- time limits ----
+
+
+@pytest.mark.parametrize("path", ["/headers", "/body"])
+def test_a_server_dripping_its_answer_is_cut_off(drip: str, path: str) -> None:
+    """Every line comes well within the 1 s between reads; the whole answer would take 6 s."""
+    with client(interval=0, timeout=1.0, total_timeout=1.0) as polite:
+        start = time.monotonic()
+        got = polite.get(drip + path)
+        took = time.monotonic() - start
+    assert isinstance(got, FetchFailure) and got.retry
+    assert got.reason == "timed out (over 1 s for the whole response)"
+    assert took < 3
+
+
+def test_a_slow_dns_answer_counts_against_the_whole_response(site: Site) -> None:
+    def slow(host: str, port: int) -> list[str]:
+        time.sleep(3)
+        return ["127.0.0.1"]
+
+    settings = FetchSettings(interval=0, timeout=5, total_timeout=0.5, allow_private=True)
+    with PoliteClient(settings, resolver=slow) as polite:
+        start = time.monotonic()
+        got = polite.get(f"http://news.example:{site.base.rsplit(':', 1)[1]}/a")
+        took = time.monotonic() - start
+    assert isinstance(got, FetchFailure)
+    assert "timed out (over 0.5 s for the whole response)" in got.reason
+    assert took < 2 and site.log == []
+
+
+# ---- private addresses ----
+
+
+def port_of(site: Site) -> str:
+    return site.base.rsplit(":", 1)[1]
+
+
+def resolver(names: dict[str, list[str]]) -> network.Resolver:
+    """DNS for made-up names; any other name does not resolve."""
+
+    def resolve(host: str, port: int) -> list[str]:
+        if host not in names:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return names[host]
+
+    return resolve
+
+
+@pytest.mark.parametrize(
+    ("address", "private"),
+    [
+        ("127.0.0.1", True),
+        ("10.0.0.5", True),
+        ("172.16.3.4", True),
+        ("192.168.1.1", True),
+        ("169.254.169.254", True),  # cloud metadata
+        ("100.64.0.1", True),  # carrier-grade NAT
+        ("0.0.0.0", True),
+        ("224.0.0.1", True),
+        ("::1", True),
+        ("fd00::1", True),
+        ("fe80::1", True),
+        ("::ffff:10.0.0.5", True),  # IPv4-mapped
+        ("64:ff9b::a9fe:a9fe", True),  # NAT64 of 169.254.169.254
+        ("2002:7f00:1::1", True),  # 6to4 of 127.0.0.1
+        ("93.184.216.34", False),
+        ("2606:2800:220:1:248:1893:25c8:1946", False),
+    ],
+)
+def test_which_addresses_are_private(address: str, private: bool) -> None:
+    assert network.is_private(address) is private
+
+
+def test_private_addresses_are_refused_unless_allowed(site: Site) -> None:
+    site.routes["/a"] = (200, HTML, article("Internal"))
+    port = port_of(site)
+    with PoliteClient(FetchSettings(interval=0)) as polite:
+        literal = polite.get(site.url("/a"))
+        named = polite.get(f"http://localhost:{port}/a")
+        mapped = polite.get("http://[::ffff:10.0.0.5]/a")
+    assert isinstance(literal, FetchFailure) and not literal.retry
+    assert literal.reason == "127.0.0.1 refused: a private address; --allow-private fetches it"
+    assert isinstance(mapped, FetchFailure)
+    assert mapped.reason == (
+        "::ffff:10.0.0.5 refused: a private address; --allow-private fetches it"
+    )
+    assert isinstance(named, FetchFailure)
+    assert named.reason.startswith("localhost refused: ")
+    assert named.reason.endswith(" is a private address; --allow-private fetches it")
+    assert site.log == []  # robots.txt not asked for either
+    with client(interval=0) as allowed:
+        assert isinstance(allowed.get(site.url("/a")), Page)
+
+
+def test_a_public_name_resolving_to_a_private_address_is_refused(site: Site) -> None:
+    """The connection goes to the address that was checked, never to the name: the made-up
+    name reaches the local site only through the resolver, and keeps its Host header."""
+    site.routes["/a"] = (200, HTML, article("Internal"))
+    url = f"http://news.example:{port_of(site)}/a"
+    dns = resolver({"news.example": ["127.0.0.1"]})
+    with PoliteClient(FetchSettings(interval=0), resolver=dns) as polite:
+        refused = polite.get(url)
+    assert isinstance(refused, FetchFailure)
+    assert refused.reason == (
+        "news.example refused: 127.0.0.1 is a private address; --allow-private fetches it"
+    )
+    assert site.log == []
+    with PoliteClient(FetchSettings(interval=0, allow_private=True), resolver=dns) as polite:
+        assert isinstance(polite.get(url), Page)
+    assert site.paths() == ["/robots.txt", "/a"]
+    assert {headers["host"] for _, headers in site.log} == {f"news.example:{port_of(site)}"}
+
+
+def test_a_dns_answer_changed_after_the_check_is_checked_again(site: Site) -> None:
+    """DNS rebinding: the checks before the request hear a public address, the connection a
+    private one; it is refused before anything is sent."""
+    site.routes["/a"] = site.routes["/robots.txt"] = (200, HTML, article("Internal"))
+    answers = iter([["93.184.216.34"], ["93.184.216.34"]])
+
+    def rebinding(host: str, port: int) -> list[str]:
+        return next(answers, ["127.0.0.1"])
+
+    with PoliteClient(FetchSettings(interval=0), resolver=rebinding) as polite:
+        got = polite.get(f"http://news.example:{port_of(site)}/a")
+    assert isinstance(got, FetchFailure)
+    assert "news.example refused: 127.0.0.1 is a private address" in got.reason
+    assert site.log == []
+
+
+def test_every_redirect_hop_and_robots_txt_are_checked(
+    site: Site, other: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """127.0.0.1 stands in for a public host here; the redirects lead inside the network."""
+    real = network.is_private
+    monkeypatch.setattr(network, "is_private", lambda a: a != "127.0.0.1" and real(a))
+    site.routes["/meta"] = (302, {"Location": "http://169.254.169.254/latest/meta-data/"}, b"")
+    site.routes["/intranet"] = (301, {"Location": "http://intranet.example/admin"}, b"")
+    site.routes["/v6"] = (307, {"Location": f"http://[::1]:{port_of(site)}/a"}, b"")
+    other.routes["/robots.txt"] = (302, {"Location": "http://10.0.0.5/robots.txt"}, b"")
+    other.routes["/a"] = (200, HTML, article("Behind a robots.txt"))
+    dns = resolver({"intranet.example": ["10.0.0.5"]})
+    with PoliteClient(FetchSettings(interval=0, timeout=1), resolver=dns) as polite:
+        reasons = {
+            path: getattr(polite.get(site.url(path)), "reason", "fetched")
+            for path in ("/meta", "/intranet", "/v6")
+        }
+        behind = polite.get(other.url("/a"))
+    allowed = "; --allow-private fetches it"
+    assert reasons == {
+        "/meta": "redirect to 169.254.169.254 refused: a private address" + allowed,
+        "/intranet": "redirect to intranet.example refused: 10.0.0.5 is a private address"
+        + allowed,
+        "/v6": "redirect to ::1 refused: a private address" + allowed,
+    }
+    assert isinstance(behind, FetchFailure)
+    assert behind.reason == (
+        "robots.txt unreachable (redirect to 10.0.0.5 refused: a private address" + allowed + ")"
+    )
+    assert other.paths() == ["/robots.txt"]
+
+
+def test_fetch_and_watch_refuse_private_addresses_by_default(site: Site, tmp_path: Path) -> None:
+    site.routes["/a"] = (200, HTML, article("Internal"))
+    site.routes["/feed.xml"] = Feed(site, ["a"])
+    db = str(tmp_path / "n.db")
+    fetched = runner.invoke(app, ["fetch", site.url("/a"), "--db", db, "--no-summarise"])
+    assert fetched.exit_code == 1
+    assert f"{site.url('/a')}: 127.0.0.1 refused: a private address" in fetched.output
+    watched = runner.invoke(app, ["watch", site.url("/feed.xml"), "--once", "--db", db])
+    assert watched.exit_code == 1
+    assert "127.0.0.1 refused: a private address; --allow-private fetches it" in watched.output
+    assert site.log == []
 
 
 # ---- watch ----
@@ -309,7 +534,7 @@ class Feed:
 
 def watch_once(args: list[str], db: Path) -> str:
     result = runner.invoke(
-        app, ["watch", *args, "--once", "--db", str(db), "--rate", "1000", "--no-summarise"]
+        app, ["watch", *args, "--once", "--db", str(db), *LOCAL, "--no-summarise"]
     )
     assert result.exit_code == 0, result.output
     return result.output
@@ -424,3 +649,69 @@ def test_watch_falls_back_to_a_whole_article_in_the_feed(site: Site, tmp_path: P
         assert not store.has_url(site.url("/news/teaser"))
         assert not store.has_url(site.url("/news/later"))  # retried next round, not replaced
         assert store.article_count() == 1
+
+
+def test_watch_retries_a_failed_entry_while_the_feed_is_unchanged(
+    site: Site, tmp_path: Path
+) -> None:
+    """The feed's validators wait until no new entry is left to try again: with them saved,
+    the unchanged feed would answer 304 and its failed entry would never be retried."""
+    site.routes["/feed.xml"] = Feed(site, ["late", "early"])
+    site.routes["/news/late"] = (503, {}, b"")
+    site.routes["/news/early"] = (200, HTML, article("Early story"))
+    db = tmp_path / "n.db"
+    watch_once([site.url("/feed.xml")], db)
+    with open_store(db) as store:
+        assert store.has_url(site.url("/news/early"))
+
+    site.log.clear()
+    site.routes["/news/late"] = (200, HTML, article("Late story"))
+    out = watch_once([site.url("/feed.xml")], db)  # the feed has not changed
+    assert "1 new entries" in out
+    assert [p for p in site.paths() if p.startswith("/news/")] == ["/news/late"]
+    with open_store(db) as store:
+        assert store.has_url(site.url("/news/late")) and store.article_count() == 2
+        assert store.fetch_state(site.url("/feed.xml")) == (
+            '"v1"',
+            "Mon, 01 Jan 2024 10:00:00 GMT",
+        )
+
+    site.log.clear()
+    out = watch_once([site.url("/feed.xml")], db)  # nothing pending: a conditional GET
+    assert "not modified" in out
+    assert [p for p in site.paths() if p != "/robots.txt"] == ["/feed.xml"]
+
+
+def test_watch_retries_entries_of_a_site_whose_robots_txt_failed_for_now(
+    site: Site, other: Site, tmp_path: Path
+) -> None:
+    """robots.txt answering 503 forbids the site for now, not for good: its entries stay to
+    be tried again, like an entry whose page answered 503."""
+    other.routes["/feed.xml"] = Feed(site, ["story"])  # the feed's links lead to `site`
+    site.routes["/robots.txt"] = (503, {}, b"")
+    site.routes["/news/story"] = (200, HTML, article("A story"))
+    db = tmp_path / "n.db"
+    first = watch_once([other.url("/feed.xml")], db)
+    assert "robots.txt unreachable" in first
+    site.routes["/robots.txt"] = (404, {}, b"")
+    watch_once([other.url("/feed.xml")], db)
+    with open_store(db) as store:
+        assert store.has_url(site.url("/news/story"))
+
+
+def test_an_unreachable_robots_txt_is_asked_again_later(site: Site) -> None:
+    site.routes["/robots.txt"] = (503, {}, b"")
+    site.routes["/a"] = (200, HTML, article("A"))
+    fake = FakeTime()
+    settings = FetchSettings(interval=0, allow_private=True)
+    with PoliteClient(settings, clock=fake.clock, sleep=fake.sleep) as polite:
+        refused = polite.get(site.url("/a"))
+        site.routes["/robots.txt"] = (404, {}, b"")
+        again = polite.get(site.url("/a"))  # too soon: the site is still forbidden
+        fake.now += 600
+        later = polite.get(site.url("/a"))
+    assert isinstance(refused, FetchFailure) and refused.retry
+    assert refused.reason.startswith("robots.txt unreachable (HTTP 503")
+    assert isinstance(again, FetchFailure) and again.retry
+    assert isinstance(later, Page)
+    assert site.paths() == ["/robots.txt", "/robots.txt", "/a"]

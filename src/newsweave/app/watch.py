@@ -5,10 +5,15 @@ then (ETag as If-None-Match, Last-Modified as If-Modified-Since), kept in the st
 nothing new and costs the site next to nothing. Of a changed feed, the entries whose link is
 not stored yet are downloaded as pages (a feed often carries only a teaser) and added; when a
 page is gone for good or holds no article text (a 404, robots.txt's no, a paywall stub), the
-entry's own text is added instead where the feed carries the whole article. A feed's
-validators are saved only once its entries are stored, so a round killed halfway is redone,
-not lost. An entry link that got a final answer (the page, a 404, robots.txt's no) is
-remembered the same way and not fetched again; one that timed out is tried again next round.
+entry's own text is added instead where the feed carries the whole article. An entry link
+that got a final answer (the page, a 404, robots.txt's no) is remembered and not fetched
+again; one that failed for now (a timeout, a 5xx) is tried again next round.
+
+A feed's validators are saved only once its entries are stored, so a round killed halfway is
+redone, not lost; and only when none of its new entries failed for now, since a feed answering
+304 is not read again and its pending entries would never be retried. Such a feed is asked
+with the validators it had before (or none) until every entry got a final answer: each round
+downloads it whole then, and fetches only the entries still pending.
 """
 
 from __future__ import annotations
@@ -128,6 +133,7 @@ def poll_feed(
     entries = [e for e in feed.entries if e.link and _new(e.link, store, seen)]
     seen.update(e.link for e in entries if e.link)
     final: list[tuple[str, str | None, str | None]] = []
+    pending: list[str] = []
 
     def pages() -> Iterator[Item]:
         for entry in entries:
@@ -140,14 +146,18 @@ def poll_feed(
             elif not answer.retry:
                 final.append((link, None, None))
             else:
-                yield from items  # tried again next round, the page may come back
+                pending.append(link)  # tried again next round, the page may come back
+                yield from items
                 continue
             yield from _or_entry_text(items, feed, entry)
 
     ingest_documents(pages(), store, report=report, **options)
     for link, etag, modified in final:
         store.set_fetch_state(link, etag, modified)
-    store.set_fetch_state(url, got.headers.get("etag"), got.headers.get("last-modified"))
+    if pending:
+        log.info("feed %s: %d entries to try again, validators kept back", url, len(pending))
+    else:
+        store.set_fetch_state(url, got.headers.get("etag"), got.headers.get("last-modified"))
     return FeedOutcome(url, new=len(entries))
 
 

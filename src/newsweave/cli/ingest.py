@@ -47,6 +47,14 @@ TimeoutOption = Annotated[
 MaxSizeOption = Annotated[
     float, typer.Option("--max-size", min=0.01, help="Largest page downloaded, in MB.")
 ]
+AllowPrivateOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private",
+        help="Fetch from loopback, private and link-local addresses too (refused by default, "
+        "even after a redirect or behind a public name).",
+    ),
+]
 UserAgentOption = Annotated[
     str | None, typer.Option(help="The User-Agent sent (default: newsweave/VERSION ...).")
 ]
@@ -154,12 +162,17 @@ def digest(
 
 
 def fetch_client(
-    rate: float, timeout: float, max_size: float, user_agent: str | None
+    rate: float, timeout: float, max_size: float, user_agent: str | None, allow_private: bool
 ) -> PoliteClient:
     """The polite client with the command line's settings."""
     from newsweave.fetch import FetchSettings, PoliteClient
 
-    settings = FetchSettings(interval=1 / rate, timeout=timeout, max_bytes=int(max_size * 2**20))
+    settings = FetchSettings(
+        interval=1 / rate,
+        timeout=timeout,
+        max_bytes=int(max_size * 2**20),
+        allow_private=allow_private,
+    )
     return PoliteClient(replace(settings, user_agent=user_agent) if user_agent else settings)
 
 
@@ -191,6 +204,7 @@ def fetch(
     timeout: TimeoutOption = 20.0,
     max_size: MaxSizeOption = 5.0,
     user_agent: UserAgentOption = None,
+    allow_private: AllowPrivateOption = False,
     summarise: SummariseOption = True,
 ) -> None:
     """Download article pages politely and add their articles (robots.txt obeyed, one request
@@ -202,7 +216,10 @@ def fetch(
 
     lines = (line.strip() for u in urls for line in (sys.stdin if u == "-" else [u]))
     wanted = list(dict.fromkeys(u for u in lines if u and not u.startswith("#")))
-    with open_db(db) as store, fetch_client(rate, timeout, max_size, user_agent) as client:
+    with (
+        open_db(db) as store,
+        fetch_client(rate, timeout, max_size, user_agent, allow_private) as client,
+    ):
         with progress_bar() as bar:
             task = bar.add_task("fetching", total=len(wanted))
             report = ingest_documents(
@@ -227,6 +244,7 @@ def watch(
     timeout: TimeoutOption = 20.0,
     max_size: MaxSizeOption = 5.0,
     user_agent: UserAgentOption = None,
+    allow_private: AllowPrivateOption = False,
     summarise: SummariseOption = True,
 ) -> None:
     """Poll feeds (conditional GET: an unchanged feed costs a 304) and add the articles of
@@ -246,7 +264,10 @@ def watch(
     if not urls:
         error("no feed to watch")
         raise typer.Exit(2)
-    with open_db(db) as store, fetch_client(rate, timeout, max_size, user_agent) as client:
+    with (
+        open_db(db) as store,
+        fetch_client(rate, timeout, max_size, user_agent, allow_private) as client,
+    ):
         try:
             while True:
                 with errors.status(f"polling {len(urls)} feeds"):

@@ -3,18 +3,24 @@
 The stdlib's `urllib.robotparser` reads the rules; what an unavailable file means follows its
 conventions, conservative where they differ from RFC 9309: 401 and 403 forbid everything,
 another 4xx (no robots.txt) allows everything, and a server error or a network failure forbids
-everything for this run, as the RFC asks of an unreachable file.
+everything, as the RFC asks of an unreachable file. Forbids for now: a refusal for that reason
+may be tried again, and the file is asked for again after `RETRY_UNREACHABLE` seconds (a
+`watch` runs for days); rules read are kept for `MAX_AGE` seconds, the RFC's day.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
 log = logging.getLogger(__name__)
+
+MAX_AGE = 24 * 3600.0
+RETRY_UNREACHABLE = 600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +30,8 @@ class RobotsAnswer:
     text: str | None = None
     status: int | None = None
     problem: str | None = None
+    retry: bool = False
+    """Whether the failure may pass (a timeout, a 5xx), so the file is worth asking again."""
 
 
 @dataclass(slots=True)
@@ -33,6 +41,8 @@ class Rules:
     parser: RobotFileParser | None
     blanket: str | None = None
     """Why everything is refused (robots.txt forbidden or unreachable), or None."""
+    for_now: bool = False
+    """Whether the blanket refusal may pass (robots.txt failed for now)."""
 
     def refusal(self, url: str, agent: str) -> str | None:
         if self.blanket:
@@ -70,21 +80,31 @@ def rules_from(answer: RobotsAnswer) -> Rules:
         )
     if answer.status is not None and 400 <= answer.status < 500:
         return Rules(None)
-    return Rules(None, f"robots.txt unreachable ({answer.problem or 'no answer'})")
+    return Rules(
+        None, f"robots.txt unreachable ({answer.problem or 'no answer'})", for_now=answer.retry
+    )
 
 
 class RobotsCache:
     """The rules of every origin asked about, each fetched once with `fetch(robots_url)`."""
 
-    def __init__(self, agent: str, fetch: Callable[[str], RobotsAnswer]) -> None:
+    def __init__(
+        self,
+        agent: str,
+        fetch: Callable[[str], RobotsAnswer],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.agent = agent
-        self._fetch = fetch
-        self._rules: dict[str, Rules] = {}
+        self._fetch, self._clock = fetch, clock
+        self._rules: dict[str, tuple[Rules, float]] = {}
 
     def rules(self, url: str) -> Rules:
         key = origin(url)
-        if key not in self._rules:
-            rules = self._rules[key] = rules_from(self._fetch(f"{key}/robots.txt"))
+        kept = self._rules.get(key)
+        if kept is None or self._clock() >= kept[1]:
+            rules = rules_from(self._fetch(f"{key}/robots.txt"))
+            age = RETRY_UNREACHABLE if rules.for_now else MAX_AGE
+            self._rules[key] = rules, self._clock() + age
             if rules.blanket:
                 log.info("%s: %s", key, rules.blanket)
             else:
@@ -95,4 +115,4 @@ class RobotsCache:
                     "rules read" if rules.parser else "none, everything allowed",
                     f", {delay:g} s between requests" if delay else "",
                 )
-        return self._rules[key]
+        return self._rules[key][0]
