@@ -1,14 +1,21 @@
-"""Pages built to stall the HTML reader are read in moments."""
+"""Pages built to stall the HTML reader are read in moments or refused, naming the page,
+within the time budget."""
 
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from newsweave.ingest import IngestError
-from newsweave.ingest.html import MAX_ATTRIBUTES, cap_attributes, read_html
+from newsweave.cli import app as cli_app
+from newsweave.ingest import IngestError, html
+from newsweave.ingest.budget import OverBudget, WorkerDied, WorkerPool
+from newsweave.ingest.html import MAX_ATTRIBUTES, HtmlTooSlow, cap_attributes, read_html
 from newsweave.model import RawDocument
+from newsweave.store import open_store
 
 ARTICLE = (
     "<p>" + "A fire destroyed a warehouse in the old harbour district on Sunday. " * 3 + "</p>"
@@ -32,6 +39,15 @@ READABLE = {
     "a 1 MB text node": page("<p>" + "word " * 200_000 + "</p>"),
     "20,000 tiny elements": page("<b>x</b>" * 20_000),
 }
+TOO_SLOW = page("<p>x y z</p>" * 100_000)
+"""100,000 paragraphs: trafilatura's XPath `//p//text()` is quadratic in them (20 s)."""
+
+
+@pytest.fixture
+def budget(monkeypatch: pytest.MonkeyPatch) -> float:
+    """A half-second budget, so a page over it costs the test half a second."""
+    monkeypatch.setattr(html, "MAX_HTML_SECONDS", 0.5)
+    return 0.5
 
 
 def read_one(source: str, data: bytes) -> RawDocument | IngestError:
@@ -43,9 +59,18 @@ def read_one(source: str, data: bytes) -> RawDocument | IngestError:
 def test_hostile_shapes_are_read_in_moments(shape: str) -> None:
     start = time.monotonic()
     item = read_one(shape, READABLE[shape])
-    assert time.monotonic() - start < 5  # the attributes took 54 s
+    assert time.monotonic() - start < 5  # of a 10 s budget; the attributes took 54 s
     assert isinstance(item, RawDocument), item
     assert "old harbour district" in item.text and item.title == "Harbour fire"
+
+
+def test_a_page_over_the_budget_is_skipped_and_the_next_one_read(budget: float) -> None:
+    start = time.monotonic()
+    item = read_one("slow.html", TOO_SLOW)
+    assert time.monotonic() - start < 3 * budget + 2
+    assert item == HtmlTooSlow("slow.html", "HTML page took longer than 0.5 s to read: skipped")
+    assert isinstance(item, IngestError)
+    assert isinstance(read_one("next.html", page()), RawDocument)
 
 
 def test_attributes_past_the_limit_are_dropped() -> None:
@@ -73,3 +98,33 @@ def test_attributes_past_the_limit_are_dropped() -> None:
 )
 def test_pages_within_the_limit_are_left_as_they_are(text: str) -> None:
     assert cap_attributes(text) == text
+
+
+def test_worker_pool_runs_calls_and_stops_those_over_budget() -> None:
+    pool = WorkerPool(max_workers=1)
+    try:
+        assert pool.run(sum, [1, 2, 3], seconds=5) == 6
+        with pytest.raises(ValueError, match="invalid literal"):
+            pool.run(int, "x", seconds=5)
+        start = time.monotonic()
+        with pytest.raises(OverBudget):
+            pool.run(sum, range(10**12), seconds=0.2)  # CPU-bound in C
+        assert time.monotonic() - start < 3
+        with pytest.raises(WorkerDied, match=r"ended \(exit code 3\)"):
+            pool.run(os._exit, 3, seconds=5)
+        assert pool.run(sum, [4, 5], seconds=5) == 9  # a fresh worker
+    finally:
+        pool.close()
+
+
+def test_ingest_reports_the_slow_page_and_stores_the_others(tmp_path: Path, budget: float) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "good.html").write_bytes(page())
+    (pages / "slow.html").write_bytes(TOO_SLOW)
+    db = tmp_path / "n.db"
+    result = CliRunner().invoke(cli_app, ["ingest", str(pages), "--db", str(db), "--no-summarise"])
+    assert result.exit_code == 0, result.output
+    assert "slow.html" in result.output and "took longer than 0.5 s to read" in result.output
+    with open_store(db) as store:
+        assert store.article_count() == 1
