@@ -1,10 +1,13 @@
 """Pages built to stall the HTML reader are read in moments or refused, naming the page,
-within the time budget."""
+within the time budget; and the web server answers other requests meanwhile."""
 
 from __future__ import annotations
 
 import os
+import threading
 import time
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,10 +19,17 @@ from newsweave.ingest.budget import OverBudget, WorkerDied, WorkerPool
 from newsweave.ingest.html import MAX_ATTRIBUTES, HtmlTooSlow, cap_attributes, read_html
 from newsweave.model import RawDocument
 from newsweave.store import open_store
+from newsweave.web import create_app
+
+with warnings.catch_warnings():  # Starlette's test client would rather have httpx2
+    warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
+    from fastapi.testclient import TestClient
 
 ARTICLE = (
     "<p>" + "A fire destroyed a warehouse in the old harbour district on Sunday. " * 3 + "</p>"
 )
+
+TOKEN = "s3cret-token-for-tests"
 
 
 def page(inner: str = "") -> bytes:
@@ -128,3 +138,40 @@ def test_ingest_reports_the_slow_page_and_stores_the_others(tmp_path: Path, budg
     assert "slow.html" in result.output and "took longer than 0.5 s to read" in result.output
     with open_store(db) as store:
         assert store.article_count() == 1
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[TestClient]:
+    app = create_app(tmp_path / "upload.db", TOKEN, analyse=False)
+    with TestClient(app) as client:
+        yield client
+
+
+def test_a_slow_upload_is_refused_while_other_requests_are_answered(
+    server: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(html, "MAX_HTML_SECONDS", 2.0)  # long enough to look in meanwhile
+    upload: dict[str, object] = {}
+
+    def post() -> None:
+        headers = {"content-type": "text/html", "authorization": f"Bearer {TOKEN}"}
+        response = server.post("/api/articles", content=TOO_SLOW, headers=headers)
+        upload.update(status=response.status_code, body=response.json())
+
+    poster = threading.Thread(target=post)
+    poster.start()
+    time.sleep(0.5)  # the page is being read
+    waits = []
+    while poster.is_alive():
+        start = time.monotonic()
+        assert server.get("/api/stories").status_code == 200
+        waits.append(time.monotonic() - start)
+        time.sleep(0.1)
+    poster.join()
+    assert waits and max(waits) < 2, waits
+    assert upload["status"] == 413
+    body = upload["body"]
+    assert isinstance(body, dict)
+    (error,) = body["errors"]
+    assert error["source"].startswith("upload-")
+    assert error["reason"] == "HTML page took longer than 2 s to read: skipped"

@@ -55,7 +55,8 @@ _WORKERS = WorkerPool(preload=(__name__,))
 
 @dataclass(slots=True, frozen=True)
 class HtmlTooSlow(IngestError):
-    """A page that took longer than `MAX_HTML_SECONDS` to read: too costly, not unreadable."""
+    """A page that took longer than `MAX_HTML_SECONDS` to read: too costly, not unreadable,
+    so the web API refuses it as too large (413) rather than malformed."""
 
 
 _SPACE = "\t\n\f\r "
