@@ -4,12 +4,22 @@ trafilatura already drops navigation and other boilerplate, so the body skips ou
 cleaner (`needs_cleaning=False`). The page is parsed once and the tree shared by htmldate, the
 `<h1>` lookup and trafilatura (which works on its own copy). htmldate is given that tree, never
 a URL, which it would try to download.
+
+A page can be made to stall these libraries: reading an element's attributes is quadratic in
+their number (libxml2's parser checks each new one against the others, lxml's `attrib.items()`
+looks each value up by name, and htmldate and trafilatura call it), and so is libxml2's XPath
+over many elements (trafilatura's `//p//text()`: 7 s for 100,000 paragraphs). So a page is read
+in a worker process under a CPU-time budget (`MAX_HTML_SECONDS`, see `budget`) and skipped
+when it goes over; and before parsing, attributes past `MAX_ATTRIBUTES` on one element are
+dropped, so that shape reads in a moment instead of being refused.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -19,6 +29,7 @@ from lxml.html import HtmlElement
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
+from newsweave.ingest.budget import OverBudget, WorkerDied, WorkerPool
 from newsweave.ingest.decode import declared_charset, decode
 from newsweave.ingest.errors import IngestError, Item
 from newsweave.ingest.titles import clean_title, squash
@@ -31,6 +42,85 @@ MAX_HEADINGS = 5
 MIN_BODY_CHARS = 100
 """Less than this is not an article: trafilatura's fallback returns the menu of a page that has
 none ("Home About"); the shortest of 258 real news bodies (Fundus) is 300 characters."""
+MAX_HTML_SECONDS = 10.0
+"""CPU seconds one page may take to read (decode, parse, extract) before it is skipped. Real
+news pages take 30 ms (the median of 258 Fundus pages; the slowest, 1.3 MB, 1.2 s); a
+page that takes longer than this was built or broken to stall the reader."""
+MAX_ATTRIBUTES = 256
+"""Attributes kept per element, in source order; the most on an element of 258 Fundus pages
+is 73. Parsing is quadratic in attributes per element: 100,000 on one took 54 s to read."""
+
+_WORKERS = WorkerPool(preload=(__name__,))
+
+
+@dataclass(slots=True, frozen=True)
+class HtmlTooSlow(IngestError):
+    """A page that took longer than `MAX_HTML_SECONDS` to read: too costly, not unreadable,
+    so the web API refuses it as too large (413) rather than malformed."""
+
+
+_SPACE = "\t\n\f\r "
+_ATTRIBUTE = (  # as the HTML tokenizer reads one; atomic, so no scan ever backtracks into it
+    rf"(?>[{_SPACE}/]*+[^{_SPACE}/>][^{_SPACE}/>=]*+"
+    rf"""(?:[{_SPACE}]*+=[{_SPACE}]*+(?:"[^"]*+"?|'[^']*+'?|[^{_SPACE}>]*+))?+)"""
+)
+_RAW_TEXT = ("script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title")
+"""Elements whose content is text up to their end tag, never tags: minified scripts are full
+of `a<b` that would otherwise read as tags with hundreds of attributes."""
+_RAW_CONTENT = {
+    name: re.compile(rf"[{_SPACE}/]*+>?(?:[^<]++|<(?!/{name}))*+", re.I) for name in _RAW_TEXT
+}
+_UP_TO_LIMIT = rf"{_ATTRIBUTE}{{0,{MAX_ATTRIBUTES}}}(?!{_ATTRIBUTE})"
+_WITHIN_LIMIT = re.compile(
+    "(?:"
+    + "|".join(
+        [
+            r"[^<]++",
+            r"<(?![a-z!])",
+            r"<!--.*?(?:-->|\Z)",
+            *(
+                rf"<{n}(?=[{_SPACE}/>]|\Z){_UP_TO_LIMIT}{_RAW_CONTENT[n].pattern}"
+                for n in _RAW_TEXT
+            ),
+            rf"<[a-z][^{_SPACE}/>]*+{_UP_TO_LIMIT}",
+            r"<!",
+        ]
+    )
+    + ")*+",
+    re.I | re.S,
+)
+"""Text, comments, raw-text elements and tags up to the first tag over the limit (or the end)."""
+_OVER_LIMIT = re.compile(
+    rf"(?P<kept><(?P<name>[a-z][^{_SPACE}/>]*+){_ATTRIBUTE}{{{MAX_ATTRIBUTES}}}){_ATTRIBUTE}*+",
+    re.I,
+)
+
+
+def _end(pattern: re.Pattern[str], html: str, start: int) -> int:
+    """Where `pattern`, which matches the empty string too, stops matching from `start`."""
+    found = pattern.match(html, start)
+    return found.end() if found else start
+
+
+def cap_attributes(html: str) -> str:
+    """The page with no element holding more than `MAX_ATTRIBUTES` attributes, the first ones
+    kept; in linear time (regular expressions with possessive and atomic groups, never
+    backtracking), about 1 ms for a real page that needs nothing dropped."""
+    pieces: list[str] = []
+    start = 0
+    while (stop := _end(_WITHIN_LIMIT, html, start)) < len(html):
+        tag = _OVER_LIMIT.match(html, stop)
+        if tag is None:  # cannot happen: the scan stops only at such a tag
+            break
+        pieces += [html[start:stop], tag["kept"]]
+        start = tag.end()
+        raw = _RAW_CONTENT.get(tag["name"].lower())
+        if raw is not None:
+            end = _end(raw, html, start)
+            pieces.append(html[start:end])
+            start = end
+    pieces.append(html[start:])
+    return "".join(pieces)
 
 
 def _parse(html: str) -> HtmlElement | None:
@@ -64,12 +154,31 @@ def _outlet(sitename: str | None) -> str | None:
 
 
 def read_html(source: str, data: bytes) -> Iterator[Item]:
-    """One document: the article body of the page with its title, date, author, outlet, URL."""
+    """One document: the article body of the page with its title, date, author, outlet, URL;
+    read in a worker process, and skipped (reported) past `MAX_HTML_SECONDS` of CPU time."""
+    try:
+        items = _WORKERS.run(read_page, source, data, seconds=MAX_HTML_SECONDS)
+    except OverBudget:
+        took = f"HTML page took longer than {MAX_HTML_SECONDS:g} s to read: skipped"
+        yield HtmlTooSlow(source, took)
+        return
+    except WorkerDied as died:
+        yield IngestError(source, f"HTML page not read: its reader {died}")
+        return
+    yield from items
+
+
+def read_page(source: str, data: bytes) -> list[Item]:
+    """`read_html` in this process, with no time limit: what its worker runs."""
+    return list(_read_page(source, data))
+
+
+def _read_page(source: str, data: bytes) -> Iterator[Item]:
     html = decode(data, fallback=True, declared=declared_charset(data))
     if html is None:
         yield IngestError(source, "HTML page not in UTF-8, its declared charset or Windows-1252")
         return
-    tree = _parse(html)
+    tree = _parse(cap_attributes(html))
     if tree is None:
         yield IngestError(source, "HTML page that could not be parsed")
         return

@@ -159,7 +159,7 @@ def _ingest(state: Web, upload: Upload) -> dict[str, Any]:
         400: {"description": "a document could not be read; nothing was stored"},
         401: {"description": "missing or wrong bearer token"},
         403: {"description": "the server accepts no writes (started without --token)"},
-        413: {"description": "upload too large"},
+        413: {"description": "upload too large, or an HTML page too slow to read"},
         415: {"description": f"content type not one of {', '.join(CONTENT_TYPES)}"},
         422: {"description": "a document holds no article text; nothing was stored"},
     },

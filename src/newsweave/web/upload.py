@@ -3,9 +3,11 @@
 An upload is one JSONL body (one article a line), one JSON array of articles, or one HTML
 page, read by the same `newsweave.ingest` readers as files. It is refused whole, storing
 nothing, when its content type is not one of those (415), when it is larger than the limit
-(413, checked by the caller while reading), when any document in it cannot be read (400,
-naming the line and the reason), or when a document has no article text left once cleaned
-(422). Only then does `pipeline.ingest_documents` store and cluster it.
+(413, checked by the caller while reading), when an HTML page takes longer than
+`MAX_HTML_SECONDS` to read (413 too: the reader stops it in its worker process, so other
+requests are served meanwhile), when any document in it cannot be read (400, naming the line
+and the reason), or when a document has no article text left once cleaned (422). Only then
+does `pipeline.ingest_documents` store and cluster it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 
 from newsweave.app.pipeline import prepare
 from newsweave.ingest import READERS, IngestError
+from newsweave.ingest.html import HtmlTooSlow
 from newsweave.model import RawDocument
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -64,13 +67,16 @@ def read_upload(data: bytes, fmt: str) -> Upload:
     if not data.strip():
         raise UploadRefused(400, "empty upload")
     source = f"upload-{hashlib.sha256(data).hexdigest()[:12]}"
-    documents, errors = [], []
+    documents, failed = [], []
     for item in READERS[fmt](source, data):
         if isinstance(item, IngestError):
-            errors.append({"source": item.source, "reason": item.reason})
+            failed.append(item)
         else:
             documents.append(item)
-    if errors:
+    if failed:
+        errors = [{"source": e.source, "reason": e.reason} for e in failed]
+        if all(isinstance(e, HtmlTooSlow) for e in failed):
+            raise UploadRefused(413, f"{len(errors)} document(s) too costly to read", errors)
         raise UploadRefused(400, f"{len(errors)} document(s) could not be read", errors)
     if not documents:
         raise UploadRefused(400, "no document in the upload")
