@@ -105,6 +105,7 @@ def test_a_legacy_html_page_without_a_declared_charset(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_bytes((page + "</article></body></html>").encode("cp1251"))
     (doc,) = read_paths([tmp_path])
     assert isinstance(doc, RawDocument) and RUSSIAN in doc.text
+    assert doc.warnings == ["not UTF-8: read as cp1251"]  # what was guessed is said
 
 
 def test_a_short_unsure_legacy_text_is_read_as_windows_1252(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from newsweave.ingest.budget import OverBudget, WorkerDied, WorkerPool
-from newsweave.ingest.decode import declared_charset, decode
+from newsweave.ingest.decode import declared_charset, decode_text
 from newsweave.ingest.errors import IngestError, Item
 from newsweave.ingest.titles import clean_title, squash
 from newsweave.model import RawDocument
@@ -174,11 +174,11 @@ def read_page(source: str, data: bytes) -> list[Item]:
 
 
 def _read_page(source: str, data: bytes) -> Iterator[Item]:
-    html = decode(data, fallback=True, declared=declared_charset(data))
-    if html is None:
-        yield IngestError(source, "HTML page not in UTF-8, its declared charset or Windows-1252")
+    decoded = decode_text(data, declared=declared_charset(data))
+    if decoded is None:
+        yield IngestError(source, "HTML page in no encoding that could be detected")
         return
-    tree = _parse(cap_attributes(html))
+    tree = _parse(cap_attributes(decoded.text))
     if tree is None:
         yield IngestError(source, "HTML page that could not be parsed")
         return
@@ -205,4 +205,5 @@ def _read_page(source: str, data: bytes) -> Iterator[Item]:
         published=published or _date(doc.date),
         author=doc.author or None,
         needs_cleaning=False,
+        warnings=[decoded.warning] if decoded.warning else [],
     )
