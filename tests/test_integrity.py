@@ -177,13 +177,14 @@ def event_words(event: int) -> tuple[list[str], str]:
     return names, (date(2024, 1, 1) + timedelta(days=(event * 5) % 300)).isoformat()
 
 
-def news(corpus: str, n: int, events: int, seed: int) -> list[dict[str, str]]:
-    """`n` JSONL records about `events` events (each article one event's names among common
-    words), all different, and different from those of every other `corpus`."""
+def news(corpus: str, n: int, events: int, seed: int, first: int = 0) -> list[dict[str, str]]:
+    """`n` JSONL records about `events` events from event `first` on (each article one
+    event's names among common words), all different, and different from those of every
+    other `corpus`."""
     rng = random.Random(seed)
     records = []
     for k in range(n):
-        event = rng.randrange(events)
+        event = first + rng.randrange(events)
         names, day = event_words(event)
         sentences = [
             f"{rng.choice(names)} {' '.join(rng.sample(COMMON, 7))} {rng.choice(names)} "
@@ -281,3 +282,31 @@ def test_two_ingests_and_uploads_at_once_leave_every_article_in_one_story(
         assert all(stories_of[i] == 1 for i in acknowledged)
         # stories merged across the writers: far fewer stories than articles
         assert store.story_count() <= 3 * events
+
+
+def test_an_upload_summarises_its_own_stories_not_every_waiting_one(tmp_path: Path) -> None:
+    """The reply to an upload waits for the stories the upload changed, not for stories
+    other writers left waiting (an `ingest --no-summarise` of thousands, a concurrent
+    ingest that summarises its own): those stay for their writer or the next ingest."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
+        from fastapi.testclient import TestClient
+
+    from newsweave.web import create_app
+
+    db = tmp_path / "n.db"
+    with open_store(db) as store:  # a bulk load, not summarised
+        pipeline.ingest([write_jsonl(tmp_path / "bulk.jsonl", news("bulk", 20, 3, 1))], store)
+        waiting = {s.id for s in store.stale_stories(100)}
+    assert waiting
+    body = "".join(json.dumps(r) + "\n" for r in news("upload", 3, 1, 2, first=50)).encode()
+    headers = {"Authorization": "Bearer secret", "Content-Type": "application/jsonl"}
+    with TestClient(create_app(db, "secret", analyse=False)) as client:
+        reply = client.post("/api/articles", content=body, headers=headers)
+    assert reply.status_code == 201, reply.text
+    assert reply.json()["stories"] and not waiting & set(reply.json()["stories"])
+    with open_store(db) as store:
+        assert {s.id for s in store.stale_stories(100)} == waiting
+        for story_id in reply.json()["stories"]:
+            story = store.story(story_id)
+            assert story is not None and story.summary

@@ -15,7 +15,7 @@ import gc
 import logging
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -334,9 +334,10 @@ def refresh_stories(
     progress: Progress = _no_progress,
     report: RunReport | None = None,
     batch_size: int = 64,
+    only: Collection[str] | None = None,
 ) -> list[Story]:
-    """Annotate, summarise and analyse every stale story, `batch_size` at a time; store them,
-    and return those stored.
+    """Annotate, summarise and analyse every stale story (with `only`, those of these ids),
+    `batch_size` at a time; store them, and return those stored.
 
     Sentences are split for every member that lacks them; entities, quotes and the
     cross-source analysis run (with `analyse`) for stories with at least `min_outlets`
@@ -352,7 +353,7 @@ def refresh_stories(
     annotator = annotator or Annotator()
     refreshed: list[Story] = []
     refused = 0  # batches in a row of which nothing could be stored
-    while refused < 3 and (stale := store.stale_stories(batch_size)):
+    while refused < 3 and (stale := store.stale_stories(batch_size, among=only)):
         done = []
         for old in stale:
             deep = analyse and len(old.outlets) >= min_outlets

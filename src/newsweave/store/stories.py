@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from newsweave.model import Story
 
@@ -17,8 +17,9 @@ class StoryStore(ABC):
     """
 
     @abstractmethod
-    def stale_stories(self, limit: int) -> list[Story]:
-        """Up to `limit` stories whose members changed since they were last summarised."""
+    def stale_stories(self, limit: int, among: Collection[str] | None = None) -> list[Story]:
+        """Up to `limit` stories whose members changed since they were last summarised,
+        oldest first; with `among`, only those of these ids."""
 
     @abstractmethod
     def mark_stale(self) -> None:

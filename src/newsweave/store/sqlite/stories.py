@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from newsweave.contract import analysis_from_dict, analysis_to_dict
@@ -244,10 +244,25 @@ class SQLiteStoryRows(SQLiteConnection):
 class SQLiteStories(SQLiteStoryRows, StoryStore):
     """The stories of `SQLiteStore`."""
 
-    def stale_stories(self, limit: int) -> list[Story]:
-        rows = self._db.execute(
-            f"SELECT {_STORY_COLUMNS} FROM stories WHERE stale = 1 ORDER BY seq LIMIT ?", (limit,)
-        ).fetchall()
+    def stale_stories(self, limit: int, among: Collection[str] | None = None) -> list[Story]:
+        if among is None:
+            rows = self._db.execute(
+                f"SELECT {_STORY_COLUMNS} FROM stories WHERE stale = 1 ORDER BY seq LIMIT ?",
+                (limit,),
+            ).fetchall()
+        else:
+            found: list[tuple[int, tuple[Any, ...]]] = []
+            for chunk in _chunks(sorted(set(among))):
+                marks = ", ".join("?" * len(chunk))
+                found += (
+                    (r[0], tuple(r[1:]))
+                    for r in self._db.execute(
+                        f"SELECT seq, {_STORY_COLUMNS} FROM stories "
+                        f"WHERE id IN ({marks}) AND stale = 1",
+                        chunk,
+                    )
+                )
+            rows = [row for _, row in sorted(found)[:limit]]
         return self._assemble(rows, None if len(rows) != 1 else rows[0][0], only_rows=True)
 
     def mark_stale(self) -> None:
