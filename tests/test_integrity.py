@@ -20,7 +20,7 @@ from typing import Any
 
 from factories import make_article, make_story, seed_articles
 from newsweave.app import pipeline
-from newsweave.cluster.incremental import cluster_pending
+from newsweave.cluster.incremental import cluster_chunk, cluster_pending
 from newsweave.store import Store, open_store
 
 
@@ -74,6 +74,19 @@ def test_two_connections_never_cluster_one_article_twice(tmp_path: Path) -> None
         cluster_pending(first)
         join(first)
         assert owners(first) == {seeds["000"].id: 1}
+
+
+def test_a_chunk_another_writer_clustered_first_names_its_story(tmp_path: Path) -> None:
+    """A batch stored by one run and clustered by another (whose run ended first): the
+    first run's step clusters nothing again, and reports the story its articles are in."""
+    db = tmp_path / "n.db"
+    seeds = seed_articles()
+    with open_store(db) as first, open_store(db) as other:
+        first.add_articles([seeds["000"], seeds["001"]])
+        (theirs,) = cluster_pending(other)
+        step = cluster_chunk(first, [seeds["000"], seeds["001"]])
+        assert step.clustered == 0 and step.changed == theirs.changed
+        assert set(owners(first).values()) == {1}
 
 
 def test_a_merge_and_a_join_at_the_same_time_lose_no_article(tmp_path: Path) -> None:

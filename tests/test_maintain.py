@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from factories import SEEDS, seed_articles
+from factories import SEEDS, make_story, seed_articles
 from newsweave import cli
 from newsweave.app import pipeline
 from newsweave.app.export import export_record
@@ -244,3 +244,17 @@ def test_seed_text_cleaned_again_would_change_an_id() -> None:
 
     changed = [a for a in seed_articles().values() if article_id(clean_text(a.text).text) != a.id]
     assert changed
+
+
+def test_stories_written_whole_leave_a_consistent_store(store: Store) -> None:
+    """A full rebuild (`replace_stories`) and new stories saved whole (as the serving
+    benchmark builds its stores) mark their members clustered and every other article
+    unclustered: the next clustering run neither repeats nor loses them."""
+    a, b, c = (seed_articles()[n] for n in ("000", "001", "004"))
+    store.add_articles([a, b, c])
+    store.replace_stories([make_story(a, b, id="s1")])
+    assert store.check() == [] and [x.id for x in store.unclustered(10)] == [c.id]
+    store.replace_stories([make_story(a, id="s1")])
+    assert store.check() == [] and {x.id for x in store.unclustered(10)} == {b.id, c.id}
+    assert store.save_stories([make_story(b, c, id="s2"), make_story(a, c, id="s3")]) == ["s2"]
+    assert store.check() == [] and store.unclustered(10) == []

@@ -41,8 +41,9 @@ class StoreCheck(ABC):
         An article in no story is marked unclustered, so that the next clustering step
         places it; one in several stories stays in the one stored first; an unclustered
         article found in a story leaves it (and is clustered again); stories left without
-        members are deleted; those whose members changed are marked stale, and their
-        figures and outlet rows, like any found wrong, are recomputed; index rows of unknown
+        members are deleted; those whose members changed, or whose article count says they
+        did, are marked stale (to be summarised again), and their figures and outlet rows,
+        like any found wrong, are recomputed; index rows of unknown
         articles are deleted; the full-text indexes are rebuilt. Running it again finds
         nothing.
 

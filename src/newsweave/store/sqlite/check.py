@@ -315,14 +315,12 @@ class SQLiteCheck(SQLiteStoryRows, StoreCheck):
             db.execute(f"UPDATE articles SET clustered = 0 WHERE id IN ({marks})", chunk)
         empty = self._ids(_EMPTY)  # those that had no members, and those left without
         self._delete_stories(empty)
-        changed -= set(empty)
+        # a wrong count says the members changed after the figures (and summary) were written
+        changed = (changed | set(problems.get(MISCOUNTED, []))) - set(empty)
         for chunk in _chunks(sorted(changed)):
             marks = ", ".join("?" * len(chunk))
             db.execute(f"UPDATE stories SET stale = 1 WHERE id IN ({marks})", chunk)
-        self._recount(
-            (changed | set(problems.get(MISCOUNTED, [])) | set(problems.get(FIGURES, [])))
-            - set(empty)
-        )
+        self._recount((changed | set(problems.get(FIGURES, []))) - set(empty))
         if ARTICLE_SEARCH in problems:
             db.execute("INSERT INTO article_search(article_search) VALUES ('rebuild')")
         if STORY_SEARCH in problems:
