@@ -239,8 +239,6 @@ def test_two_ingests_and_uploads_at_once_leave_every_article_in_one_story(
         write_jsonl(tmp_path / f"{name}.jsonl", news(name, 100, events, seed))
         for name, seed in (("alpha", 1), ("beta", 2))
     ]
-    with open_store(db):  # created before the writers race to create it
-        pass
     command = [sys.executable, "-c", "from newsweave.cli import app; app()", "ingest"]
     processes = [
         subprocess.Popen(
