@@ -250,12 +250,14 @@ def test_each_role_is_one_mixin_of_the_sqlite_store(store: Store) -> None:
         BrowseStore,
         FetchStateStore,
         NearDuplicateIndex,
+        StoreCheck,
         StoryStore,
         TermIndex,
     )
     from newsweave.store.sqlite import SQLiteStore
     from newsweave.store.sqlite.articles import SQLiteArticles
     from newsweave.store.sqlite.browse import SQLiteBrowse
+    from newsweave.store.sqlite.check import SQLiteCheck
     from newsweave.store.sqlite.fetch_state import SQLiteFetchState
     from newsweave.store.sqlite.near_duplicates import SQLiteNearDuplicates
     from newsweave.store.sqlite.stories import SQLiteStories
@@ -268,6 +270,7 @@ def test_each_role_is_one_mixin_of_the_sqlite_store(store: Store) -> None:
         StoryStore: SQLiteStories,
         FetchStateStore: SQLiteFetchState,
         BrowseStore: SQLiteBrowse,
+        StoreCheck: SQLiteCheck,
     }
     for role, mixin in roles.items():
         assert issubclass(mixin, role) and not mixin.__abstractmethods__, mixin
@@ -282,6 +285,9 @@ def test_pragmas(store: Store) -> None:
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    # a writer waits for another's transaction (a clustering step of another process)
+    # rather than failing with "database is locked"
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 600_000
 
 
 def test_search(store: Store) -> None:

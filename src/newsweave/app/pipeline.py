@@ -15,7 +15,7 @@ import gc
 import logging
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -340,17 +340,26 @@ def refresh_stories(
     progress: Progress = _no_progress,
     report: RunReport | None = None,
     batch_size: int = 64,
+    only: Collection[str] | None = None,
 ) -> list[Story]:
-    """Annotate, summarise and analyse every stale story, `batch_size` at a time; store them.
+    """Annotate, summarise and analyse every stale story (with `only`, those of these ids),
+    `batch_size` at a time; store them, and return those stored.
 
     Sentences are split for every member that lacks them; entities, quotes and the
     cross-source analysis run (with `analyse`) for stories with at least `min_outlets`
     outlets: a single outlet's story has nothing to compare, so a large corpus can skip them.
+
+    A story that another writer re-clustered while it was being summarised is not stored
+    (`StoryStore.save_stories`): it stays stale and comes back in a later batch with its new
+    members. Three batches in a row of which nothing could be stored end the run rather
+    than redo the same stories while another writer keeps changing them: they stay stale,
+    for the next refresh.
     """
     report = report or RunReport()
     annotator = annotator or Annotator()
     refreshed: list[Story] = []
-    while stale := store.stale_stories(batch_size):
+    refused = 0  # batches in a row of which nothing could be stored
+    while refused < 3 and (stale := store.stale_stories(batch_size, among=only)):
         done = []
         for old in stale:
             deep = analyse and len(old.outlets) >= min_outlets
@@ -375,9 +384,11 @@ def refresh_stories(
         if analyse:
             unify_across_stories(done)
         with report.timed("store"):
-            store.save_stories(done)
+            saved = set(store.save_stories(done))
+        done = [s for s in done if s.id in saved]
         log.info("summarised %d stories (%d so far)", len(done), len(refreshed) + len(done))
         refreshed += done
+        refused = 0 if done else refused + 1
     return refreshed
 
 

@@ -1,9 +1,10 @@
 """The `newsweave` command line: a thin layer over `app`, `store` and `render`.
 
 One module per command group: `ingest` (ingest, digest, fetch, watch), `browse` (stories,
-show, timeline, serve), `evaluate` (the `eval` sub-commands); `common` holds what they share
-and `logs` the logging switch. Every group is loaded for `--help`, so each command imports the
-pipeline, the web stack or the evaluation harnesses it needs when it runs.
+show, timeline, serve), `maintain` (check, export), `evaluate` (the `eval` sub-commands);
+`common` holds what they share and `logs` the logging switch. Every group is loaded for
+`--help`, so each command imports the pipeline, the web stack or the evaluation harnesses it
+needs when it runs.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Annotated
 import typer
 
 from newsweave import __version__
-from newsweave.cli import browse, evaluate, ingest
+from newsweave.cli import browse, evaluate, ingest, maintain
 from newsweave.cli.common import console, errors, warning
 from newsweave.cli.logs import ENVIRONMENT, configure_logging, log_level
 
@@ -69,6 +70,8 @@ app.command("timeline")(browse.timeline)
 app.command("serve")(browse.serve)
 app.command("fetch")(ingest.fetch)
 app.command("watch")(ingest.watch)
+app.command("check")(maintain.check)
+app.command("export")(maintain.export)
 app.add_typer(evaluate.app, name="eval")
 
 __all__ = ["app"]

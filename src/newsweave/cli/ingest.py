@@ -93,8 +93,12 @@ def add_paths(paths: list[str], store: Store) -> RunReport:
     return report
 
 
-def build(store: Store, words: int, focus: str | None) -> list[Story]:
-    """Summarise and analyse the stories that changed; returns them."""
+def build(
+    store: Store, words: int, focus: str | None, changed: set[str] | None = None
+) -> list[Story]:
+    """Summarise and analyse every story waiting for it, and say how many: those this run
+    changed (`changed`, from the run's report) and those an earlier run left waiting (killed,
+    or run with --no-summarise) or another process changed. Returns them."""
     from newsweave.analysis.summarize import SummarySettings
     from newsweave.app.pipeline import RunReport, build_stories
 
@@ -110,6 +114,11 @@ def build(store: Store, words: int, focus: str | None) -> list[Story]:
         )
     for message in report.warnings:
         warning(message)
+    waiting = 0 if changed is None else sum(1 for s in stories if s.id not in changed)
+    console.print(
+        f"summarised {len(stories)} stories"
+        + (f" ({waiting} of them waiting from before this run)" if waiting else "")
+    )
     return stories
 
 
@@ -129,9 +138,9 @@ def ingest_command(
     Only the stories the new articles join, found or merge are summarised and analysed again.
     """
     with open_db(db) as store:
-        add_paths(paths, store)
+        report = add_paths(paths, store)
         if summarise:
-            build(store, DEFAULT_WORDS, None)
+            build(store, DEFAULT_WORDS, None, report.changed)
 
 
 def digest(
@@ -151,10 +160,11 @@ def digest(
     from newsweave.render import write_report
 
     with open_db(db) as store:
-        add_paths(paths, store)
-        if focus or words != DEFAULT_WORDS:
+        report = add_paths(paths, store)
+        restyled = bool(focus or words != DEFAULT_WORDS)
+        if restyled:
             store.mark_stale()
-        build(store, words, focus)
+        build(store, words, focus, None if restyled else report.changed)
         stories = store.stories()
     console.print(story_table(stories))
     written = write_report(stories, out)
@@ -232,7 +242,7 @@ def fetch(
             error("no article could be fetched")
             raise typer.Exit(1)
         if summarise:
-            build(store, DEFAULT_WORDS, None)
+            build(store, DEFAULT_WORDS, None, report.changed)
 
 
 def watch(
@@ -280,7 +290,7 @@ def watch(
                         say(f"{feed.url}: {state}")
                 print_added(round_.run, "fetched")
                 if summarise and round_.run.changed:
-                    build(store, DEFAULT_WORDS, None)
+                    build(store, DEFAULT_WORDS, None, round_.run.changed)
                 if once:
                     break
                 console.print(f"next round in {every} (Ctrl-C stops)")

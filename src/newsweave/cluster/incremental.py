@@ -14,22 +14,32 @@ nothing else:
 3. each resulting group keeps the id of the stored story it shares most members with (ids stay
    stable as stories grow and merge); a group that is exactly a stored story is not rewritten;
    stored stories left without a group are deleted;
-4. the chunk's postings, the new memberships and the deletions are written in one
-   transaction; changed stories are marked stale, to be summarised and analysed later
-   (`app.pipeline.refresh_stories`), only them. The chunk's document frequencies are counted by
-   the run's `ClusterCache` and written every `flush_every` chunks and when the run ends
-   (`ClusterCache.flush`): upserting every distinct term of every chunk would be a third of
-   what clustering costs, and a term of the news is in many chunks.
+4. the chunk's postings, the new memberships and the deletions are written; changed stories
+   are marked stale, to be summarised and analysed later (`app.pipeline.refresh_stories`),
+   only them. The chunk's document frequencies are counted by the run's `ClusterCache` and
+   written every `flush_every` chunks and when the run ends (`ClusterCache.flush`):
+   upserting every distinct term of every chunk would be a third of what clustering costs,
+   and a term of the news is in many chunks.
+
+A step is one write transaction from its first read to its last write
+(`TermIndex.clustering`): several processes may add articles to one store (two `ingest`
+runs, the workers of `serve`), and a step that wrote a region it had read before another
+step changed it would put an article in two stories, or in none. Inside it, the chunk is
+read again from the store, only what is still unclustered: another writer may have clustered
+some of it while this one waited for the lock. The articles of a chunk are clustered once,
+by whoever comes first; their stories count as changed for both (`ClusterStep.changed`).
 
 Because a chunk is whatever is still unclustered in the store, a run that died between
-storing articles and clustering them is finished by the next one. A run killed before a flush
-leaves the frequencies of its last chunks uncounted: the store is whole and consistent (its
-article count in `document_frequencies` is the one its frequencies were counted over), and
-those terms only weigh as slightly rarer than they are.
+storing articles and clustering them is finished by the next one; `cluster_pending` first
+repairs story membership left inconsistent (`StoreCheck.repair`, the cheap part). A run
+killed before a flush leaves the frequencies of its last chunks uncounted: the store is whole
+and consistent (its article count in `document_frequencies` is the one its frequencies were
+counted over), and those terms only weigh as slightly rarer than they are.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,10 +55,14 @@ from newsweave.cluster.cache import ClusterCache
 from newsweave.model import Article, IndexedTerms, Story, story_id
 from newsweave.store import ArticleStore, Store, TermIndex
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(slots=True)
 class ClusterStep:
-    """What one chunk did to the stories."""
+    """What one chunk did to the stories: how many of its articles it clustered, the stories
+    it wrote (and those another writer put the chunk's articles in first: they hold them all
+    the same), the stories it deleted, and how many stored articles it re-clustered."""
 
     clustered: int = 0
     changed: list[str] = field(default_factory=list)
@@ -63,13 +77,24 @@ def cluster_pending(
     chunk: int = 500,
     cache: ClusterCache | None = None,
 ) -> list[ClusterStep]:
-    """Cluster every unclustered article in the store, `chunk` at a time."""
+    """Cluster every unclustered article in the store, `chunk` at a time, after repairing
+    story membership a crash or an older version left inconsistent (articles in no story are
+    clustered again, see `StoreCheck.repair`)."""
+    repaired = store.repair(full=False)
+    for finding in repaired:
+        examples = ", ".join(finding.examples)
+        log.warning("repaired %s: %d (e.g. %s)", finding.what, finding.count, examples)
+    settings = settings or ClusterSettings()
     own = cache is None
     cache = cache or ClusterCache()
     steps = []
     try:
-        while batch := store.unclustered(chunk):
-            steps.append(cluster_chunk(store, batch, settings, cache))
+        while True:
+            with store.clustering():
+                batch = store.unclustered(chunk)
+                if not batch:
+                    break
+                steps.append(_cluster(store, batch, settings, cache))
     finally:
         if own:
             cache.flush(store)
@@ -82,9 +107,24 @@ def cluster_chunk(
     settings: ClusterSettings | None = None,
     cache: ClusterCache | None = None,
 ) -> ClusterStep:
-    """Add `articles` (stored, unclustered) to the stories; see the module docstring."""
+    """Add `articles` (stored) to the stories, those of them still unclustered once the
+    store's write lock is held; see the module docstring."""
     settings = settings or ClusterSettings()
     cache = cache or ClusterCache(flush_every=1)  # nobody else will write what it counts
+    with store.clustering():
+        pending = store.unclustered(len(articles), among=[a.id for a in articles])
+        step = _cluster(store, pending, settings, cache) if pending else ClusterStep()
+        if len(pending) < len(articles):  # clustered by another writer while this one waited
+            ids = {a.id for a in pending}
+            taken = store.story_ids_of(a.id for a in articles if a.id not in ids)
+            step.changed += sorted(set(taken.values()) - set(step.changed))
+    return step
+
+
+def _cluster(
+    store: Store, articles: Sequence[Article], settings: ClusterSettings, cache: ClusterCache
+) -> ClusterStep:
+    """One step, inside `Store.clustering`: `articles` are stored and unclustered."""
     cache.start_chunk(store)
     new_bags = [cache.bag(a) for a in articles]
     salient = salient_terms(

@@ -13,6 +13,9 @@ Each stage sees the roles it needs, one module each; `Store` is all of them toge
 - `FetchStateStore` (`fetch_state`): feeds remember what each one answered last.
 - `BrowseStore` (`browse`): the web UI and API list, filter and search, with snippets as
   data (`Snippet`) that each renderer escapes its own way.
+- `StoreCheck` (`check`): `newsweave check` finds what disagrees with itself (an article in
+  no story or in two, wrong story figures, stray index rows, full-text indexes out of step)
+  and repairs it; every clustering run repairs story membership first.
 
 Nothing outside this package knows SQL. `open_store` opens the embedded SQLite back end
 (`newsweave.store.sqlite`); another back end (a server database, an in-memory fake for
@@ -28,6 +31,7 @@ from typing import Self
 
 from newsweave.store.articles import ArticleStore
 from newsweave.store.browse import BrowseStore
+from newsweave.store.check import Finding, StoreCheck
 from newsweave.store.fetch_state import FetchStateStore
 from newsweave.store.near_duplicates import NearDuplicateIndex
 from newsweave.store.stories import StoryStore
@@ -38,9 +42,18 @@ class StoreError(RuntimeError):
     """The store cannot be used as asked; the message names the file and the problem."""
 
 
-class Store(ArticleStore, NearDuplicateIndex, TermIndex, StoryStore, FetchStateStore, BrowseStore):
+class Store(
+    ArticleStore,
+    NearDuplicateIndex,
+    TermIndex,
+    StoryStore,
+    FetchStateStore,
+    BrowseStore,
+    StoreCheck,
+):
     """Every role over one back end: articles, the stories built from them, the indexes that
-    keep adding articles as cheap whatever the store holds, feed state and browsing."""
+    keep adding articles as cheap whatever the store holds, feed state, browsing, and the
+    check that all of it agrees."""
 
     @abstractmethod
     def close(self) -> None:
@@ -69,8 +82,10 @@ __all__ = [
     "ArticleStore",
     "BrowseStore",
     "FetchStateStore",
+    "Finding",
     "NearDuplicateIndex",
     "Store",
+    "StoreCheck",
     "StoreError",
     "StoryStore",
     "TermIndex",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from newsweave.model import Article, Fingerprint
 
@@ -39,6 +39,11 @@ class ArticleStore(ABC):
     @abstractmethod
     def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
         """All articles in insertion order, or those of `ids` (in that order, unknown ids left out)."""
+
+    @abstractmethod
+    def all_articles(self, batch: int = 500) -> Iterator[Article]:
+        """Every article in insertion order, read `batch` at a time: an export of any size
+        in constant memory. Articles stored while it runs may be included."""
 
     @abstractmethod
     def article_heads(self, ids: Iterable[str]) -> list[Article]:

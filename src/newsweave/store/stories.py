@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from newsweave.model import Story
 
@@ -17,24 +17,34 @@ class StoryStore(ABC):
     """
 
     @abstractmethod
-    def stale_stories(self, limit: int) -> list[Story]:
-        """Up to `limit` stories whose members changed since they were last summarised."""
+    def stale_stories(self, limit: int, among: Collection[str] | None = None) -> list[Story]:
+        """Up to `limit` stories whose members changed since they were last summarised,
+        oldest first; with `among`, only those of these ids."""
 
     @abstractmethod
     def mark_stale(self) -> None:
         """Mark every story stale, so the next refresh redoes all summaries and analyses."""
 
     @abstractmethod
-    def save_stories(self, stories: Sequence[Story]) -> None:
-        """Write stories whole (members, summary, analysis), replacing those with the same id,
-        and mark them fresh; other stories are untouched."""
+    def save_stories(self, stories: Sequence[Story]) -> list[str]:
+        """Write the summary and analysis of stories, mark them fresh, and return the ids of
+        those written; one transaction.
+
+        A summary holds only for the members it was made from, and clustering may change a
+        story while it is being summarised (another process, a server worker): a stored
+        story is written only if its stored members are still the story's, and a story that
+        is not stored only if none of its members is in a story (it was not merged away; it
+        is then added whole, its members counting as clustered). Any other is left as it
+        is, stale, for the next refresh to redo with its members. Other stories are
+        untouched."""
 
     @abstractmethod
     def replace_stories(self, stories: Iterable[Story]) -> None:
         """Make the stored stories exactly `stories` (members, order and summary), atomically.
 
         For a full rebuild from all articles: every article not in `stories` counts as
-        unclustered afterwards. Every member article must already be stored.
+        unclustered afterwards, and every member as clustered. Every member article must
+        already be stored.
         """
 
     @abstractmethod

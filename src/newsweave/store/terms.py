@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import date
 
 from newsweave.model import Article, IndexedTerms, Story
@@ -20,8 +21,19 @@ class TermIndex(ABC):
     """
 
     @abstractmethod
-    def unclustered(self, limit: int) -> list[Article]:
-        """Up to `limit` stored articles not yet in any story, oldest first."""
+    def clustering(self) -> AbstractContextManager[None]:
+        """Hold the store's write lock for one clustering step: from reading what is
+        unclustered and the chunk's candidates and region to writing its membership
+        (`update_clusters`), nobody else writes, so what the step read is still true when it
+        writes. Every write inside is part of the step and commits when the block ends (or
+        none does, if it raises). Writers in other processes wait for it, which is why the
+        step re-reads what is unclustered inside: another writer may have clustered it
+        while this one waited."""
+
+    @abstractmethod
+    def unclustered(self, limit: int, among: Sequence[str] | None = None) -> list[Article]:
+        """Up to `limit` stored articles not yet in any story, oldest first; with `among`,
+        only those of these ids (in that order)."""
 
     @abstractmethod
     def document_frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:

@@ -140,7 +140,15 @@ def _ingest(state: Web, upload: Upload) -> dict[str, Any]:
         report = ingest_documents(upload.documents, store)
         if state.annotator is None:
             state.annotator = Annotator()
-        build_stories(store, analyse=state.analyse, annotator=state.annotator, report=report)
+        # only the upload's stories: others waiting (a bulk load, another writer's) are not
+        # this reply's to wait for
+        build_stories(
+            store,
+            analyse=state.analyse,
+            annotator=state.annotator,
+            report=report,
+            only=report.changed,
+        )
         changed = sorted(s for s in report.changed if store.story(s) is not None)
     return {
         "read": report.read,

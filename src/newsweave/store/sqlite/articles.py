@@ -4,7 +4,7 @@ fingerprints written in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from newsweave.model import Article, Fingerprint
 from newsweave.store.articles import ArticleStore
@@ -77,6 +77,19 @@ class SQLiteArticles(SQLiteConnection, ArticleStore):
             rows = self._db.execute(f"SELECT {_SELECT_ARTICLE} FROM articles AS a ORDER BY a.seq")
             return [_article(r) for r in rows]
         return self._articles_by_id(ids, _SELECT_ARTICLE)
+
+    def all_articles(self, batch: int = 500) -> Iterator[Article]:
+        last = 0
+        while True:  # by storage order, one short query a batch: no read held open between
+            rows = self._db.execute(
+                f"SELECT a.seq, {_SELECT_ARTICLE} FROM articles AS a WHERE a.seq > ? "
+                "ORDER BY a.seq LIMIT ?",
+                (last, batch),
+            ).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield from (_article(r[1:]) for r in rows)
 
     def article_heads(self, ids: Iterable[str]) -> list[Article]:
         return self._articles_by_id(ids, _SELECT_HEAD)

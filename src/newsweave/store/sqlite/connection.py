@@ -16,6 +16,11 @@ from typing import Any, TypeVar
 from newsweave.model import Article, Entity, Removal, Sentence
 
 T = TypeVar("T")
+BUSY_TIMEOUT = 600.0
+"""Seconds a connection waits for another's write transaction (SQLite's busy timeout) before
+failing with "database is locked": longer than any one transaction takes (a clustering step,
+a batch, a repair, the migration of a large file), so that writers in several processes
+queue rather than fail."""
 _BATCH = 500  # rows per executemany and ids per `IN (...)`: under every SQLite's variable limit
 _COLUMNS = (
     "id", "source", "format", "title", "outlet", "published", "published_estimated", "author",
@@ -108,14 +113,28 @@ class SQLiteConnection:
     recent_rows = 200_000
     """Rows an index table's recent part gathers before they move into it (`_merge_recent`)."""
 
+    _depth = 0
+    """How many `_transaction` blocks of this connection are open (one transaction)."""
+
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: committed whole, or rolled back on any exception.
 
         IMMEDIATE takes the write lock up front, so two writers queue (up to the connection's
-        busy timeout) instead of one failing when its read turns into a write.
+        busy timeout, `BUSY_TIMEOUT`) instead of one failing when its read turns into a
+        write. A block opened inside another is part of the outer transaction: a clustering
+        step (`SQLiteTerms.clustering`) reads and writes under one lock, and the writes it
+        calls (`update_clusters`, `add_document_frequencies`) commit with it.
         """
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self._db
+            finally:
+                self._depth -= 1
+            return
         self._db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
         try:
             yield self._db
             self._db.execute("COMMIT")
@@ -123,6 +142,8 @@ class SQLiteConnection:
             if self._db.in_transaction:  # SQLite may have rolled back already (disk full)
                 self._db.execute("ROLLBACK")
             raise
+        finally:
+            self._depth = 0
 
     def _merge_recent(self, table: str, key: str) -> None:
         """Move `table`'s recent rows into it once there are `recent_rows` of them, inside

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from newsweave.contract import analysis_from_dict, analysis_to_dict
@@ -55,6 +55,35 @@ class SQLiteStoryRows(SQLiteConnection):
                 f"{self.path}: stories cite {len(missing)} article(s) that are not stored "
                 f"(e.g. {min(missing)}); add the articles first"
             )
+
+    def _members_of(self, story_ids: Sequence[str]) -> dict[str, set[str]]:
+        """The member ids of those of `story_ids` that are stored."""
+        found: dict[str, set[str]] = {}
+        for chunk in _chunks(list(dict.fromkeys(story_ids))):
+            marks = ", ".join("?" * len(chunk))
+            for sid in self._db.execute(f"SELECT id FROM stories WHERE id IN ({marks})", chunk):
+                found[sid[0]] = set()
+            for sid, aid in self._db.execute(
+                f"SELECT story_id, article_id FROM story_articles WHERE story_id IN ({marks})",
+                chunk,
+            ):
+                if sid in found:
+                    found[sid].add(aid)
+        return found
+
+    def _owners(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The story of each of `article_ids` that is in one (any one, if in several)."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(dict.fromkeys(article_ids))):
+            marks = ", ".join("?" * len(chunk))
+            found.update(
+                self._db.execute(
+                    f"SELECT article_id, story_id FROM story_articles "
+                    f"WHERE article_id IN ({marks})",
+                    chunk,
+                )
+            )
+        return found
 
     def _delete_stories(self, story_ids: Sequence[str]) -> None:
         for chunk in _chunks(list(story_ids)):
@@ -215,21 +244,54 @@ class SQLiteStoryRows(SQLiteConnection):
 class SQLiteStories(SQLiteStoryRows, StoryStore):
     """The stories of `SQLiteStore`."""
 
-    def stale_stories(self, limit: int) -> list[Story]:
-        rows = self._db.execute(
-            f"SELECT {_STORY_COLUMNS} FROM stories WHERE stale = 1 ORDER BY seq LIMIT ?", (limit,)
-        ).fetchall()
+    def stale_stories(self, limit: int, among: Collection[str] | None = None) -> list[Story]:
+        if among is None:
+            rows = self._db.execute(
+                f"SELECT {_STORY_COLUMNS} FROM stories WHERE stale = 1 ORDER BY seq LIMIT ?",
+                (limit,),
+            ).fetchall()
+        else:
+            found: list[tuple[int, tuple[Any, ...]]] = []
+            for chunk in _chunks(sorted(set(among))):
+                marks = ", ".join("?" * len(chunk))
+                found += (
+                    (r[0], tuple(r[1:]))
+                    for r in self._db.execute(
+                        f"SELECT seq, {_STORY_COLUMNS} FROM stories "
+                        f"WHERE id IN ({marks}) AND stale = 1",
+                        chunk,
+                    )
+                )
+            rows = [row for _, row in sorted(found)[:limit]]
         return self._assemble(rows, None if len(rows) != 1 else rows[0][0], only_rows=True)
 
     def mark_stale(self) -> None:
         with self._transaction() as db:
             db.execute("UPDATE stories SET stale = 1")
 
-    def save_stories(self, stories: Sequence[Story]) -> None:
-        with self._transaction():
+    def save_stories(self, stories: Sequence[Story]) -> list[str]:
+        saved: list[str] = []
+        with self._transaction() as db:
             self._check_members(stories)
+            stored = self._members_of([s.id for s in stories])
+            owner = self._owners([a.id for s in stories for a in s.articles])
             for story in stories:
+                members = {a.id for a in story.articles}
+                if story.id in stored:
+                    if stored[story.id] != members:  # re-clustered since it was read
+                        continue
+                elif any(i in owner for i in members):  # merged away, or taken by another
+                    continue
+                else:
+                    owner.update(dict.fromkeys(members, story.id))
+                    for chunk in _chunks(sorted(members)):
+                        marks = ", ".join("?" * len(chunk))
+                        db.execute(
+                            f"UPDATE articles SET clustered = 1 WHERE id IN ({marks})", chunk
+                        )
                 self._write_story(story, stale=False)
+                saved.append(story.id)
+        return saved
 
     def replace_stories(self, stories: Iterable[Story]) -> None:
         stories = list(stories)
@@ -239,6 +301,10 @@ class SQLiteStories(SQLiteStoryRows, StoryStore):
             db.execute("DELETE FROM stories")  # cascades to members, summaries, outlets, entities
             for story in stories:
                 self._write_story(story, stale=False)
+            db.execute(
+                "UPDATE articles SET clustered = 1 - clustered WHERE clustered != "
+                "EXISTS (SELECT 1 FROM story_articles AS sa WHERE sa.article_id = articles.id)"
+            )
 
     def stories(self) -> list[Story]:
         rows = self._db.execute(f"SELECT {_STORY_COLUMNS} FROM stories ORDER BY seq")

@@ -6,7 +6,8 @@ story membership, which a clustering step writes with `SQLiteStoryRows`."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -34,13 +35,30 @@ def _newest_postings(terms: int) -> str:
 class SQLiteTerms(SQLiteStoryRows, TermIndex):
     """The story index of `SQLiteStore`."""
 
-    def unclustered(self, limit: int) -> list[Article]:
-        rows = self._db.execute(
-            f"SELECT {_SELECT_ARTICLE} FROM articles AS a WHERE a.clustered = 0 "
-            "ORDER BY a.seq LIMIT ?",
-            (limit,),
-        )
-        return [_article(r) for r in rows]
+    @contextmanager
+    def clustering(self) -> Iterator[None]:
+        with self._transaction():
+            yield
+
+    def unclustered(self, limit: int, among: Sequence[str] | None = None) -> list[Article]:
+        if among is None:
+            rows = self._db.execute(
+                f"SELECT {_SELECT_ARTICLE} FROM articles AS a WHERE a.clustered = 0 "
+                "ORDER BY a.seq LIMIT ?",
+                (limit,),
+            )
+            return [_article(r) for r in rows]
+        wanted = list(dict.fromkeys(among))
+        found: dict[str, Article] = {}
+        for chunk in _chunks(wanted):
+            marks = ", ".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT {_SELECT_ARTICLE} FROM articles AS a "
+                f"WHERE a.id IN ({marks}) AND a.clustered = 0",
+                chunk,
+            )
+            found.update((r[0], _article(r)) for r in rows)
+        return [found[i] for i in wanted if i in found][:limit]
 
     def document_frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
         row = self._db.execute("SELECT value FROM meta WHERE key = 'indexed_articles'").fetchone()
