@@ -23,7 +23,9 @@ class RawDocument:
 
     `text` is plain text (for HTML, the body trafilatura extracted); the metadata fields hold
     what the container itself declared (JSONL fields, HTML metadata) and stay None otherwise.
-    `needs_cleaning` is False when the text is already a clean body (trafilatura output).
+    `needs_cleaning` is False when the text is already a clean body (trafilatura output, or a
+    newsweave export); then `credits`, `removed` and `published_estimated` carry what cleaning
+    found when the body was first cleaned (an export has them), else they stay empty.
     `warnings` say what the reader had to drop or repair to read it (a malformed date, bytes
     that were not text): the document is kept, and a run reports each as "SOURCE: WARNING".
     """
@@ -38,6 +40,9 @@ class RawDocument:
     author: str | None = None
     doc_id: str | None = None
     needs_cleaning: bool = True
+    credits: list[str] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
+    published_estimated: bool = False
     warnings: list[str] = field(default_factory=list)
 
 

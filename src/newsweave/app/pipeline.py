@@ -136,7 +136,7 @@ def prepare(raw: RawDocument) -> Article:
         found_title, found_outlet, found_date = cleaned.title, cleaned.outlet, cleaned.published
         found_author, found_url, credits = cleaned.author, cleaned.url, cleaned.credits
     else:
-        text, removed, credits = raw.text.strip(), [], []
+        text, removed, credits = raw.text.strip(), raw.removed, raw.credits
         found_title = found_outlet = found_date = found_author = found_url = None
     return Article(
         id=article_id(text),
@@ -151,6 +151,7 @@ def prepare(raw: RawDocument) -> Article:
         url=raw.url or found_url,
         external_id=raw.doc_id,
         removed=list(removed),
+        published_estimated=raw.published_estimated and raw.published is not None,
     )
 
 

@@ -7,6 +7,12 @@ stated format, an object where a string belongs) costs only that field: the arti
 carries a warning. Each document's `source` is "path:LINE", so every article can be traced back
 to its line, and messages about a line do not repeat its number.
 
+A line of a newsweave export (`newsweave export`, `"cleaned": true`) is an article already
+cleaned: its text is kept as it is (cleaning is not idempotent, and the article's id derives
+from its cleaned body), and its `source`, `format`, `credits`, `removed` and
+`published_estimated` are taken as the export wrote them, so that a re-import gives back the
+articles that were exported.
+
 JSONL is read line by line from the file (gzipped or not), whatever its size; a line is read
 `MAX_LINE_BYTES` at most at a time, and a longer one skipped unread. JSON is UTF-8: a byte that
 is not is replaced with U+FFFD (with a warning) rather than costing its line. Nesting deeper than
@@ -31,7 +37,7 @@ from typing import Any, Protocol, TextIO
 
 from newsweave.ingest.decode import decode_utf8
 from newsweave.ingest.errors import IngestError, Item, in_words
-from newsweave.model import RawDocument
+from newsweave.model import RawDocument, Removal
 
 MAX_LINE_BYTES = 5 * 1024 * 1024
 """The longest JSONL line read, as large as the largest page `fetch` downloads."""
@@ -138,7 +144,7 @@ def from_object(where: str, obj: Any, fmt: str) -> RawDocument | str:
     except ValueError as exc:
         published = None
         warnings.append(str(exc))
-    return RawDocument(
+    document = RawDocument(
         source=where,
         text=text,
         format=fmt,
@@ -151,6 +157,35 @@ def from_object(where: str, obj: Any, fmt: str) -> RawDocument | str:
         needs_cleaning=True,
         warnings=warnings,
     )
+    if obj.get("cleaned") is True:
+        _as_exported(document, obj)
+    return document
+
+
+def _as_exported(document: RawDocument, obj: dict[str, Any]) -> None:
+    """Take what an export line says of its article (see the module docstring); a field of
+    the wrong shape is dropped with a warning, as any other field."""
+    document.needs_cleaning = False
+    for name in ("source", "format"):
+        value = obj.get(name)
+        if isinstance(value, str) and value.strip():
+            setattr(document, name, value)
+        elif value is not None:
+            document.warnings.append(f"'{name}' dropped: {_kind(value)}, not a string")
+    credits = obj.get("credits", [])
+    if isinstance(credits, list) and all(isinstance(c, str) for c in credits):
+        document.credits = list(credits)
+    else:
+        document.warnings.append("'credits' dropped: not a list of strings")
+    removed = obj.get("removed", [])
+    if isinstance(removed, list) and all(
+        isinstance(r, dict) and isinstance(r.get("text"), str) and isinstance(r.get("rule"), str)
+        for r in removed
+    ):
+        document.removed = [Removal(r["text"], r["rule"]) for r in removed]
+    else:
+        document.warnings.append("'removed' dropped: not a list of objects with text and rule")
+    document.published_estimated = obj.get("published_estimated") is True
 
 
 def _parse(text: str, *, one_line: bool) -> Any:
