@@ -38,7 +38,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -55,7 +54,7 @@ from newsweave.model import Article
 from newsweave.store import open_store
 from newsweave.web.upload import read_upload
 from scale import variant_suffix  # bench/ is on the path when a bench script runs
-from serve import OUTLETS, build, originals, percentile, urls
+from serve import OUTLETS, build, originals, percentile, serve, urls
 
 TOKEN = "load-test-token"
 LOCKED = "database is locked"
@@ -91,35 +90,6 @@ def records(story: list[Article], v: int, cluster: int) -> list[dict[str, str]]:
         }
         for n, a in enumerate(story)
     ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(db: Path, workers: int, log: Path) -> tuple[subprocess.Popen, str]:
-    """`newsweave serve --token` in a subprocess on a free port, its stderr into `log`."""
-    port = free_port()
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "newsweave.cli", "serve", "--db", str(db),
-             "--port", str(port), "--workers", str(workers), "--token", TOKEN],
-            stdout=subprocess.DEVNULL,
-            stderr=sink,
-            start_new_session=True,  # so that stopping it stops its worker processes too
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url + "/static/style.css", timeout=1).raise_for_status()
-            return process, url
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    os.killpg(process.pid, signal.SIGKILL)
-    raise RuntimeError(f"the server did not start: {log.read_text(errors='replace')[-2000:]}")
 
 
 def reader(url: str, ids: list[str], seed: int, until: float, tally: dict[str, Tally]) -> None:
@@ -242,7 +212,7 @@ def main() -> None:
     corpus = run / "ingest.jsonl"
     ingest_corpus(corpus, stories, args.ingest)
 
-    server, url = start_server(db, args.workers, run / "server.log")
+    server, url = serve(db, args.workers, token=TOKEN, log=run / "server.log")
     tally = {kind: Tally() for kind in ("stories", "story", "search", "upload")}
     acknowledged: list[str] = []
     try:

@@ -156,21 +156,27 @@ def build(source: Path, db: Path, size: int, processes: int) -> list[str]:
     return ids
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def serve(db: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
-    """`newsweave serve` in a subprocess, on a free port."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from newsweave.cli import app; app()", "serve",
-         "--db", str(db), "--port", str(port), "--workers", str(workers)],
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,  # so that stopping it stops its worker processes too
-    )  # fmt: skip
+def serve(
+    db: Path, workers: int = 1, *, token: str | None = None, log: Path | None = None
+) -> tuple[subprocess.Popen, str]:
+    """`newsweave serve` in a subprocess on a free port (with `token`, taking uploads), its
+    stderr into `log` when given; returns it with its base URL once it answers."""
+    port = free_port()
+    args = ["--db", str(db), "--port", str(port), "--workers", str(workers)]
+    with log.open("wb") if log else open(os.devnull, "wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "newsweave.cli", "serve", *args,
+             *(["--token", token] if token else [])],
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+            start_new_session=True,  # so that stopping it stops its worker processes too
+        )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -180,7 +186,8 @@ def serve(db: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
         except httpx.HTTPError:
             time.sleep(0.2)
     os.killpg(process.pid, signal.SIGKILL)
-    raise RuntimeError("the server did not start")
+    said = log.read_text(errors="replace")[-2000:] if log else ""
+    raise RuntimeError(f"the server did not start {said}".strip())
 
 
 def urls(kind: str, ids: list[str], rng: random.Random) -> str:
