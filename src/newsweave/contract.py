@@ -55,6 +55,8 @@ def article_to_dict(article: Article, *, removed: bool = False) -> dict[str, Any
         "outlet_label": article.outlet_label,
         "format": article.format,
         "external_id": article.external_id,
+        "language": article.language,
+        "title_derived": article.title_derived,
     }
     if removed:
         data["removed"] = [{"text": r.text, "rule": r.rule} for r in article.removed]

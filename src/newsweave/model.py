@@ -24,8 +24,9 @@ class RawDocument:
     `text` is plain text (for HTML, the body trafilatura extracted); the metadata fields hold
     what the container itself declared (JSONL fields, HTML metadata) and stay None otherwise.
     `needs_cleaning` is False when the text is already a clean body (trafilatura output, or a
-    newsweave export); then `credits`, `removed` and `published_estimated` carry what cleaning
-    found when the body was first cleaned (an export has them), else they stay empty.
+    newsweave export); then `credits`, `removed`, `published_estimated`, `language` and
+    `title_derived` carry what was found when the body was first read (an export has them),
+    else they stay empty.
     `warnings` say what the reader had to drop or repair to read it (a malformed date, bytes
     that were not text): the document is kept, and a run reports each as "SOURCE: WARNING".
     """
@@ -43,6 +44,8 @@ class RawDocument:
     credits: list[str] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)
     published_estimated: bool = False
+    language: str | None = None
+    title_derived: bool = False
     warnings: list[str] = field(default_factory=list)
 
 
@@ -105,6 +108,11 @@ class Article:
     """The id of the earlier article this one is a lightly edited copy of (syndication)."""
     copy_source: str | None = None
     """That article's independent source: a copy corroborates nothing on its own."""
+    language: str | None = None
+    """ISO 639-1 code of the body's language ("en"), None where it was not identified."""
+    title_derived: bool = False
+    """Whether `title` was made from the text (its headline or first sentence) rather than
+    stated by the page, the feed or the input."""
 
     @property
     def outlet_label(self) -> str:

@@ -152,6 +152,8 @@ def prepare(raw: RawDocument) -> Article:
         external_id=raw.doc_id,
         removed=list(removed),
         published_estimated=raw.published_estimated and raw.published is not None,
+        language=raw.language,
+        title_derived=raw.title_derived and bool(raw.title),
     )
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from newsweave.store import StoreError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 Step = str | Callable[[sqlite3.Connection], None]
 
@@ -214,6 +214,12 @@ MIGRATIONS: dict[int, tuple[Step, ...]] = {
             seq INTEGER NOT NULL,
             PRIMARY KEY (term, seq)
         ) WITHOUT ROWID""",
+    ),
+    # An article's language, and whether its title was made from its text: stored articles
+    # have neither until they are read again (NULL: not identified; 0: a stated title).
+    5: (
+        "ALTER TABLE articles ADD COLUMN language TEXT",
+        "ALTER TABLE articles ADD COLUMN title_derived INTEGER NOT NULL DEFAULT 0",
     ),
 }
 
