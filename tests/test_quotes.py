@@ -152,6 +152,15 @@ def test_quote_split_by_its_attribution_is_one_quote(seeds: dict[str, list[Quote
     assert not [x for x in seeds["002"] if x.text.startswith("However, together")]
 
 
+def test_according_to_a_medium_gives_the_quote_to_the_person_in_the_clause(
+    seeds: dict[str, list[Quote]],
+) -> None:
+    # "According to the Russian site, Mr Putin congratulated Mr Assad on “…” ... He added: “…”"
+    for start in ("the major success", "Due to the efforts", "Terrorists have laid down arms"):
+        assert quote(seeds["001"], start).speaker == "Vladimir Putin"
+    assert quote(seeds["001"], "The terrorist-controlled areas").speaker == "Bashar al-Assad"
+
+
 def test_role_descriptions_resolve_by_nationality(seeds: dict[str, list[Quote]]) -> None:
     assert quote(seeds["000"], "Thanks to military successes").speaker == "Bashar Assad"
     assert quote(seeds["002"], "Given the victories and successes").speaker == "Vladimir Putin"
@@ -200,6 +209,50 @@ def test_speaker_on_the_line_before_a_colon(nlp: Language) -> None:
     )
     (q,) = [q for q in extract_quotes(parse(nlp, text)) if q.direct]
     assert (q.speaker, q.speaker_mention, q.cue) == ("Dmitry Peskov", "He", "say")
+
+
+def test_according_to_a_medium_then_the_person_who_spoke(nlp: Language) -> None:
+    text = (
+        "Sergei Novak met Anna Berg in Oslo on Monday.\n"
+        "According to the state news agency, Mr Novak congratulated Ms Berg on “the remarkable "
+        "progress of the reform programme this year.”\n"
+        "He added: “The next step is a new budget for the schools.”"
+    )
+    first, second = [q for q in extract_quotes(parse(nlp, text)) if q.direct]
+    assert (first.speaker, first.speaker_mention, first.cue) == (
+        "Sergei Novak",
+        "Mr Novak",
+        "congratulate",
+    )
+    assert (second.speaker, second.speaker_mention) == ("Sergei Novak", "He")
+
+
+def test_he_added_skips_a_medium_quoted_in_between(nlp: Language) -> None:
+    text = (
+        "Sergei Novak, the energy minister, said: “We have signed the agreement with our "
+        "partners.”\n"
+        "According to the state news agency, the talks covered “the supply of gas to the southern "
+        "regions for the next decade.”\n"
+        "He added: “The next step is a new budget for the schools.”"
+    )
+    said, covered, added = [q for q in extract_quotes(parse(nlp, text)) if q.direct]
+    assert said.speaker == "Sergei Novak"
+    assert (covered.speaker, covered.cue) == ("the state news agency", "according to")
+    assert (added.speaker, added.speaker_mention) == ("Sergei Novak", "He")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The deal is off, according to Smith.",
+        "Officials met on Monday. The deal is off, according to John Smith.",
+        "The deal is “off for good and will not come back”, according to John Smith.",
+    ],
+)
+def test_according_to_a_person_alone_is_the_speaker(nlp: Language, text: str) -> None:
+    (q,) = extract_quotes(parse(nlp, text))
+    assert q.speaker is not None and q.speaker.endswith("Smith")
+    assert q.cue == "according to"
 
 
 # ---- the PolNeAR scorer ----
