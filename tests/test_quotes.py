@@ -1,5 +1,6 @@
 """Quotation extraction with speakers, on the Assad-Putin seeds and on small made-up texts,
-and the PolNeAR scorer on a hand-made attribution file."""
+speakers named as the story's entities, and the PolNeAR scorer on a hand-made attribution
+file."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from newsweave.evaluate.quotes import (
     match,
     speaker_right,
 )
+from newsweave.model import Story, StoryEntity, StoryQuote
+from newsweave.nlp.canonical import canonical_person, unify_across_stories
 from newsweave.nlp.quotes import (
     Quote,
     add_paragraph_breaks,
@@ -253,6 +256,53 @@ def test_according_to_a_person_alone_is_the_speaker(nlp: Language, text: str) ->
     (q,) = extract_quotes(parse(nlp, text))
     assert q.speaker is not None and q.speaker.endswith("Smith")
     assert q.cue == "according to"
+
+
+# ---- one name for a speaker and its entity ----
+
+
+def person(name: str, *aliases: str) -> StoryEntity:
+    return StoryEntity(name, "PERSON", list(aliases), ["a"], 1, 1.0)
+
+
+STORY_PEOPLE = [
+    person("Bashar al-Assad", "Assad", "Bashar Assad"),
+    person("Dmitry Peskov", "Peskov"),
+    StoryEntity("Kremlin", "ORG"),
+]
+
+
+@pytest.mark.parametrize(
+    "speaker, name",
+    [
+        ("Dmitry S. Peskov", "Dmitry Peskov"),  # a middle initial
+        ("Mr Peskov's", "Dmitry Peskov"),  # a title and a possessive
+        ("Mr. Dmitry Peskov", "Dmitry Peskov"),
+        ("Bashar Assad", "Bashar al-Assad"),
+        ("President Assad", "Bashar al-Assad"),
+        ("Hafez al-Assad", None),  # another first name: another man
+        ("the Russian site", None),
+        ("Kremlin", None),  # not a person
+        (None, None),
+    ],
+)
+def test_speaker_takes_the_name_of_the_story_person(speaker: str | None, name: str | None) -> None:
+    assert canonical_person(speaker, STORY_PEOPLE) == name
+
+
+def test_quote_speakers_follow_their_entity_across_stories() -> None:
+    def story(id: str, entity: StoryEntity, speaker: str) -> Story:
+        quote = StoryQuote("The talks were long and useful.", speaker, "say", ["X"], ["a"])
+        return Story(id, [], entities=[entity], quotes=[quote])
+
+    one = story(
+        "1", StoryEntity("Dmitry S. Peskov", "PERSON", ["Peskov"], ["a"]), "Dmitry S. Peskov"
+    )
+    two = story("2", StoryEntity("Dmitry Peskov", "PERSON", [], ["b", "c"]), "Dmitry Peskov")
+    unify_across_stories([one, two])
+    assert one.entities[0].name == one.quotes[0].speaker == "Dmitry Peskov"
+    assert "Dmitry S. Peskov" in one.entities[0].aliases
+    assert two.quotes[0].speaker == "Dmitry Peskov"
 
 
 # ---- the PolNeAR scorer ----
