@@ -29,12 +29,12 @@ both read) and works in small steps:
 4. Speakers resolve to people (`_People`): pronouns to a PERSON subject earlier in the same or
    the previous sentence, else the previous speaker (for "he" and "she" the previous speaker
    who may be a person, never a medium such as "the Russian site"), else the last person
-   named, skipping people whose title says another gender ("Mrs.", "spokeswoman"); definite descriptions ("the
-   Kremlin spokesman", "the Syrian leader") to the person the article introduces with those
-   role words ("Kremlin spokesperson Dmitry Peskov", "Dmitry S. Peskov, the Kremlin
-   spokesman", "President of Syria Bashar al-Assad"), another nationality ruling a person out;
-   names to the longest PERSON name of the article that holds them ("Mr Assad" ->
-   "Bashar al-Assad").
+   named, skipping people whose title says another gender ("Mrs.", "spokeswoman"); definite
+   descriptions ("the Kremlin spokesman", "the Syrian leader") to the person the article
+   introduces with those role words ("Kremlin spokesperson Dmitry Peskov", "Dmitry S.
+   Peskov, the Kremlin spokesman", "President of Syria Bashar al-Assad"), another nationality
+   ruling a person out; names to the longest PERSON name of the article that holds them ("Mr
+   Assad" -> "Bashar al-Assad").
 5. Unattributed short quotes and quoted titles ("on “Fox News Sunday”") are dropped: a quote
    is kept when it has a speaker or reads like speech.
 6. Reported speech (`direct=False`): a speech verb, or a reporting verb ("the poll found"),
@@ -44,7 +44,8 @@ both read) and works in small steps:
 spaCy's parser runs a headline and the paragraph under it into one sentence; put
 `add_paragraph_breaks(nlp)` in the pipeline that parses articles for this module (speakers
 come out better; everything works without it). Lexicons (speech, naming and reporting verbs,
-roles, honorifics, gendered titles, sources that are not people) are data at the top of the module.
+roles, honorifics, gendered titles, sources that are not people) are data at the top of the
+module.
 """
 
 from __future__ import annotations
