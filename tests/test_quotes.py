@@ -1,5 +1,6 @@
 """Quotation extraction with speakers, on the Assad-Putin seeds and on small made-up texts,
-and the PolNeAR scorer on a hand-made attribution file."""
+speakers named as the story's entities, and the PolNeAR scorer on a hand-made attribution
+file."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from newsweave.evaluate.quotes import (
     match,
     speaker_right,
 )
+from newsweave.model import Story, StoryEntity, StoryQuote
+from newsweave.nlp.canonical import canonical_person, unify_across_stories
 from newsweave.nlp.quotes import (
     Quote,
     add_paragraph_breaks,
@@ -152,6 +155,15 @@ def test_quote_split_by_its_attribution_is_one_quote(seeds: dict[str, list[Quote
     assert not [x for x in seeds["002"] if x.text.startswith("However, together")]
 
 
+def test_according_to_a_medium_gives_the_quote_to_the_person_in_the_clause(
+    seeds: dict[str, list[Quote]],
+) -> None:
+    # "According to the Russian site, Mr Putin congratulated Mr Assad on “…” ... He added: “…”"
+    for start in ("the major success", "Due to the efforts", "Terrorists have laid down arms"):
+        assert quote(seeds["001"], start).speaker == "Vladimir Putin"
+    assert quote(seeds["001"], "The terrorist-controlled areas").speaker == "Bashar al-Assad"
+
+
 def test_role_descriptions_resolve_by_nationality(seeds: dict[str, list[Quote]]) -> None:
     assert quote(seeds["000"], "Thanks to military successes").speaker == "Bashar Assad"
     assert quote(seeds["002"], "Given the victories and successes").speaker == "Vladimir Putin"
@@ -200,6 +212,97 @@ def test_speaker_on_the_line_before_a_colon(nlp: Language) -> None:
     )
     (q,) = [q for q in extract_quotes(parse(nlp, text)) if q.direct]
     assert (q.speaker, q.speaker_mention, q.cue) == ("Dmitry Peskov", "He", "say")
+
+
+def test_according_to_a_medium_then_the_person_who_spoke(nlp: Language) -> None:
+    text = (
+        "Sergei Novak met Anna Berg in Oslo on Monday.\n"
+        "According to the state news agency, Mr Novak congratulated Ms Berg on “the remarkable "
+        "progress of the reform programme this year.”\n"
+        "He added: “The next step is a new budget for the schools.”"
+    )
+    first, second = [q for q in extract_quotes(parse(nlp, text)) if q.direct]
+    assert (first.speaker, first.speaker_mention, first.cue) == (
+        "Sergei Novak",
+        "Mr Novak",
+        "congratulate",
+    )
+    assert (second.speaker, second.speaker_mention) == ("Sergei Novak", "He")
+
+
+def test_he_added_skips_a_medium_quoted_in_between(nlp: Language) -> None:
+    text = (
+        "Sergei Novak, the energy minister, said: “We have signed the agreement with our "
+        "partners.”\n"
+        "According to the state news agency, the talks covered “the supply of gas to the southern "
+        "regions for the next decade.”\n"
+        "He added: “The next step is a new budget for the schools.”"
+    )
+    said, covered, added = [q for q in extract_quotes(parse(nlp, text)) if q.direct]
+    assert said.speaker == "Sergei Novak"
+    assert (covered.speaker, covered.cue) == ("the state news agency", "according to")
+    assert (added.speaker, added.speaker_mention) == ("Sergei Novak", "He")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The deal is off, according to Smith.",
+        "Officials met on Monday. The deal is off, according to John Smith.",
+        "The deal is “off for good and will not come back”, according to John Smith.",
+    ],
+)
+def test_according_to_a_person_alone_is_the_speaker(nlp: Language, text: str) -> None:
+    (q,) = extract_quotes(parse(nlp, text))
+    assert q.speaker is not None and q.speaker.endswith("Smith")
+    assert q.cue == "according to"
+
+
+# ---- one name for a speaker and its entity ----
+
+
+def person(name: str, *aliases: str) -> StoryEntity:
+    return StoryEntity(name, "PERSON", list(aliases), ["a"], 1, 1.0)
+
+
+STORY_PEOPLE = [
+    person("Bashar al-Assad", "Assad", "Bashar Assad"),
+    person("Dmitry Peskov", "Peskov"),
+    StoryEntity("Kremlin", "ORG"),
+]
+
+
+@pytest.mark.parametrize(
+    "speaker, name",
+    [
+        ("Dmitry S. Peskov", "Dmitry Peskov"),  # a middle initial
+        ("Mr Peskov's", "Dmitry Peskov"),  # a title and a possessive
+        ("Mr. Dmitry Peskov", "Dmitry Peskov"),
+        ("Bashar Assad", "Bashar al-Assad"),
+        ("President Assad", "Bashar al-Assad"),
+        ("Hafez al-Assad", None),  # another first name: another man
+        ("the Russian site", None),
+        ("Kremlin", None),  # not a person
+        (None, None),
+    ],
+)
+def test_speaker_takes_the_name_of_the_story_person(speaker: str | None, name: str | None) -> None:
+    assert canonical_person(speaker, STORY_PEOPLE) == name
+
+
+def test_quote_speakers_follow_their_entity_across_stories() -> None:
+    def story(id: str, entity: StoryEntity, speaker: str) -> Story:
+        quote = StoryQuote("The talks were long and useful.", speaker, "say", ["X"], ["a"])
+        return Story(id, [], entities=[entity], quotes=[quote])
+
+    one = story(
+        "1", StoryEntity("Dmitry S. Peskov", "PERSON", ["Peskov"], ["a"]), "Dmitry S. Peskov"
+    )
+    two = story("2", StoryEntity("Dmitry Peskov", "PERSON", [], ["b", "c"]), "Dmitry Peskov")
+    unify_across_stories([one, two])
+    assert one.entities[0].name == one.quotes[0].speaker == "Dmitry Peskov"
+    assert "Dmitry S. Peskov" in one.entities[0].aliases
+    assert two.quotes[0].speaker == "Dmitry Peskov"
 
 
 # ---- the PolNeAR scorer ----

@@ -38,6 +38,7 @@ from newsweave.model import (
     Version,
     normalise_body,
 )
+from newsweave.nlp.canonical import canonical_person
 from newsweave.nlp.dates import find_time_expressions
 from newsweave.nlp.quotes import Quote
 from newsweave.tfidf import tfidf, tokens
@@ -296,22 +297,12 @@ def coverage(
 # ---- quotes across outlets ----
 
 
-def _surname(name: str | None) -> str | None:
-    if not name:
-        return None
-    words = name.replace("’s", "").replace("'s", "").split()
-    return words[-1].lower().removeprefix("al-") if words else None
-
-
 def canonical_speaker(speaker: str | None, entities: Sequence[StoryEntity]) -> str | None:
-    """The story's name for a quote's speaker ("Bashar Assad" -> "Bashar al-Assad")."""
-    surname = _surname(speaker)
-    for entity in entities:
-        if entity.type == "PERSON" and surname in {
-            _surname(n) for n in (entity.name, *entity.aliases)
-        }:
-            return entity.name
-    return speaker
+    """The story's name for a quote's speaker ("Bashar Assad" -> "Bashar al-Assad", "Dmitry S.
+    Peskov" -> "Dmitry Peskov"), so that the speaker names one of the story's entities; the
+    speaker as resolved in its article when the story has no such person ("the Russian
+    site")."""
+    return canonical_person(speaker, entities) or speaker
 
 
 def _same_words(a: set[str], b: set[str], settings: AlignSettings) -> bool:

@@ -9,6 +9,11 @@ their normalised text and a small alias table ("U.S." = "United States").
 
 The canonical name is the full form used by the most articles, the longest on a tie, so that
 "Bashar al-Assad" wins over "Bashar Assad" when both are common.
+
+Quote speakers take the same names (`canonical_person`): a speaker is matched to the story's
+person by first name and surname, titles ("Mr", "President"), middle initials ("Dmitry S.
+Peskov") and possessives aside, so that a quote's speaker and the entity it links to are one
+name. `unify_across_stories` renames both.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from newsweave.model import Article, Entity, Story, StoryEntity
+from newsweave.model import Article, Entity, Story, StoryEntity, StoryQuote
 from newsweave.nlp.entities import NAMED_LABELS
 
 HONORIFICS = frozenset(
@@ -43,7 +48,9 @@ HONORIFICS = frozenset(
         "pope",
     }
 )
-SURNAME_PARTICLES = ("al-", "el-", "ad-", "as-", "bin ", "van ", "von ", "de ", "da ", "di ", "le ")
+# Particles written onto a surname with a hyphen ("al-Assad"); a particle written apart ("van
+# Gogh") is a word of its own and never the surname, the last word.
+SURNAME_PARTICLES = ("al-", "el-", "ad-", "as-", "an-", "ash-", "bin-")
 # Different spellings of one place or organisation; keys and values are normalised forms.
 ALIASES = {
     "u.s.": "united states",
@@ -74,15 +81,45 @@ def _clean(text: str) -> str:
 
 
 def _person_parts(name: str) -> tuple[str | None, str]:
-    """(first name or None, surname key) of a person's name, honorifics and particles dropped."""
+    """(first name or None, surname key) of a person's name, honorifics, middle names and
+    initials, and particles dropped: "Mr Dmitry S. Peskov" -> ("dmitry", "peskov")."""
     words = [w for w in name.split() if w.lower().strip(".") not in HONORIFICS]
     if not words:
         return None, name.lower()
     surname = words[-1].lower()
     for particle in SURNAME_PARTICLES:
-        surname = surname.removeprefix(particle.strip())
+        surname = surname.removeprefix(particle)
     first = words[0].lower() if len(words) > 1 else None
     return first, surname
+
+
+def canonical_person(name: str | None, entities: Sequence[StoryEntity]) -> str | None:
+    """The story's name for the person `name` names ("Dmitry S. Peskov", "Mr Peskov's" ->
+    "Dmitry Peskov"), None when no PERSON entity of the story is that person.
+
+    A full name matches a person one of whose forms has the same first name and surname (or
+    only the surname: "Assad"); a surname alone or after a title matches the most salient
+    person of that surname (`entities` come ranked by salience)."""
+    text = _clean(name or "")
+    if not text or not any(c.isalpha() for c in text):
+        return None
+    first, surname = _person_parts(text)
+    fallback = None
+    for entity in entities:
+        if entity.type != "PERSON":
+            continue
+        keys = {_person_parts(_clean(form)) for form in (entity.name, *entity.aliases)}
+        if first is None and any(s == surname for _, s in keys):
+            return entity.name
+        if (first, surname) in keys:
+            return entity.name
+        if (
+            fallback is None
+            and (None, surname) in keys
+            and not any(s == surname and f is not None for f, s in keys)
+        ):
+            fallback = entity.name
+    return fallback
 
 
 def canonical_entities(articles: Sequence[Article]) -> list[StoryEntity]:
@@ -149,7 +186,8 @@ def _entity(
 def unify_across_stories(stories: Sequence[Story]) -> None:
     """Give a person the same name in every story ("Bashar Assad" in one story and "Bashar
     al-Assad" in another are one man): the full form used by the most articles overall wins,
-    and the other forms become aliases. People are matched by first name and surname."""
+    and the other forms become aliases. People are matched by first name and surname. Quote
+    speakers are renamed with their entities, so that a quote still names its entity."""
     forms: dict[tuple[str | None, str], Counter[str]] = defaultdict(Counter)
     for story in stories:
         for entity in story.entities:
@@ -164,5 +202,12 @@ def unify_across_stories(stories: Sequence[Story]) -> None:
                 continue
             best = max(counts, key=lambda f: (counts[f], len(f), f))
             if best != entity.name:
+                _rename_speaker(story.quotes, entity.name, best)
                 entity.aliases = sorted({*entity.aliases, entity.name} - {best})
                 entity.name = best
+
+
+def _rename_speaker(quotes: Sequence[StoryQuote], old: str, new: str) -> None:
+    for quote in quotes:
+        if quote.speaker == old:
+            quote.speaker = new

@@ -13,7 +13,10 @@ both read) and works in small steps:
    the quote hangs on in the parse; the nearest speech verb outside quotation marks in the
    quote's sentence and paragraph; a sentence just before that ends with a colon ("He
    added:"); the sentence right after when the parser split it off ("…?” Graham asked.");
-   "according to X"; a name after a dash ("“…” ― Sonya Herridge"); the subject of a clause
+   "according to X", where X names the source of the report and not the speaker when X is a
+   medium, a document or an institution and a person is the subject of the verb the quote
+   hangs on ("According to the Russian site, Mr Putin congratulated Mr Assad on “…”" ->
+   Putin); a name after a dash ("“…” ― Sonya Herridge"); the subject of a clause
    ending in a colon before the quote. The speaker of a cue is its subject ("said Putin" too),
    the object of "quote X as saying", the subject of "X was quoted as saying", the noun a
    relative clause hangs on ("Putin, who said"), the subject of the verb a participle hangs on
@@ -24,13 +27,14 @@ both read) and works in small steps:
 3. A quote split by its attribution ("“…,” he added, “…”") is one quote, its parts joined with
    a space (and a full stop where the first part ended a sentence with a comma).
 4. Speakers resolve to people (`_People`): pronouns to a PERSON subject earlier in the same or
-   the previous sentence, else the previous speaker, else the last person named, skipping
-   people whose title says another gender ("Mrs.", "spokeswoman"); definite descriptions ("the
-   Kremlin spokesman", "the Syrian leader") to the person the article introduces with those
-   role words ("Kremlin spokesperson Dmitry Peskov", "Dmitry S. Peskov, the Kremlin
-   spokesman", "President of Syria Bashar al-Assad"), another nationality ruling a person out;
-   names to the longest PERSON name of the article that holds them ("Mr Assad" ->
-   "Bashar al-Assad").
+   the previous sentence, else the previous speaker (for "he" and "she" the previous speaker
+   who may be a person, never a medium such as "the Russian site"), else the last person
+   named, skipping people whose title says another gender ("Mrs.", "spokeswoman"); definite
+   descriptions ("the Kremlin spokesman", "the Syrian leader") to the person the article
+   introduces with those role words ("Kremlin spokesperson Dmitry Peskov", "Dmitry S.
+   Peskov, the Kremlin spokesman", "President of Syria Bashar al-Assad"), another nationality
+   ruling a person out; names to the longest PERSON name of the article that holds them ("Mr
+   Assad" -> "Bashar al-Assad").
 5. Unattributed short quotes and quoted titles ("on “Fox News Sunday”") are dropped: a quote
    is kept when it has a speaker or reads like speech.
 6. Reported speech (`direct=False`): a speech verb, or a reporting verb ("the poll found"),
@@ -40,14 +44,15 @@ both read) and works in small steps:
 spaCy's parser runs a headline and the paragraph under it into one sentence; put
 `add_paragraph_breaks(nlp)` in the pipeline that parses articles for this module (speakers
 come out better; everything works without it). Lexicons (speech, naming and reporting verbs,
-roles, honorifics, gendered titles) are data at the top of the module.
+roles, honorifics, gendered titles, sources that are not people) are data at the top of the
+module.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -122,6 +127,18 @@ ROLE_GROUPS: tuple[frozenset[str], ...] = tuple(
     )
 )
 ROLE_WORDS = frozenset().union(*ROLE_GROUPS)
+# Nouns of sources that are not people: media, documents, institutions ("according to the
+# Russian site", "the poll found"). Such a source reports speech; it never says "he added".
+SOURCE_NOUNS = _lexicon(
+    """site website agency newspaper paper outlet channel network broadcaster station magazine
+    journal tabloid daily media press wire service report poll survey study document statement
+    transcript readout record letter filing complaint release footage video tweet post book
+    memo email article interview data analysis figure account version ruling court government
+    ministry office department embassy party campaign committee company firm group
+    organisation organization"""
+)
+# Entity labels of sources that are not people.
+NOT_PERSON_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"})
 # Words before a name that are titles, not part of it ("Mr Putin", "President Obama").
 HONORIFICS = _lexicon(
     "mr mrs ms miss dr sir madam mr. mrs. ms. dr. gov. sen. rep. gen. lt. col. sgt. "
@@ -392,6 +409,52 @@ def _according_to(tokens: list[Token]) -> Token | None:
     return None
 
 
+def _may_be_person(mention: Span) -> bool:
+    """Whether a mention may stand for one person: a person's name, "he" or "she", or a
+    singular noun that is not a medium, a document or an institution ("my father", "the
+    senator", "one questioner"; not "the Russian site", "polls", "the Kremlin")."""
+    root = mention.root
+    if root.lower_ in PRONOUN_GENDER or any(e.label_ == "PERSON" for e in mention.ents):
+        return True
+    return (
+        root.pos_ in ("NOUN", "PROPN")
+        and root.tag_ not in ("NNS", "NNPS")
+        and root.ent_type_ not in NOT_PERSON_LABELS
+        and root.lemma_.lower() not in SOURCE_NOUNS
+        and root.lower_ not in SOURCE_NOUNS
+    )
+
+
+def _reported_actor(content: Span, quoted: list[bool]) -> Token | None:
+    """The person whose act a quote gives the words of, in a sentence whose source is "according
+    to" a medium: the subject of a verb outside quotation marks that the quote hangs on within
+    three steps ("According to the Russian site, Mr Putin congratulated Mr Assad on “…”" ->
+    Putin). The subject must name a person or be "he"/"she"; a copula ("Putin was “furious”,
+    according to the site") or a passive says what the medium reports about the person, not
+    what the person said."""
+    for token in content:
+        if content.start <= token.head.i < content.end or token.is_punct or token.is_space:
+            continue
+        for steps, ancestor in enumerate(token.ancestors, 1):
+            if quoted[ancestor.idx] or steps > 3:
+                break
+            if ancestor.pos_ != "VERB" or ancestor.lemma_.lower() == "be":
+                continue
+            subject = next((c for c in ancestor.children if c.dep_ == "nsubj"), None)
+            if subject is not None and not quoted[subject.idx]:
+                return subject if _person_subject(subject) else None
+    return None
+
+
+def _person_subject(subject: Token) -> bool:
+    """A subject that is a person: "he", "she", a PERSON name, or a name after a title ("Mr
+    Novak", which the small model may label ORG)."""
+    if subject.ent_type_ == "PERSON" or subject.lower_ in PRONOUN_GENDER:
+        return True
+    mention = _mention(subject)
+    return subject.pos_ == "PROPN" and len(mention) > 1 and mention[0].lower_ in HONORIFICS
+
+
 def _mention(token: Token) -> Span:
     """The noun phrase of a speaker token: its name, title and determiners, no clauses."""
     doc = token.doc
@@ -472,8 +535,13 @@ def _attribution(doc: Doc, span: QuoteSpan, quoted: list[bool]) -> _Attribution:
             return _Attribution(_mention(speaker), cue, source.lemma_.lower())
     for _cue, tokens in tries:
         according = _according_to(tokens)
-        if according is not None:
-            return _Attribution(_mention(according), None, "according to")
+        if according is None:
+            continue
+        reporter = _mention(according)
+        actor = _reported_actor(content, quoted) if not _may_be_person(reporter) else None
+        if actor is not None:
+            return _Attribution(_mention(actor), actor.head, actor.head.lemma_.lower())
+        return _Attribution(reporter, None, "according to")
     return _Attribution(_unverbed_speaker(doc, span, content, quoted), None, None)
 
 
@@ -689,7 +757,33 @@ def _person_name(token: Token) -> str:
     return clean_name(text) or text
 
 
-def resolve(mention: Span, people: _People, previous: str | None) -> str:
+@dataclass(slots=True)
+class _Speakers:
+    """The speakers an article has given so far, each with where it is named and whether it is
+    a person. A pronoun or a description stands for a speaker named before it: "they" for the
+    last one of any kind (an organisation may be "they"), "he", "she" and role descriptions for
+    the last person, as a medium ("the Russian site") never says "he added"."""
+
+    named: list[tuple[int, str, bool]] = field(default_factory=list)
+
+    def add(self, at: int, name: str, mention: Span | None, people: _People) -> None:
+        person = bool(people.names_for(name)) or (mention is not None and _may_be_person(mention))
+        self.named.append((at, name, person))
+
+    def last(self, before: int, person: bool = False) -> str | None:
+        """The speaker named last before `before` (only persons when `person`)."""
+        found: tuple[int, str, bool] | None = None
+        for named in self.named:
+            if (
+                named[0] < before
+                and (named[2] or not person)
+                and (not found or named[0] >= found[0])
+            ):
+                found = named
+        return found[1] if found else None
+
+
+def resolve(mention: Span, people: _People, previous: _Speakers) -> str:
     """The name a speaker mention stands for; the mention as written when none is found."""
     text = mention.text
     root = mention.root
@@ -698,7 +792,10 @@ def resolve(mention: Span, people: _People, previous: str | None) -> str:
         candidates: list[str | None] = [
             people.full_name(_person_name(t), mention.start_char) for t in _subjects_before(mention)
         ]
-        candidates += [previous, people.last_before(mention.start_char, pronoun)]
+        candidates += [
+            previous.last(mention.start_char, person=pronoun in PRONOUN_GENDER),
+            people.last_before(mention.start_char, pronoun),
+        ]
         return next((c for c in candidates if c is not None and people.agrees(c, pronoun)), text)
     persons = [e for e in mention.ents if e.label_ == "PERSON"]
     if persons:
@@ -707,10 +804,11 @@ def resolve(mention: Span, people: _People, previous: str | None) -> str:
     words = {t.lower_ for t in mention} | {t.lemma_.lower() for t in mention}
     definite = mention[0].lower_ in ("the", "this", "that") or mention[0].dep_ == "poss"
     if words & ROLE_WORDS and definite and root.tag_ != "NNS":
-        found = people.by_role(mention, previous)
+        found = people.by_role(mention, previous.last(mention.start_char, person=True))
         if found:
             return found
-    if root.pos_ == "PROPN" and root.ent_type_ not in ("ORG", "GPE", "NORP", "FAC"):
+    titled = len(mention) > 1 and mention[0].lower_ in HONORIFICS  # "Mr Novak" labelled ORG
+    if root.pos_ == "PROPN" and (titled or root.ent_type_ not in ("ORG", "GPE", "NORP", "FAC")):
         name = clean_name(text)
         if name:
             return people.full_name(name, mention.start_char)
@@ -731,7 +829,7 @@ def extract_quotes(doc: Doc) -> list[Quote]:
         quoted[s.start : s.end] = [True] * (s.end - s.start)
     quotes: list[Quote] = []
     cues: list[Token | None] = []
-    previous: str | None = None
+    previous = _Speakers()
     for span in spans:
         found = _attribution(doc, span, quoted)
         content = text[span.start : span.end]
@@ -771,7 +869,8 @@ def extract_quotes(doc: Doc) -> list[Quote]:
             _join(quotes[-1], quote, text)
             continue
         if quote.speaker:
-            previous = quote.speaker
+            at = quote.start if quote.speaker_start is None else quote.speaker_start
+            previous.add(at, quote.speaker, found.speaker, people)
         title = _title_like(quote.text) and (_used_as_name(doc, span) or not quote.speaker)
         if quote.text and (quote.speaker or _speech_like(quote.text)) and not title:
             quotes.append(quote)
@@ -888,8 +987,10 @@ def _clear_speaker(mention: Span) -> bool:
 
 def _reported(doc: Doc, quoted: list[bool], people: _People) -> Iterator[Quote]:
     """Reported speech: a speech verb (or a reporting verb: "the poll found") with a clear
-    speaker and a clause, or "according to X" before or after a clause; no quotation marks."""
-    previous = None
+    speaker and a clause, or "according to X" before or after a clause; no quotation marks.
+    Pronouns stand for earlier reported speakers, not for the speakers of direct quotes: those
+    are often far away, and the person named last is the better guess."""
+    previous = _Speakers()
     for sent in doc.sents:
         found = _reported_clause(sent, quoted) or _according_clause(sent, quoted)
         if found is None:
@@ -898,7 +999,7 @@ def _reported(doc: Doc, quoted: list[bool], people: _People) -> Iterator[Quote]:
         if len(content) < 3 or any(quoted[t.idx] or "\n" in t.text for t in content):
             continue
         name = resolve(mention, people, previous)
-        previous = name
+        previous.add(mention.start_char, name, mention, people)
         yield Quote(
             content.text, name, mention.text, cue, content.start_char, content.end_char,
             direct=False, speaker_start=mention.start_char, speaker_end=mention.end_char,
