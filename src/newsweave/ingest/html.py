@@ -21,7 +21,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlsplit
 
 import trafilatura
 from htmldate import find_date
@@ -32,6 +31,7 @@ from trafilatura.utils import load_html
 from newsweave.ingest.budget import OverBudget, WorkerDied, WorkerPool
 from newsweave.ingest.decode import declared_charset, decode_text
 from newsweave.ingest.errors import IngestError, Item
+from newsweave.ingest.outlets import choose_outlet, stated_names, wire_credits, wire_of
 from newsweave.ingest.titles import clean_title, squash
 from newsweave.model import RawDocument
 
@@ -146,18 +146,26 @@ def _published(tree: HtmlElement) -> date | None:
     return _date(found)
 
 
-def _outlet(sitename: str | None) -> str | None:
-    """The site name trafilatura found; a bare URL there (seen in the wild) becomes its host."""
-    if sitename and sitename.startswith(("http://", "https://")):
-        return (urlsplit(sitename).hostname or "").removeprefix("www.") or None
-    return sitename or None
+def _split_authors(author: str | None) -> tuple[str | None, list[str]]:
+    """The people among trafilatura's authors ("Ana Lopez; Associated Press"), and the wires."""
+    people, wires = [], []
+    for name in (a.strip() for a in (author or "").split(";")):
+        if wire_of(name):
+            wires.append(name)
+        elif name:
+            people.append(name)
+    return "; ".join(people) or None, wires
 
 
-def read_html(source: str, data: bytes) -> Iterator[Item]:
+def read_html(source: str, data: bytes, url: str | None = None) -> Iterator[Item]:
     """One document: the article body of the page with its title, date, author, outlet, URL;
-    read in a worker process, and skipped (reported) past `MAX_HTML_SECONDS` of CPU time."""
+    read in a worker process, and skipped (reported) past `MAX_HTML_SECONDS` of CPU time.
+
+    `url` is where the page was found (fetched, archived), if known: the outlet name the page
+    states is checked against that host rather than the one the page claims for itself.
+    """
     try:
-        items = _WORKERS.run(read_page, source, data, seconds=MAX_HTML_SECONDS)
+        items = _WORKERS.run(read_page, source, data, url, seconds=MAX_HTML_SECONDS)
     except OverBudget:
         took = f"HTML page took longer than {MAX_HTML_SECONDS:g} s to read: skipped"
         yield HtmlTooSlow(source, took)
@@ -168,12 +176,12 @@ def read_html(source: str, data: bytes) -> Iterator[Item]:
     yield from items
 
 
-def read_page(source: str, data: bytes) -> list[Item]:
+def read_page(source: str, data: bytes, url: str | None = None) -> list[Item]:
     """`read_html` in this process, with no time limit: what its worker runs."""
-    return list(_read_page(source, data))
+    return list(_read_page(source, data, url))
 
 
-def _read_page(source: str, data: bytes) -> Iterator[Item]:
+def _read_page(source: str, data: bytes, found_at: str | None) -> Iterator[Item]:
     decoded = decode_text(data, declared=declared_charset(data))
     if decoded is None:
         yield IngestError(source, "HTML page in no encoding that could be detected")
@@ -193,6 +201,9 @@ def _read_page(source: str, data: bytes) -> Iterator[Item]:
         found = f" (only {len(body)} characters)" if body else ""
         yield IngestError(source, f"HTML page with no article text that could be extracted{found}")
         return
+    names, ld_authors = stated_names(tree)
+    outlet = choose_outlet(names, found_at or doc.url)
+    author, wire_authors = _split_authors(doc.author)
     yield RawDocument(
         source=source,
         text="\n\n".join(p.strip() for p in body.split("\n") if p.strip()),
@@ -201,9 +212,10 @@ def _read_page(source: str, data: bytes) -> Iterator[Item]:
             doc.title, site=doc.sitename, url=doc.url, headings=headings, author=doc.author
         ),
         url=doc.url or None,
-        outlet=_outlet(doc.sitename),
+        outlet=outlet,
         published=published or _date(doc.date),
-        author=doc.author or None,
+        author=author,
+        credits=wire_credits([*names, *wire_authors, *ld_authors], outlet),
         needs_cleaning=False,
         warnings=[decoded.warning] if decoded.warning else [],
     )
