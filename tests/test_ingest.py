@@ -425,3 +425,34 @@ def test_a_stated_title_names_the_story_before_a_derived_one() -> None:
     stated = make_article("Other report of it.", title="Council approves bridge")
     story = make_story(derived, stated, summary=[cite(derived, 0), cite(derived, 0)])
     assert story_title(story) == "Council approves bridge"
+
+
+# ---- article text trafilatura misses ----
+
+
+STORY = [
+    f"Paragraph {n} of the report on the council's bridge vote, with enough words to count."
+    for n in range(1, 13)
+]
+
+
+def test_a_body_cut_short_is_read_from_the_pages_json_ld(tmp_path: Path) -> None:
+    ld = {"@type": "NewsArticle", "headline": "Bridge", "articleBody": "\n".join(STORY)}
+    (tmp_path / "p.html").write_text(
+        f'<html><head><script type="application/ld+json">{json.dumps(ld)}</script></head>'
+        f"<body><article><h1>Bridge</h1><p>{STORY[0]}</p><p>{STORY[1]}</p>"
+        "<p>Subscribe to read the rest.</p></article></body></html>"
+    )
+    (doc,) = read_paths([tmp_path])
+    assert isinstance(doc, RawDocument) and doc.text == "\n\n".join(STORY)
+
+
+def test_a_body_rendered_by_a_script_is_read_from_it(tmp_path: Path) -> None:
+    markup = "".join(f"<p>{p}</p>" for p in STORY)
+    payload = json.dumps({"article": {"contentHtml": markup}})  # a JSON string in a JS string
+    (tmp_path / "p.html").write_text(
+        "<html><head><title>Bridge</title></head><body><div id='root'></div>"
+        f"<script>self.__next_f.push([1, {json.dumps(payload)}])</script></body></html>"
+    )
+    (doc,) = read_paths([tmp_path])
+    assert isinstance(doc, RawDocument) and doc.text == "\n\n".join(STORY)

@@ -28,11 +28,10 @@ paper's page) is a wire credit, so the page is cited "Paper (AP)", never "AP".
 from __future__ import annotations
 
 import html
-import json
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -43,6 +42,7 @@ from lxml.html import HtmlElement
 from tld import get_tld
 
 from newsweave.clean import load_rules, outlet_from_url
+from newsweave.ingest import jsonld
 from newsweave.ingest.titles import squash
 from newsweave.model import url_host
 
@@ -51,8 +51,6 @@ MAX_NAME_CHARS = 80
 MAX_RUN_WORDS = 4
 """A name matched by one run of its words (not all of them) has at most this many words: a
 tagline that happens to hold the host's word ("Die besten Nachrichten aus Köln") is longer."""
-MAX_JSON_CHARS = 200_000
-"""JSON-LD blocks larger than this are not parsed for names (the page's article is elsewhere)."""
 
 _SEGMENT = re.compile(r"\s+[|\-–—·•:/]\s+|\s*[|｜：]\s*|,\s+")
 _PARENTHETICAL = re.compile(r"\s*\(([^()]*)\)\s*")
@@ -60,7 +58,6 @@ _COPYRIGHT = re.compile(r"©|\(c\)|copyright|all rights reserved", re.I)
 _DOMAIN_TOKEN = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}\.?", re.I)
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _WORD = re.compile(r"[^\W_]+")
-_ARTICLE_TYPES = re.compile(r"article|posting|report|blog|webpage", re.I)
 _ORGANIZATION_TYPES = re.compile(r"organization|corporation|newsmedia", re.I)
 
 
@@ -327,23 +324,6 @@ def _meta(tree: HtmlElement, attribute: str, names: tuple[str, ...]) -> list[str
     return found
 
 
-def _json_objects(value: Any) -> Iterator[dict[str, Any]]:
-    """Every JSON object in a JSON-LD value, depth first (`@graph` included)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            yield item
-            stack.extend(reversed(list(item.values())))
-        elif isinstance(item, list):
-            stack.extend(reversed(item))
-
-
-def _types(obj: dict[str, Any]) -> str:
-    kind = obj.get("@type")
-    return " ".join(k for k in kind if isinstance(k, str)) if isinstance(kind, list) else str(kind)
-
-
 def _name(value: Any) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None
@@ -359,29 +339,19 @@ def json_ld_names(tree: HtmlElement) -> tuple[list[str], list[str]]:
     sites: list[str] = []
     organizations: list[str] = []
     authors: list[str] = []
-    for script in tree.iter("script"):
-        if (script.get("type") or "").strip().casefold() != "application/ld+json":
-            continue
-        text = script.text or ""
-        if len(text) > MAX_JSON_CHARS:
-            continue
-        try:
-            data = json.loads(text)
-        except ValueError:
-            continue
-        for obj in _json_objects(data):
-            kind = _types(obj)
-            if _ARTICLE_TYPES.search(kind):
-                if publisher := _name(obj.get("publisher")):
-                    publishers.append(publisher)
-                author = obj.get("author")
-                for one in author if isinstance(author, list) else [author]:
-                    if name := _name(one):
-                        authors.append(name)
-            elif kind == "WebSite" and (name := _name(obj.get("name"))):
-                sites.append(name)
-            elif _ORGANIZATION_TYPES.search(kind) and (name := _name(obj.get("name"))):
-                organizations.append(name)
+    for obj in jsonld.objects(tree):
+        kind = jsonld.types(obj)
+        if jsonld.ARTICLE_TYPES.search(kind):
+            if publisher := _name(obj.get("publisher")):
+                publishers.append(publisher)
+            author = obj.get("author")
+            for one in author if isinstance(author, list) else [author]:
+                if name := _name(one):
+                    authors.append(name)
+        elif kind == "WebSite" and (name := _name(obj.get("name"))):
+            sites.append(name)
+        elif _ORGANIZATION_TYPES.search(kind) and (name := _name(obj.get("name"))):
+            organizations.append(name)
     return publishers + sites + organizations, authors
 
 
