@@ -9,13 +9,22 @@ Title is an exact match after whitespace is collapsed; the date counts when it i
 calendar day as the page states it (and, in a second row, within a day: expected dates are often
 in UTC). Author recall is the share of expected names found among the extracted ones (word for
 word, punctuation ignored), precision the share of extracted names that are expected ones, on
-pages with expected authors. Body recall/precision are rough bag-of-words overlaps (CJK counted
+pages with expected authors; an expected author that is a wire agency counts as found where it
+is among the wire credits. Body recall/precision are rough bag-of-words overlaps (CJK counted
 per character), averaged over pages. `--misses` lists what went wrong, page by page.
+
+Outlets: the expected outlet is the Fundus publisher (its class name, "TheGuardian"), or one of
+the names it goes by in `OTHER_NAMES` (reviewed by hand: "LATimes" is "Los Angeles Times").
+Names compare by their letters and digits, case, accents, a leading article and a domain ending
+(".de", ".co.uk") ignored. A name
+is right, wrong, or unknown (None, which newsweave gives rather than guess); trafilatura's
+`sitename` alone is scored the same way in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import re
 import statistics
@@ -26,12 +35,87 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import trafilatura
+from anyascii import anyascii
+
 from newsweave.ingest import IngestError, read_file
+from newsweave.ingest.outlets import wire_of
 from newsweave.model import RawDocument
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
 _PAGE = re.compile(r"(?P<publisher>.+)_\d{4}_\d{2}_\d{2}(?:_\d+)?\.html\.gz")
+_ARTICLES = ("the", "der", "die", "das", "le", "la", "les", "el", "il", "het", "de")
+_DOMAIN_END = re.compile(r"\.(?:com|net|org|co|[a-z]{2})(?:\.[a-z]{2})?$", re.I)
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+OTHER_NAMES = {
+    "NineNews": ("9News", "Nine"),
+    "PoliticoEu": ("Politico",),
+    "CBCNews": ("CBC",),
+    "NZZ": ("Neue Zürcher Zeitung",),
+    "SRF": ("Schweizer Radio und Fernsehen (SRF)", "Schweizer Radio und Fernsehen"),
+    "ZwanzigMinuten": ("20 Minuten",),
+    "AFPFaktencheck": ("AFP", "AFP Faktencheck"),
+    "BR": ("BR24",),
+    "BSZ": ("Braunschweiger Zeitung",),
+    "BusinessInsiderDE": ("Business Insider",),
+    "DieZeit": ("Zeit", "Zeit Online"),
+    "EuronewsDE": ("Euronews",),
+    "EuronewsFR": ("Euronews",),
+    "EuronewsEN": ("Euronews",),
+    "FAZ": ("Frankfurter Allgemeine Zeitung",),
+    "LTO": ("Legal Tribune Online",),
+    "MitteldeutscheZeitung": ("MZ",),
+    "NTV": ("n-tv", "n-tv Nachrichten", "ntv Nachrichten"),
+    "NetzpolitikOrg": ("Netzpolitik",),
+    "RBB24": ("rbb24",),
+    "RheinischePost": ("RP Online",),
+    "SZ": ("Süddeutsche Zeitung",),
+    "SpiegelOnline": ("Der Spiegel", "Spiegel"),
+    "VogueDE": ("Vogue Germany", "Vogue"),
+    "WAZ": ("Westdeutsche Allgemeine Zeitung",),
+    "WDR": ("WDR Aktuell",),
+    "ZDF": ("ZDFheute",),
+    "ABC": ("Diario ABC",),
+    "Publico": ("Diario Público",),
+    "Bhaskar": ("Dainik Bhaskar",),
+    "Morgunbladid": ("MBL", "Morgunblaðið"),
+    "VerdensGang": ("VG",),
+    "AnadoluAjansi": ("Anadolu", "Anadolu Ajansı"),
+    "NTVTR": ("NTV",),
+    "DailyNewsTZ": ("Daily News",),
+    "Pravda": ("Украинская правда", "Ukrainska Pravda"),
+    "EveningStandard": ("The Standard",),
+    "TheMirror": ("Daily Mirror",),
+    "APNews": ("AP", "Associated Press"),
+    "FreeBeacon": ("Washington Free Beacon",),
+    "LATimes": ("Los Angeles Times",),
+    "VoiceOfAmerica": ("VOA", "Voice of America"),
+    "VnExpress": ("Báo VnExpress",),
+    "Ilanga": ("Ilanga News",),
+    "LBCGroup": ("LBCI",),
+}
+"""Names a Fundus publisher goes by that its class name does not spell."""
+
+
+def outlet_keys(name: str) -> set[str]:
+    """A name as comparable keys: letters and digits, case and accents folded (umlauts spelled
+    out or not), with and without a leading article."""
+    keys = set()
+    name = _DOMAIN_END.sub("", name)  # "bild.de" is Bild
+    for spelling in (name.casefold().translate(_UMLAUTS), name.casefold()):
+        words = re.findall(r"[a-z0-9]+", anyascii(spelling).casefold())
+        keys.add("".join(words))
+        if len(words) > 1 and words[0] in _ARTICLES:
+            keys.add("".join(words[1:]))
+    return keys - {""}
+
+
+def outlet_right(name: str, publisher: str) -> bool:
+    """Whether `name` is the Fundus `publisher` (class name split at capitals, or another name)."""
+    spelled = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", publisher)
+    wanted = set().union(*(outlet_keys(n) for n in (spelled, *OTHER_NAMES.get(publisher, ()))))
+    return bool(outlet_keys(name) & wanted)
 
 
 def tokens(text: str) -> Counter[str]:
@@ -88,6 +172,7 @@ class Scores:
     authors_given: int = 0
     authors_right: int = 0
     outlets: list[bool] = field(default_factory=list)
+    outlet_counts: Counter[str] = field(default_factory=Counter)
     recall: list[float] = field(default_factory=list)
     precision: list[float] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
@@ -108,9 +193,13 @@ def score(page: Path, expected: dict, doc: RawDocument, s: Scores) -> None:
             s.misses.append(f"{page_name} date: {doc.published} != {want}")
     want_authors = [name_words(a) for a in expected.get("authors") or []]
     got_authors = [name_words(a) for a in (doc.author or "").split(";") if a.strip()]
-    for author in want_authors:
+    credits = {name_words(c) for c in doc.credits}
+    for author, name in zip(want_authors, expected.get("authors") or [], strict=True):
         s.authors_expected += 1
-        found = any(author in got for got in got_authors)
+        wire = wire_of(name)
+        found = any(author in got for got in got_authors) or bool(
+            wire and name_words(wire) in credits
+        )
         s.authors_found += found
         if not found:
             s.misses.append(f"{page_name} author: {author.strip()!r} not in {doc.author!r}")
@@ -118,6 +207,14 @@ def score(page: Path, expected: dict, doc: RawDocument, s: Scores) -> None:
         s.authors_given += len(got_authors)
         s.authors_right += sum(any(w in got for w in want_authors) for got in got_authors)
     s.outlets.append(bool(doc.outlet))
+    publisher = _PAGE.fullmatch(page.name)["publisher"]  # type: ignore[index]
+    html = gzip.decompress(page.read_bytes()).decode("utf-8", "replace")
+    metadata = trafilatura.extract_metadata(html)
+    for who, name in (("newsweave", doc.outlet), ("trafilatura", metadata.sitename)):
+        verdict = "unknown" if not name else "right" if outlet_right(name, publisher) else "wrong"
+        s.outlet_counts[f"{who} {verdict}"] += 1
+        if verdict == "wrong" and who == "newsweave":
+            s.misses.append(f"{page_name} outlet: {name!r} is not {publisher}")
     want_tokens, got_tokens = tokens(expected_body(expected.get("body") or {})), tokens(doc.text)
     if want_tokens and got_tokens:
         common = sum((want_tokens & got_tokens).values())
@@ -173,6 +270,14 @@ def main() -> None:
         ("author recall", share(s.authors_found, s.authors_expected)),
         ("author precision (pages with authors)", share(s.authors_right, s.authors_given)),
         ("outlet present", rate(s.outlets)),
+        *(
+            (
+                f"outlet {verdict} ({who})",
+                share(s.outlet_counts[f"{who} {verdict}"], s.pages - s.errors),
+            )
+            for who in ("newsweave", "trafilatura")
+            for verdict in ("right", "wrong", "unknown")
+        ),
         ("body token recall (mean)", rate(s.recall)),
         ("body token precision (mean)", rate(s.precision)),
         ("ms/page (median)", f"{1000 * statistics.median(s.seconds):.1f}"),

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 import newsweave.ingest as ingest
-from factories import SEEDS
+from factories import SEEDS, cite, make_article, make_story
+from newsweave.app.pipeline import prepare, story_title
 from newsweave.ingest import IngestError, detect_format, read_file, read_paths
 from newsweave.ingest.detect import RULES, head_of
-from newsweave.ingest.titles import clean_title
+from newsweave.ingest.titles import MAX_DERIVED_TITLE, clean_title, derived_title
 from newsweave.model import RawDocument
 
 PARAGRAPHS = [
@@ -371,3 +372,87 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 def test_a_named_pipe_is_not_read(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe")
     assert reasons(list(read_paths([tmp_path]))) == {"pipe": "not a regular file"}
+
+
+# ---- titles made from the text ----
+
+
+LONG_LEAD = (
+    "The city council of Riverton approved on Tuesday evening a new bridge over the river that "
+    "divides the old town from the harbour, after a debate that lasted four hours. The vote "
+    "passed by seven votes to two."
+)
+
+
+def test_jsonl_without_a_title_gets_its_first_sentence_cut_as_a_headline(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"text": LONG_LEAD}) + "\n")
+    (raw,) = read_paths([path])
+    assert isinstance(raw, RawDocument) and raw.title is None
+    article = prepare(raw)
+    assert article.title_derived and article.title is not None
+    assert len(article.title) <= MAX_DERIVED_TITLE and article.title.endswith("…")
+    cut = article.title.removesuffix("…")
+    assert LONG_LEAD.startswith(cut) and LONG_LEAD[len(cut)] == " "  # at a word boundary
+
+
+def test_a_headline_the_text_opens_with_is_the_derived_title(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    text = f"Council approves new bridge\n\n{LONG_LEAD}"
+    path.write_text(json.dumps({"text": text}) + "\n" + json.dumps({"text": text, "title": "T"}))
+    first, stated = (prepare(r) for r in read_paths([path]) if isinstance(r, RawDocument))
+    assert (first.title, first.title_derived) == ("Council approves new bridge", True)
+    assert (stated.title, stated.title_derived) == ("T", False)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Short news. More follows.", "Short news"),
+        ("Mr. Smith met Gen. Jones in the U.S. capital. Then he left.",
+         "Mr. Smith met Gen. Jones in the U.S. capital"),
+        ("Was it worth it? Some say no.", "Was it worth it?"),
+        ("東京都は12日、新たな感染者を発表した。詳細は後日。", "東京都は12日、新たな感染者を発表した"),
+        ("x" * 200, "x" * 89 + "…"),
+    ],
+)  # fmt: skip
+def test_derived_titles(text: str, expected: str) -> None:
+    assert derived_title(None, text) == expected
+
+
+def test_a_stated_title_names_the_story_before_a_derived_one() -> None:
+    derived = make_article("Cited first. Cited again.", title="Cited first", title_derived=True)
+    stated = make_article("Other report of it.", title="Council approves bridge")
+    story = make_story(derived, stated, summary=[cite(derived, 0), cite(derived, 0)])
+    assert story_title(story) == "Council approves bridge"
+
+
+# ---- article text trafilatura misses ----
+
+
+STORY = [
+    f"Paragraph {n} of the report on the council's bridge vote, with enough words to count."
+    for n in range(1, 13)
+]
+
+
+def test_a_body_cut_short_is_read_from_the_pages_json_ld(tmp_path: Path) -> None:
+    ld = {"@type": "NewsArticle", "headline": "Bridge", "articleBody": "\n".join(STORY)}
+    (tmp_path / "p.html").write_text(
+        f'<html><head><script type="application/ld+json">{json.dumps(ld)}</script></head>'
+        f"<body><article><h1>Bridge</h1><p>{STORY[0]}</p><p>{STORY[1]}</p>"
+        "<p>Subscribe to read the rest.</p></article></body></html>"
+    )
+    (doc,) = read_paths([tmp_path])
+    assert isinstance(doc, RawDocument) and doc.text == "\n\n".join(STORY)
+
+
+def test_a_body_rendered_by_a_script_is_read_from_it(tmp_path: Path) -> None:
+    markup = "".join(f"<p>{p}</p>" for p in STORY)
+    payload = json.dumps({"article": {"contentHtml": markup}})  # a JSON string in a JS string
+    (tmp_path / "p.html").write_text(
+        "<html><head><title>Bridge</title></head><body><div id='root'></div>"
+        f"<script>self.__next_f.push([1, {json.dumps(payload)}])</script></body></html>"
+    )
+    (doc,) = read_paths([tmp_path])
+    assert isinstance(doc, RawDocument) and doc.text == "\n\n".join(STORY)

@@ -150,7 +150,8 @@ def test_lone_surrogates_in_jsonl_are_replaced_and_the_batch_stored(
     assert b"\\ud800" in path.read_bytes()  # legal JSON: an escape
     result = ingest_documents(read_paths([path]), store, cluster=False)
     assert result.added == 3 and not result.errors
-    assert sorted(a.title or "" for a in store.articles()) == ["", "", "Bad \ufffd title"]
+    titles = sorted((a.title, a.title_derived) for a in store.articles())
+    assert titles == [("Bad \ufffd title", False), ("Report 1", True), ("Report 3", True)]
     (message,) = result.warnings
     assert message.startswith(f"{path}:2: ") and "title" in message and "U+FFFD" in message
 

@@ -116,23 +116,24 @@ class Article:
 
     @property
     def outlet_label(self) -> str:
-        """How citations name this article: "Outlet (Wire)", else the wire, else where it came from.
+        """How citations name this article: "Outlet (Wire)", else where it came from.
 
         A single wire credit marks a wire copy ("The Moscow Times (Reuters)"); several credits
         are agencies an outlet compiled from ("cw/sms (AFP, AP, dpa, Reuters)") and stay out of
-        the label. An article whose outlet is unknown is named by its URL's host or its file
-        name rather than by a guessed outlet.
+        the label. An article whose outlet is unknown is never given a guessed one: it is
+        "unknown outlet (HOST)" for a page with a URL, the wire alone for a text that credits
+        one and has no URL, else "unknown outlet (FILE)" (see `unknown_outlet`).
         """
+        wires = [c for c in self.credits if c != self.outlet]
+        wire = f" ({wires[0]})" if len(wires) == 1 else ""
         if self.outlet:
-            wires = [c for c in self.credits if c != self.outlet]
-            return f"{self.outlet} ({wires[0]})" if len(wires) == 1 else self.outlet
+            return self.outlet + wire
+        host = url_host(self.url)
+        if host:
+            return unknown_outlet(host) + wire
         if self.credits:
             return ", ".join(self.credits)
-        if self.url:
-            host = urlsplit(self.url).hostname
-            if host:
-                return host.removeprefix("www.")
-        return PurePath(self.source).name or f"article {self.id[:8]}"
+        return unknown_outlet(source_name(self.source) or f"article {self.id[:8]}")
 
     @property
     def independent_source(self) -> str:
@@ -141,6 +142,41 @@ class Article:
         if self.copy_source:
             return self.copy_source
         return self.credits[0] if len(self.credits) == 1 else self.outlet_label
+
+
+UNKNOWN_OUTLET = "unknown outlet"
+HASH_NAME_CHARS = 24
+"""A file name with a run of this many hex digits (or letters and digits with no word break)
+is a hash or an id, not a name a reader recognises."""
+SHORT_NAME_CHARS = 12
+"""How much of a hash-like file name a label keeps: its end, enough to tell files apart."""
+_HASH_LIKE = re.compile(
+    rf"[0-9a-f-]{{{HASH_NAME_CHARS},}}|(?=[a-z]*\d)[0-9a-z]{{{HASH_NAME_CHARS},}}", re.I
+)
+
+
+def unknown_outlet(where: str) -> str:
+    """The label of an article whose outlet is not known: "unknown outlet (example.com)"."""
+    return f"{UNKNOWN_OUTLET} ({where})"
+
+
+def url_host(url: str | None) -> str | None:
+    """A URL's host without "www.", None where there is none."""
+    try:
+        host = urlsplit(url).hostname if url else None
+    except ValueError:
+        return None
+    return host.removeprefix("www.") if host else None
+
+
+def source_name(source: str) -> str:
+    """How a label names the file an article came from: its name ("notes.txt",
+    "feed.jsonl:12"), or for a hash-like name ("3f9a…c2.html", seen from crawlers and
+    caches) its last `SHORT_NAME_CHARS` characters after "…", readable and still distinct."""
+    name = PurePath(source).name
+    if any(len(m.group()) >= HASH_NAME_CHARS for m in _HASH_LIKE.finditer(name)):
+        return "…" + name[-SHORT_NAME_CHARS:]
+    return name
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,7 @@ from newsweave.cluster.copies import CopyFinder, DedupSettings
 from newsweave.cluster.incremental import ClusterStep, cluster_chunk, cluster_pending
 from newsweave.ingest import IngestError, read_paths
 from newsweave.ingest.decode import scrub_surrogates
+from newsweave.ingest.titles import derived_title
 from newsweave.model import Article, RawDocument, Story, article_id, story_id
 from newsweave.nlp.canonical import canonical_entities, unify_across_stories
 from newsweave.nlp.entities import EntityRecognizer, load_model
@@ -138,12 +139,16 @@ def prepare(raw: RawDocument) -> Article:
     else:
         text, removed, credits = raw.text.strip(), raw.removed, raw.credits
         found_title = found_outlet = found_date = found_author = found_url = None
+    # no title stated: the text's headline or first sentence, cut to a headline's length
+    title, title_derived = raw.title, raw.title_derived and bool(raw.title)
+    if not title:
+        title, title_derived = derived_title(found_title, text), True
     return Article(
         id=article_id(text),
         source=raw.source,
         text=text,
         format=raw.format,
-        title=raw.title or found_title,
+        title=title,
         outlet=raw.outlet or found_outlet,
         published=raw.published or found_date,
         author=raw.author or found_author,
@@ -153,7 +158,7 @@ def prepare(raw: RawDocument) -> Article:
         removed=list(removed),
         published_estimated=raw.published_estimated and raw.published is not None,
         language=raw.language,
-        title_derived=raw.title_derived and bool(raw.title),
+        title_derived=title_derived and bool(title),
     )
 
 
@@ -425,9 +430,10 @@ def analyse_story(
 
 
 def story_title(story: Story) -> str | None:
-    """The title of the article whose own sentences the summary draws on most, else the first."""
+    """The title of the article whose own sentences the summary draws on most, else the first;
+    a title an article states wins over one made from its text."""
     titled = [a for a in story.articles if a.title]
     if not titled:
-        return story.summary[0].text if story.summary else None
+        return derived_title(None, story.summary[0].text) if story.summary else None
     cited = Counter(aid for s in story.summary for aid in s.article_ids)
-    return max(titled, key=lambda a: cited.get(a.id, 0)).title
+    return max(titled, key=lambda a: (not a.title_derived, cited.get(a.id, 0))).title

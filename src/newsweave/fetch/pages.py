@@ -47,7 +47,7 @@ def page_document(page: Page) -> Iterator[Item]:
     if kind not in HTML_TYPES and (kind or not looks_html(Path(page.url), page.body[:8192])):
         yield IngestError(page.url, f"not HTML ({kind or 'no content type'})")
         return
-    for item in read_html(page.url, _utf8(page)):
+    for item in read_html(page.url, _utf8(page), url=page.final_url):
         if isinstance(item, RawDocument):
             item.url = page.final_url
         yield item

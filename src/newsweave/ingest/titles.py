@@ -135,3 +135,41 @@ def clean_title(
     keys |= {_key(f"by {a}") for a in (author or "").split(";") if len(_key(a)) >= 4}
     headings = [h for h in headings if _key(h) not in keys | set(host)]
     return _from_heading(title, headings) or _strip_site(title, keys, host)
+
+
+MAX_DERIVED_TITLE = 90
+"""The longest title made from an article's text: a headline's length (most run 50 to 90
+characters), where a first sentence runs to several hundred."""
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-ÖØ-Þ])|(?<=[。！？])[」』）]*(?=.)"
+)
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z][a-z]{0,2}|[A-Z](?:\.[A-Z])+)\.$")
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence of the first paragraph: up to the first ".", "!" or "?" before a
+    capital, skipping what may be an abbreviation ("Mr.", "Gen.", "U.S.")."""
+    paragraph = squash(next((p for p in text.split("\n") if p.strip()), ""))
+    for end in _SENTENCE_END.finditer(paragraph):
+        if not _ABBREVIATION.search(paragraph[: end.start()]):
+            return paragraph[: end.end()]
+    return paragraph
+
+
+def _no_stop(title: str) -> str:
+    """A sentence's final full stop dropped, as in a headline; an ellipsis kept."""
+    if title.endswith("。") or (title.endswith(".") and not title.endswith("..")):
+        return title[:-1]
+    return title
+
+
+def derived_title(headline: str | None, text: str) -> str | None:
+    """A title for an article that states none: the headline its text opens with (the
+    cleaner's), else its first sentence; at most `MAX_DERIVED_TITLE` characters, cut at a
+    word boundary and marked "…". A sentence's final full stop goes, as in a headline."""
+    title = squash(headline) or _first_sentence(text)
+    if len(title) <= MAX_DERIVED_TITLE:
+        return _no_stop(title) or None
+    head = title[:MAX_DERIVED_TITLE]  # with the "…", no longer than that
+    cut = head[: head.rfind(" ")] if " " in head else head[:-1]  # unspaced scripts: a character
+    return cut.rstrip(" ,;:–—-") + "…"

@@ -137,9 +137,10 @@ def _article(source: str, record: ArcWarcRecord) -> Iterator[Item]:
     if len(payload) > MAX_RECORD_BYTES:
         yield IngestError(source, f"HTML record larger than {MAX_RECORD_BYTES // 2**20} MB")
         return
-    for item in read_html(source, payload):
+    target = record.rec_headers.get_header("WARC-Target-URI") or None
+    for item in read_html(source, payload, url=target):
         if not isinstance(item, IngestError):
-            item.url = record.rec_headers.get_header("WARC-Target-URI") or item.url
+            item.url = target or item.url
             item.published = item.published or _warc_date(record)
         yield item
 
