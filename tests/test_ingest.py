@@ -396,12 +396,12 @@ def test_jsonl_without_a_title_gets_its_first_sentence_cut_as_a_headline(tmp_pat
     assert LONG_LEAD.startswith(cut) and LONG_LEAD[len(cut)] == " "  # at a word boundary
 
 
-def test_a_headline_the_text_opens_with_is_the_derived_title(tmp_path: Path) -> None:
+def test_a_headline_the_text_opens_with_is_its_stated_title(tmp_path: Path) -> None:
     path = tmp_path / "a.jsonl"
     text = f"Council approves new bridge\n\n{LONG_LEAD}"
     path.write_text(json.dumps({"text": text}) + "\n" + json.dumps({"text": text, "title": "T"}))
     first, stated = (prepare(r) for r in read_paths([path]) if isinstance(r, RawDocument))
-    assert (first.title, first.title_derived) == ("Council approves new bridge", True)
+    assert (first.title, first.title_derived) == ("Council approves new bridge", False)
     assert (stated.title, stated.title_derived) == ("T", False)
 
 

@@ -139,10 +139,11 @@ def prepare(raw: RawDocument) -> Article:
     else:
         text, removed, credits = raw.text.strip(), raw.removed, raw.credits
         found_title = found_outlet = found_date = found_author = found_url = None
-    # no title stated: the text's headline or first sentence, cut to a headline's length
+    # no title stated: the text's headline, else its first sentence (a derived title), cut to
+    # a headline's length
     title, title_derived = raw.title, raw.title_derived and bool(raw.title)
     if not title:
-        title, title_derived = derived_title(found_title, text), True
+        title, title_derived = derived_title(found_title, text), not found_title
     return Article(
         id=article_id(text),
         source=raw.source,
