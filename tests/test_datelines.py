@@ -28,6 +28,8 @@ DATELINES = [
     ("Cairo, Egypt (CNN) -- ", "Cairo, Egypt (CNN) --", "Cairo, Egypt", "CNN"),
     ("(CNN) -- ", "(CNN) --", None, "CNN"),
     ("(CNN)", "(CNN)", None, "CNN"),
+    ("London (CNN) ", "London (CNN)", "London", "CNN"),
+    ("DALLAS-- ", "DALLAS--", "Dallas", None),
     ("ST. LOUIS — ", "ST. LOUIS —", "St. Louis", None),
     ("NEW DELHI (AP) — ", "NEW DELHI (AP) —", "New Delhi", "AP"),
     ("SAN JUAN, Puerto Rico (AP) — ", "SAN JUAN, Puerto Rico (AP) —", "San Juan, Puerto Rico", "AP"),

@@ -26,14 +26,14 @@ from importlib import resources
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?"
-_CAPS = r"[A-Z][A-Z.'’-]*"  # ERBIL, ST., AL-ARISH
+_CAPS = r"[A-Z][A-Z.'’]*(?:-[A-Z][A-Z.'’]*)*"  # ERBIL, ST., AL-ARISH (not "DALLAS--")
 _TITLE = r"[A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]*)*"  # Cairo, Port-au-Prince
 _REGION = rf"(?:,\s*(?!{_MONTH}\s)[A-Z][A-Za-z.'’-]*(?:\s+[A-Z][A-Za-z.'’-]*){{0,2}}){{0,2}}"
 _DATE = (
     rf",?\s+(?:{_WEEKDAY}\s+)?(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})"
     r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
 )
-_SLUG = r"\((?P<slug>[A-Z0-9][\w&.'’-]*(?:\s+[A-Z0-9&][\w&.'’-]*){0,3})\)"
+_SLUG = r"\((?P<slug>[A-Z][\w&.'’-]*(?:\s+[A-Z0-9&][\w&.'’-]*){0,3})\)"
 # A Reuters page header before its dateline: "WASHINGTON | Tue Jun 29, 2010 7:45 pm EDT".
 _HEADER = (
     rf"{_CAPS}(?:\s+{_CAPS}){{0,3}}\s*\|\s*(?:{_WEEKDAY}\s+)?(?P<hmonth>{_MONTH})\s+"
@@ -47,7 +47,7 @@ _BYLINE = (
 )
 _DATELINE = re.compile(
     rf"(?:{_HEADER}|{_BYLINE})?"
-    rf"(?:(?P<caps>{_CAPS}(?:\s+{_CAPS}){{0,3}}{_REGION})|(?P<title>{_TITLE}(?:\s+{_TITLE}){{0,2}}{_REGION}))?"
+    rf"(?:(?P<caps>{_CAPS}(?:\s+{_CAPS}){{0,3}}{_REGION})|(?P<title>{_TITLE}(?:\s+{_TITLE})?{_REGION}))?"
     rf"(?:{_DATE})?"
     rf"(?:\s*{_SLUG})?"
     r"(?:\s*(?P<sep>—|–|--|\||:|-(?=\s))|(?=\s*[A-Z“\"‘]))\s*"
@@ -56,6 +56,7 @@ _DASHES = frozenset({"—", "–", "--", "-"})
 _SENTENCE_START = re.compile(r"[A-Z0-9“\"‘'«]")
 _LOWER = re.compile(r"[a-z]")
 _LETTERS = re.compile(r"[A-Za-z]")
+_ACRONYM = re.compile(r"[A-Z]{2}")  # a slug that names no wire, alone: "(CNN)", "(CBS13)"
 _MONTHS = {m: n for n, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}  # noqa: SIM905
 
 
@@ -76,6 +77,7 @@ class Dateline:
 @dataclass(frozen=True, slots=True)
 class DatelineRules:
     labels: frozenset[str]
+    not_slugs: frozenset[str]
     max_chars: int
     max_place_words: int
     min_rest_words: int
@@ -88,6 +90,7 @@ def load_dateline_rules() -> DatelineRules:
     data = tomllib.loads(text)
     return DatelineRules(
         labels=frozenset(w.upper() for w in data["labels"]),
+        not_slugs=frozenset(w.upper() for w in data["not_slugs"]),
         max_chars=data["max_chars"],
         max_place_words=data["max_place_words"],
         min_rest_words=data["min_rest_words"],
@@ -114,6 +117,8 @@ def find_dateline(
         or len(place.replace(",", " ").split()) > rules.max_place_words
         or len(_LETTERS.findall(place)) < 3
     ):
+        return None
+    if slug and slug.upper() in rules.not_slugs:
         return None
     if not _plausible(match, place, slug, sep, lead=lead, wires=wires):
         return None
@@ -144,14 +149,23 @@ def _plausible(
     if prefix and not (caps and lead):
         return False  # a byline or page header glued on: only before "BEIRUT —" in a lead
     if slug:
-        if title and not comma and not sep and slug.lower() not in wires:
+        wire = slug.lower() in wires
+        if sep == ":" or not (place or wire or _ACRONYM.search(slug)):
+            return False  # "LIU (TRANSLATED):" is a transcript; "(Earlier) --" names no one
+        if not lead and (sep not in _DASHES or not (place or wire)):
+            return False  # further down, only "BEIRUT (AP) —" opens another wire piece
+        if title and not comma and not sep and not wire and _initials(title) == slug.upper():
             return False  # "Kurdistan Democratic Party (KDP) Leader": a name and its acronym
-        return lead or not title or comma or slug.lower() in wires
+        return lead or not title or comma or wire
     if not lead or not place or sep is None:
         return False
     if caps:
         return sep in _DASHES  # "TRUMP: Well" is a speaker in a transcript
     return comma and sep in (":", "—", "–", "--")  # "Washington, DC, United States:"
+
+
+def _initials(name: str) -> str:
+    return "".join(word[0] for word in name.split()).upper()
 
 
 def _reads_as_sentence(rest: str, min_words: int) -> bool:
