@@ -20,6 +20,8 @@ CASES = [
 KNOWN_MISSES = {
     # A single capital before a stop reads as an initial ("J. Smith"): pysbd keeps it.
     "Apple unveiled the iPhone X. It goes on sale in Nov. Preorders start Friday.",
+    # "cent." ends sentences ("5 per cent."): only a rule for "B.C." after it would join these.
+    "It was built in the 5th cent. B.C. by the Greeks. Little of it remains.",
 }
 SPLITTER = SentenceSplitter()
 
@@ -53,6 +55,10 @@ def test_a_time_or_company_ending_a_sentence_still_ends_it() -> None:
     assert not joins("He works for Acme Inc.", "It makes bricks.")
     assert joins("He works for Acme Inc.", "(ACME.N) said on Friday.")
     assert joins("They met at 8 p.m.", "EST on Friday.")
+    assert joins("The index .", "SPX rose.", glued=True)
+    assert not joins("sold as fake weed .", "A CDC alert followed.")
+    assert joins("He lives at No.", "10 Downing Street.")
+    assert not joins("A: No.", "It is not.")
 
 
 def test_initialism_keeps_its_stop_in_entity_names() -> None:

@@ -40,6 +40,7 @@ _CANNOT_OPEN = re.compile(r"[a-z0-9(\[$%,;:]")  # a piece starting so continues 
 @dataclass(frozen=True, slots=True)
 class _Words:
     never_final: frozenset[str]
+    before_number: frozenset[str]
     company: frozenset[str]
     after_time: frozenset[str]
 
@@ -49,16 +50,19 @@ def _words() -> _Words:
     text = resources.files("newsweave.rules").joinpath("sentences.toml").read_text("utf-8")
     data = tomllib.loads(text)
     return _Words(
-        frozenset(data["never_final"]), frozenset(data["company"]), frozenset(data["after_time"])
+        never_final=frozenset(data["never_final"]),
+        before_number=frozenset(data["before_number"]),
+        company=frozenset(data["company"]),
+        after_time=frozenset(data["after_time"]),
     )
 
 
-def joins(before: str, after: str, words: _Words | None = None) -> bool:
-    """Whether pysbd's cut between two pieces (`before` ends where `after` starts) falls
-    inside a sentence and the pieces are one sentence."""
+def joins(before: str, after: str, *, glued: bool = False, words: _Words | None = None) -> bool:
+    """Whether pysbd's cut between two pieces falls inside a sentence and the pieces are one
+    sentence; `glued`: no space lies between them in the text."""
     words = words or _words()
     before = before.rstrip()
-    if before.endswith(" .") and _TICKER.match(after):
+    if glued and before.endswith(" .") and _TICKER.match(after):
         return True  # "The S&P 500 index .SPX gained": the stop belongs to the code
     if _TIME.search(before):
         first = _FIRST_WORD.match(after)
@@ -69,6 +73,8 @@ def joins(before: str, after: str, words: _Words | None = None) -> bool:
     word = last.group(1)
     if word in words.never_final:
         return True
+    if word in words.before_number:
+        return after[:1].isdigit()
     if word in words.company:
         return bool(_CANNOT_OPEN.match(after) or _TICKER.fullmatch(after.split()[0]))
     return False
@@ -92,7 +98,10 @@ class SentenceSplitter:
         spans: list[tuple[int, int]] = []
         for start, end in self._pieces(paragraph):
             if spans and joins(
-                paragraph[spans[-1][0] : spans[-1][1]], paragraph[start:end], self._words
+                paragraph[spans[-1][0] : spans[-1][1]],
+                paragraph[start:end],
+                glued=spans[-1][1] == start,
+                words=self._words,
             ):
                 spans[-1] = (spans[-1][0], end)
             else:
