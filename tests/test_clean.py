@@ -153,7 +153,7 @@ BODY = {
     "002": [
         "Putin had reportedly told Assad that foreign armed forces would be withdrawn from Syria "
         "due to the Syrian army’s recent “victories and success.”",
-        "ERBIL (Kurdistan 24) – Syrian President Bashar al-Assad met with his Russian counterpart "
+        "Syrian President Bashar al-Assad met with his Russian counterpart "
         "Vladimir Putin in the Black Sea resort of Sochi on Thursday to discuss the latest "
         "developments in the Syrian conflict, the Kremlin said.",
         "Russian news agency TASS quoted Putin as telling Assad",
@@ -178,7 +178,7 @@ BODY = {
         "operation in Syria.",
     ],
     "004": [
-        "MOSCOW — President Vladimir Putin of Russia called his Syrian counterpart, Bashar Assad, "
+        "President Vladimir Putin of Russia called his Syrian counterpart, Bashar Assad, "
         "to Moscow for an unannounced visit to discuss their joint military campaign and a "
         "political transition in Syria, the Kremlin announced on Wednesday.",
         "Assad, in turn, briefed the Russian leader about the situation on the ground and on the "
@@ -231,7 +231,7 @@ def test_line_wrapped_paragraph_rejoined() -> None:
 def test_every_removal_names_its_rule(prefix: str) -> None:
     result = clean_text(seed_text(prefix))
     known = {r.name for r in load_rules().lines} | {
-        "caption", "appeal", "repeated", "title", "subtitle"
+        "caption", "appeal", "repeated", "title", "subtitle", "dateline"
     }  # fmt: skip
     assert result.removed
     assert all(r.text.strip() and r.rule in known for r in result.removed)
@@ -279,11 +279,12 @@ def test_ap_story_chrome() -> None:
             ]
         )
     )
-    assert result.text == f"WASHINGTON (AP) — {LEDE}\n\n{SECOND}"
+    assert result.text == f"{LEDE}\n\n{SECOND}"
+    assert result.dateline == "Washington"
     assert result.credits == ["AP"]
     assert result.outlet is None  # a wire in a dateline is a credit, not the outlet
     assert {r.rule for r in result.removed} == {
-        "file_photo_caption", "separator", "agencies_note", "copyright"
+        "dateline", "file_photo_caption", "separator", "agencies_note", "copyright"
     }  # fmt: skip
 
 

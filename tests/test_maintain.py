@@ -190,6 +190,7 @@ def test_a_rerun_counts_the_stories_it_summarised_for_a_killed_run(tmp_path: Pat
 EXPORTED_FIELDS = {
     "text", "title", "url", "outlet", "published", "author", "id", "cleaned", "article_id",
     "source", "format", "credits", "removed", "published_estimated", "language", "title_derived",
+    "dateline",
 }  # fmt: skip
 
 

@@ -38,6 +38,9 @@ def full_article() -> Article:
             Sentence("Peskov spoke later.", 26, 45, 1),
         ],
         entities=[Entity("Assad", "PERSON", 0, 5), Entity("Sochi", "GPE", 19, 24)],
+        language="en",
+        title_derived=True,
+        dateline="Moscow",
     )
 
 

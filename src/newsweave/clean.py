@@ -33,6 +33,7 @@ from functools import cache
 from importlib import resources
 from urllib.parse import urlsplit
 
+from newsweave.datelines import Dateline, find_dateline
 from newsweave.model import Removal
 
 HEAD_LINES = 15  # rules with region = "head" look at this many first non-empty lines
@@ -41,6 +42,7 @@ CAPTION_MAX_WORDS = 30  # a caption is short and not a finished sentence
 CREDIT_MAX_WORDS = 8  # a credit line this short carries no caption of its own
 BODY_MIN_WORDS = 12  # a finished sentence this long is body text: it ends a footer block
 SANDWICH_GAP = 4  # promo lines at most this far apart enclose one appeal
+LEAD_LINES = 3  # a dateline without a slug is looked for in this many first body lines
 
 # Structural patterns (how text is laid out, not what boilerplate says):
 _GLUED = re.compile(r"([.!?])(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]{2,}\s)")  # punctuation first: fast
@@ -77,6 +79,8 @@ class CleanResult:
     url: str | None = None
     removed: list[Removal] = field(default_factory=list)
     subtitle: str | None = None
+    dateline: str | None = None
+    """The place of the lead's dateline ("Moscow"), which is cut from the text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,12 +248,68 @@ def _is_body(line: str) -> bool:
     return len(line.split()) >= BODY_MIN_WORDS and ends_sentence(line)
 
 
-class _Cleaner:
+class _Found:
+    """What a text says about its article (outlet, credits, author), read into a result."""
+
+    def __init__(self, rules: Rules, result: CleanResult) -> None:
+        self.rules = rules
+        self.result = result
+        self.dateline_date: date | None = None  # a publication date only where none is stated
+
+    def wire(self, name: str) -> str | None:
+        return self.rules.wires.get(name.strip(" .").lower())
+
+    def set_outlet(self, name: str | None) -> None:
+        name = (name or "").strip(" .:-")
+        if name and not self.result.outlet and not self.wire(name):
+            self.result.outlet = self.rules.domains.get(name.lower(), name)
+
+    def add_credits(self, names: list[str]) -> None:
+        for name in names:
+            credit = self.wire(name) or name.strip(" .")
+            if credit and credit not in self.result.credits:
+                self.result.credits.append(credit)
+
+    def take_byline(self, name: str, rest: str) -> None:
+        """A byline names people (the author) or wires (credits); a wire after the person
+        ("By Jane Doe, Associated Press") credits the wire too."""
+        name = _ROLE_WORDS.sub("", re.sub(r"<[^>]+>", "", name)).strip(" ,;")
+        people = []
+        for part in (p for p in _NAME_SPLIT.split(name) if p):
+            words = part.split()
+            # "Reuters", or a wire and a role: "AP White House", "Associated Press Writer"
+            wire = self.wire(part) or self.wire(" ".join(words[:2])) or self.wire(words[0])
+            if wire:
+                self.add_credits([wire])
+            else:
+                people.append(part)
+        if people and not self.result.author:
+            self.result.author = ", ".join(people)
+        self.add_credits([w for w in _NAME_SPLIT.split(rest.strip(" ,|·•")) if self.wire(w)])
+
+    def take_dateline(self, line: str, lead: bool) -> Dateline | None:
+        """The dateline opening `line`, with its place, slug and byline read into the result
+        (a wire's slug is a credit, another outlet's names the outlet)."""
+        found = find_dateline(line, lead=lead, wires=self.rules.wires)
+        if found is None:
+            return None
+        self.result.dateline = self.result.dateline or found.place
+        if found.slug:
+            if self.wire(found.slug):
+                self.add_credits([found.slug])
+            else:
+                self.set_outlet(found.slug)
+        if found.author:
+            self.take_byline(found.author, found.byline_wire or "")
+        self.dateline_date = self.dateline_date or found.date
+        return found
+
+
+class _Cleaner(_Found):
     """One pass over one text; holds the lines, which of them are kept, and the result."""
 
     def __init__(self, raw: str, rules: Rules) -> None:
-        self.rules = rules
-        self.result = CleanResult(text="")
+        super().__init__(rules, CleanResult(text=""))
         text = raw.replace("\r\n", "\n").replace("\r", "\n")
         for char in _INVISIBLE:
             if char in text:
@@ -277,20 +337,6 @@ class _Cleaner:
         if self.keep[i]:
             self.keep[i] = False
             self.removed.append((i, Removal(self.lines[i], rule)))
-
-    def wire(self, name: str) -> str | None:
-        return self.rules.wires.get(name.strip(" .").lower())
-
-    def set_outlet(self, name: str | None) -> None:
-        name = (name or "").strip(" .:-")
-        if name and not self.result.outlet and not self.wire(name):
-            self.result.outlet = self.rules.domains.get(name.lower(), name)
-
-    def add_credits(self, names: list[str]) -> None:
-        for name in names:
-            credit = self.wire(name) or name.strip(" .")
-            if credit and credit not in self.result.credits:
-                self.result.credits.append(credit)
 
     def previous(self, i: int) -> int | None:
         """The kept line just before i, unless a dropped line lies between."""
@@ -405,23 +451,6 @@ class _Cleaner:
         line = self.lines[i]
         self.take_byline(name, line[line.find(name) + len(name) :] if name in line else "")
 
-    def take_byline(self, name: str, rest: str) -> None:
-        """A byline names people (the author) or wires (credits); a wire after the person
-        ("By Jane Doe, Associated Press") credits the wire too."""
-        name = _ROLE_WORDS.sub("", re.sub(r"<[^>]+>", "", name)).strip(" ,;")
-        people = []
-        for part in (p for p in _NAME_SPLIT.split(name) if p):
-            words = part.split()
-            # "Reuters", or a wire and a role: "AP White House", "Associated Press Writer"
-            wire = self.wire(part) or self.wire(" ".join(words[:2])) or self.wire(words[0])
-            if wire:
-                self.add_credits([wire])
-            else:
-                people.append(part)
-        if people and not self.result.author:
-            self.result.author = ", ".join(people)
-        self.add_credits([w for w in _NAME_SPLIT.split(rest.strip(" ,|·•")) if self.wire(w)])
-
     def on_url(self, rule: Rule, groups: dict[str, str], i: int) -> None:
         url = groups.get("url")
         if not url:
@@ -492,6 +521,19 @@ class _Cleaner:
             self.result.subtitle = self.lines[kept[1]]
             self.drop(kept[1], "subtitle")
 
+    def datelines(self) -> None:
+        """Cut the dateline off the lead (and off a paragraph opening another wire piece with
+        a slug: "BEIRUT (AP) —"), recorded as a removal by the rule "dateline"."""
+        rank = 0
+        for i, line in enumerate(self.lines):
+            if not self.keep[i]:
+                continue
+            rank += 1
+            found = self.take_dateline(line, lead=rank <= LEAD_LINES)
+            if found:
+                self.removed.append((i, Removal(found.text, "dateline")))
+                self.lines[i] = line[found.length :]
+
     def self_references(self) -> None:
         """The page's chrome names its outlet ("DW's editors"); the headline and the lines
         dropped as repeats or captions are the article's own words, not chrome."""
@@ -524,18 +566,41 @@ class _Cleaner:
         self.captions_with_credit()
         self.repeated()
         self.title()
+        self.datelines()
         self.self_references()
         result = self.result
         result.text = self.body()
         result.removed = [r for _, r in sorted(self.removed, key=lambda pair: pair[0])]
         # The page's own URL is better evidence of its outlet than anything in its text.
         result.outlet = outlet_from_url(result.url, self.rules) or result.outlet
-        result.published = result.published or date_from_url(result.url)
+        result.published = result.published or date_from_url(result.url) or self.dateline_date
         return result
 
 
 def _ends_paragraph(text: str) -> bool:
     return ends_sentence(text) or text.rstrip(_TRAILING_CLOSERS).endswith((":", ";"))
+
+
+def strip_datelines(text: str) -> CleanResult:
+    """Cut datelines off a body that is not cleaned (an HTML page's extracted text) as
+    `clean_text` does; the rest of the text is left exactly as it is. The result has the text,
+    the dateline's place, the removals, and what the slug and a glued byline said (outlet,
+    credits, author; the dateline's date as `published`)."""
+    found = _Found(load_rules(), CleanResult(text=""))
+    lines = text.split("\n")
+    rank = 0
+    for i, line in enumerate(lines):
+        start = len(line) - len(line.lstrip())
+        if start == len(line):
+            continue
+        rank += 1
+        dateline = found.take_dateline(line[start:], lead=rank <= LEAD_LINES)
+        if dateline:
+            found.result.removed.append(Removal(dateline.text, "dateline"))
+            lines[i] = line[:start] + line[start + dateline.length :]
+    found.result.text = "\n".join(lines)
+    found.result.published = found.dateline_date
+    return found.result
 
 
 def clean_text(raw: str) -> CleanResult:

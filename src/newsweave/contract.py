@@ -57,6 +57,7 @@ def article_to_dict(article: Article, *, removed: bool = False) -> dict[str, Any
         "external_id": article.external_id,
         "language": article.language,
         "title_derived": article.title_derived,
+        "dateline": article.dateline,
     }
     if removed:
         data["removed"] = [{"text": r.text, "rule": r.rule} for r in article.removed]

@@ -24,9 +24,9 @@ class RawDocument:
     `text` is plain text (for HTML, the body trafilatura extracted); the metadata fields hold
     what the container itself declared (JSONL fields, HTML metadata) and stay None otherwise.
     `needs_cleaning` is False when the text is already a clean body (trafilatura output, or a
-    newsweave export); then `credits`, `removed`, `published_estimated`, `language` and
-    `title_derived` carry what was found when the body was first read (an export has them),
-    else they stay empty.
+    newsweave export); then `credits`, `removed`, `published_estimated`, `language`,
+    `title_derived` and `dateline` carry what was found when the body was first read (an
+    export has them), else they stay empty.
     `warnings` say what the reader had to drop or repair to read it (a malformed date, bytes
     that were not text): the document is kept, and a run reports each as "SOURCE: WARNING".
     """
@@ -46,6 +46,7 @@ class RawDocument:
     published_estimated: bool = False
     language: str | None = None
     title_derived: bool = False
+    dateline: str | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -113,6 +114,8 @@ class Article:
     title_derived: bool = False
     """Whether `title` was made from the text (its headline or first sentence) rather than
     stated by the page, the feed or the input."""
+    dateline: str | None = None
+    """The place the lead's dateline named ("Moscow"); the dateline itself is cut from `text`."""
 
     @property
     def outlet_label(self) -> str:

@@ -14,7 +14,7 @@ store adds:
 - `source`, `format`: where the article came from and what it was read as.
 - `credits`: the wire agencies the cleaner found in the text it removed.
 - `removed`: what the cleaner removed, and by which rule (`{"text", "rule"}`).
-- `published_estimated`, `language`, `title_derived`.
+- `published_estimated`, `language`, `title_derived`, `dateline`.
 
 Sentences, entities and copy links are not written: they are found again from the text.
 """
@@ -48,6 +48,7 @@ def export_record(article: Article) -> dict[str, Any]:
         "published_estimated": article.published_estimated,
         "language": article.language,
         "title_derived": article.title_derived,
+        "dateline": article.dateline,
     }
 
 

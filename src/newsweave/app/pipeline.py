@@ -34,7 +34,7 @@ from newsweave.analysis.crossref import (
 from newsweave.analysis.storyline import link_storylines_and_timelines
 from newsweave.analysis.summarize import SummarySettings, summarize
 from newsweave.analysis.timeline import infer_event_date
-from newsweave.clean import clean_text
+from newsweave.clean import clean_text, strip_datelines
 from newsweave.cluster.batch import ClusterSettings
 from newsweave.cluster.cache import ClusterCache
 from newsweave.cluster.copies import CopyFinder, DedupSettings
@@ -126,40 +126,42 @@ def prepare(raw: RawDocument) -> Article:
     """Clean a raw document into an `Article` with its id and metadata.
 
     Metadata the container declared (JSONL fields, HTML meta tags) wins over what the cleaner
-    read from the text, since it was stated rather than inferred. Every document, whatever
-    read it, passes here: lone surrogates (which SQLite cannot store, failing the insert of a
-    whole batch) are replaced in `raw` itself, with a warning on it.
+    read from the text, since it was stated rather than inferred. A body that is not cleaned
+    (an HTML page's extracted text, an export) still has its datelines cut off, so that every
+    article's lead starts with its first sentence. Every document, whatever read it, passes
+    here: lone surrogates (which SQLite cannot store, failing the insert of a whole batch) are
+    replaced in `raw` itself, with a warning on it.
     """
     scrub_surrogates(raw)
     if raw.needs_cleaning:
-        cleaned = clean_text(raw.text)
-        text, removed = cleaned.text, cleaned.removed
-        found_title, found_outlet, found_date = cleaned.title, cleaned.outlet, cleaned.published
-        found_author, found_url, credits = cleaned.author, cleaned.url, cleaned.credits
+        found = clean_text(raw.text)
+        removed = found.removed
     else:
-        text, removed, credits = raw.text.strip(), raw.removed, raw.credits
-        found_title = found_outlet = found_date = found_author = found_url = None
+        found = strip_datelines(raw.text.strip())
+        removed = [*raw.removed, *found.removed]
+    text = found.text
     # no title stated: the text's headline, else its first sentence (a derived title), cut to
     # a headline's length
     title, title_derived = raw.title, raw.title_derived and bool(raw.title)
     if not title:
-        title, title_derived = derived_title(found_title, text), not found_title
+        title, title_derived = derived_title(found.title, text), not found.title
     return Article(
         id=article_id(text),
         source=raw.source,
         text=text,
         format=raw.format,
         title=title,
-        outlet=raw.outlet or found_outlet,
-        published=raw.published or found_date,
-        author=raw.author or found_author,
-        credits=list(credits),
-        url=raw.url or found_url,
+        outlet=raw.outlet or found.outlet,
+        published=raw.published or found.published,
+        author=raw.author or found.author,
+        credits=list(dict.fromkeys([*raw.credits, *found.credits])),
+        url=raw.url or found.url,
         external_id=raw.doc_id,
         removed=list(removed),
         published_estimated=raw.published_estimated and raw.published is not None,
         language=raw.language,
         title_derived=title_derived and bool(title),
+        dateline=raw.dateline or found.dateline,
     )
 
 

@@ -10,7 +10,7 @@ to its line, and messages about a line do not repeat its number.
 A line of a newsweave export (`newsweave export`, `"cleaned": true`) is an article already
 cleaned: its text is kept as it is (cleaning is not idempotent, and the article's id derives
 from its cleaned body), and its `source`, `format`, `credits`, `removed` and
-`published_estimated`, `language` and `title_derived` are taken as the export wrote them, so that a re-import gives back the
+`published_estimated`, `language`, `title_derived` and `dateline` are taken as the export wrote them, so that a re-import gives back the
 articles that were exported.
 
 JSONL is read line by line from the file (gzipped or not), whatever its size; a line is read
@@ -189,6 +189,8 @@ def _as_exported(document: RawDocument, obj: dict[str, Any]) -> None:
     document.title_derived = obj.get("title_derived") is True and document.title is not None
     language = obj.get("language")
     document.language = language if isinstance(language, str) and language.strip() else None
+    dateline = obj.get("dateline")
+    document.dateline = dateline if isinstance(dateline, str) and dateline.strip() else None
 
 
 def _parse(text: str, *, one_line: bool) -> Any:

@@ -72,12 +72,14 @@ ALIASES = {
     "russian federation": "russia",
 }
 _POSSESSIVE = re.compile(r"['’]s?$")
+_INITIALISM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")  # "U.S.": its last period is part of it
 
 
 def _clean(text: str) -> str:
     text = " ".join(text.split())
     text = _POSSESSIVE.sub("", text)
-    return re.sub(r"^(the)\s+", "", text, flags=re.IGNORECASE).strip(" .,;:-")
+    text = re.sub(r"^(the)\s+", "", text, flags=re.IGNORECASE).strip(" ,;:-")
+    return text if _INITIALISM.search(text) else text.strip(" .,;:-")
 
 
 def _person_parts(name: str) -> tuple[str | None, str]:

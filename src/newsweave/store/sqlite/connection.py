@@ -25,7 +25,7 @@ _BATCH = 500  # rows per executemany and ids per `IN (...)`: under every SQLite'
 _COLUMNS = (
     "id", "source", "format", "title", "outlet", "published", "published_estimated", "author",
     "url", "external_id", "text", "credits", "removed", "sentences", "entities", "recognised",
-    "copy_of", "copy_source", "language", "title_derived",
+    "copy_of", "copy_source", "language", "title_derived", "dateline",
 )  # fmt: skip
 _SELECT_ARTICLE = ", ".join(f"a.{c}" for c in _COLUMNS)
 
@@ -68,7 +68,7 @@ def _article_row(a: Article) -> tuple[Any, ...]:
         _json([[r.text, r.rule] for r in a.removed]),
         _json([_sentence(a.text, s, n) for n, s in enumerate(a.sentences)]),
         _json([_entity(a.text, e) for e in a.entities]), int(a.recognised), a.copy_of,
-        a.copy_source, a.language, int(a.title_derived),
+        a.copy_source, a.language, int(a.title_derived), a.dateline,
     )  # fmt: skip
 
 
@@ -76,7 +76,7 @@ def _article(row: sqlite3.Row | tuple[Any, ...]) -> Article:
     """An article from the values of `_COLUMNS` (`_SELECT_ARTICLE`)."""
     (id_, source, format_, title, outlet, published, estimated, author, url, external_id, text,
      credits, removed, sentences, entities, recognised, copy_of, copy_source, language,
-     title_derived) = row  # fmt: skip
+     title_derived, dateline) = row  # fmt: skip
     return Article(
         id=id_,
         source=source,
@@ -104,6 +104,7 @@ def _article(row: sqlite3.Row | tuple[Any, ...]) -> Article:
         copy_source=copy_source,
         language=language,
         title_derived=bool(title_derived),
+        dateline=dateline,
     )
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from newsweave.store import StoreError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 
 Step = str | Callable[[sqlite3.Connection], None]
 
@@ -221,6 +221,8 @@ MIGRATIONS: dict[int, tuple[Step, ...]] = {
         "ALTER TABLE articles ADD COLUMN language TEXT",
         "ALTER TABLE articles ADD COLUMN title_derived INTEGER NOT NULL DEFAULT 0",
     ),
+    # The place of an article's dateline: stored articles have none until read again.
+    7: ("ALTER TABLE articles ADD COLUMN dateline TEXT",),
 }
 
 
@@ -248,7 +250,7 @@ def migrate(db: sqlite3.Connection, path: Path) -> None:
         if version == 0:
             db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         for target in range(version + 1, SCHEMA_VERSION + 1):
-            for step in MIGRATIONS[target]:
+            for step in MIGRATIONS.get(target, ()):  # a version may change nothing here
                 if isinstance(step, str):
                     db.execute(step)
                 else:
