@@ -9,7 +9,13 @@ Method, chosen so that cost grows with the corpus and not with its square:
    list is longer than `max_postings` are too common to say anything and are not followed.
 3. Candidate pairs are scored by cosine similarity, optionally blended with entity overlap
    (`entity_weight`, off by default: the same people meeting twice share every entity, so
-   entity overlap pulled the seeds' 2015 and 2018 meetings together).
+   entity overlap pulled the seeds' 2015 and 2018 meetings together). A pair whose
+   distinctive names disagree scores `conflict_weight` of its cosine (`names_met`): each
+   article's `key_names` rarest, most repeated proper names (`names.name_terms`) are who
+   and where it is about, and when neither article mentions most of the other's, they
+   report different happenings however many topic or template words they share (two
+   carmakers' launches, two moons on one science site). This is the pair's own evidence:
+   it holds whatever else is stored.
 4. Topics form by average-link merging over the candidate pairs, best pair first: two groups
    merge when the mean similarity over all their cross pairs clears `threshold` and their
    publication dates (where known) stay within `max_span_days`. Average link, unlike single
@@ -34,6 +40,7 @@ from datetime import date
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from newsweave.cluster.names import name_terms
 from newsweave.model import Article
 from newsweave.nlp.entities import NAMED_LABELS
 from newsweave.tfidf import jaccard, tokens
@@ -49,6 +56,11 @@ class ClusterSettings:
     # (on Multi-News, 35 of the 46 groups split off two-article cores were the same event)
     min_event_core: int = 3
     entity_weight: float = 0.0
+    # a pair whose distinctive names (the `key_names` highest-weighted of each) the other
+    # article never mentions is two events: its cosine counts this much
+    key_names: int = 2
+    conflict_weight: float = 0.0
+    agreement_weight: float = 1.0
     max_span_days: int = 10
     salient_terms: int = 30
     min_shared_terms: int = 3
@@ -195,13 +207,17 @@ class Bag:
     numbers: np.ndarray  # int32
     counts: np.ndarray  # uint16, at most 65,535
     vocabulary: Vocabulary
+    names: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    """The numbers of the terms that are proper names in the document (`names.name_terms`),
+    a subset of `numbers`: who and where it is about, which clustering compares apart."""
 
     @classmethod
-    def of(cls, tokens: Sequence[str], vocabulary: Vocabulary) -> Bag:
+    def of(cls, tokens: Sequence[str], vocabulary: Vocabulary, names: Sequence[str] = ()) -> Bag:
         found = Counter(tokens)
         counts = np.minimum(np.fromiter(found.values(), np.int64, len(found)), 65_535)
         numbers = vocabulary.numbers(list(found))
-        return cls(numbers, counts.astype(np.uint16), vocabulary)
+        named = vocabulary.numbers([n for n in dict.fromkeys(names) if n in found])
+        return cls(numbers, counts.astype(np.uint16), vocabulary, named)
 
     @property
     def terms(self) -> list[str]:
@@ -225,8 +241,14 @@ class TermStats:
 
 
 def document_bag(article: Article, vocabulary: Vocabulary) -> Bag:
-    """What clustering compares: the title (twice: titles are dense with the event) and body."""
-    return Bag.of(tokens(_document(article)), vocabulary)
+    """What clustering compares: the title (twice: titles are dense with the event) and body,
+    and which of its terms are names (read off the body: a headline capitalises every word)."""
+    title = tokens(article.title) if article.title else []
+    body = tokens(article.text)
+    # a site naming itself (its template's "Follow Orbit Weekly") says nothing of the event
+    own = set(tokens(article.outlet)) if article.outlet else set()
+    names = [n for n in name_terms(article.text, Counter(body)) if n not in own]
+    return Bag.of([*title, *title, *body], vocabulary, names)
 
 
 def vectorize(bags: Sequence[Bag], stats: TermStats | None = None) -> tuple[csr_matrix, np.ndarray]:
@@ -346,7 +368,7 @@ def cluster_articles(
     if bags is None:
         vocabulary = Vocabulary()
         bags = [document_bag(a, vocabulary) for a in articles]
-    matrix, _ = vectorize(bags, stats)
+    matrix, columns = vectorize(bags, stats)
     rows, terms = top_columns_per_row(matrix, settings.salient_terms)
     entities = [entity_keys(a) for a in articles]
     settled = {i for group in fixed for i in group}
@@ -355,6 +377,10 @@ def cluster_articles(
     if pairs:
         left, right = (np.array(side) for side in zip(*pairs, strict=True))
         cosines = np.asarray(matrix[left].multiply(matrix[right]).sum(axis=1)).ravel()
+        met = names_met(bags, matrix, columns, left, right, settings.key_names)
+        cosines = cosines * np.select(
+            [met == 0, met == 2], [settings.conflict_weight, settings.agreement_weight], 1.0
+        )
         for (i, j), cosine in zip(pairs, cosines, strict=True):
             w = settings.entity_weight if entities[i] and entities[j] else 0.0
             scored.append(((1 - w) * cosine + w * jaccard(entities[i], entities[j]), i, j))
@@ -366,6 +392,60 @@ def cluster_articles(
         else:
             stories.append(topic)
     return sorted((sorted(s) for s in stories), key=lambda m: (-len(m), m[0]))
+
+
+def key_names(bags: Sequence[Bag], matrix: csr_matrix, columns: np.ndarray, k: int) -> csr_matrix:
+    """Each article's `k` most distinctive names (its highest-weighted terms among its names:
+    frequent in it, rare in the store) as a 0/1 matrix over `vectorize`'s columns. These are
+    the actors and places a report is about: another report of the same event names them."""
+    lengths = np.diff(matrix.indptr)
+    entry_rows = np.repeat(np.arange(matrix.shape[0]), lengths)
+    width = int(columns.max(initial=0)) + 1
+    named = np.concatenate(
+        [
+            np.zeros(0, np.int64),
+            *(r * width + bag.names.astype(np.int64) for r, bag in enumerate(bags)),
+        ]
+    )
+    is_name = np.isin(entry_rows * width + columns[matrix.indices], named)
+    counts = np.bincount(entry_rows[is_name], minlength=matrix.shape[0])
+    names_only = csr_matrix(
+        (matrix.data[is_name], matrix.indices[is_name], np.concatenate(([0], np.cumsum(counts)))),
+        shape=matrix.shape,
+    )
+    rows, kept = top_columns_per_row(names_only, k)
+    if not len(rows):
+        return csr_matrix(matrix.shape)
+    weights = np.asarray(names_only[rows, kept], dtype=float).ravel()
+    total = np.bincount(rows, weights=weights, minlength=matrix.shape[0])
+    return csr_matrix((weights / total[rows], (rows, kept)), shape=matrix.shape)
+
+
+def names_met(
+    bags: Sequence[Bag],
+    matrix: csr_matrix,
+    columns: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    k: int,
+) -> np.ndarray:
+    """For each pair (`left[n]`, `right[n]`), on how many of its two sides the other article
+    mentions one of the side's distinctive names (`key_names`): 0, 1 or 2; -1 where either
+    names nobody (then its words alone judge it).
+
+    0 is two events: two launches by two carmakers, or two moons written up by one science
+    site, share a topic's words and a site's template, but not the names that say which
+    maker or which moon. 2 is one event told by its actors, however differently worded."""
+    if k <= 0 or not len(left):
+        return np.full(len(left), -1)
+    keys = key_names(bags, matrix, columns, k)
+    present = matrix.copy()
+    present.data = np.ones_like(present.data)
+    has_keys = np.diff(keys.indptr) > 0
+    left_met = np.asarray(keys[left].multiply(present[right]).sum(axis=1)).ravel() >= 0.5
+    right_met = np.asarray(keys[right].multiply(present[left]).sum(axis=1)).ravel() >= 0.5
+    met = left_met.astype(int) + right_met.astype(int)
+    return np.where(has_keys[left] & has_keys[right], met, -1)
 
 
 def _split_events(

@@ -87,7 +87,9 @@ class ClusterCache:
         self._df[: len(numbers)] = old_df[numbers]
         self._known[: len(numbers)] = old_known[numbers]
         for article_id, bag in reversed(kept):  # oldest first: the order of use stays
-            self._bags[article_id] = Bag(renumbered[bag.numbers], bag.counts, self.vocabulary)
+            self._bags[article_id] = Bag(
+                renumbered[bag.numbers], bag.counts, self.vocabulary, renumbered[bag.names]
+            )
             self._held += len(bag.numbers)
 
     def held(self, article_id: str) -> Bag | None:
