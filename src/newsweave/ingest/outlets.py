@@ -173,15 +173,11 @@ def _is_company(name: str) -> bool:
 
 
 def _without_domain(name: str) -> tuple[str, bool]:
-    """The name with a domain written after it reduced to its site label, and whether it had
-    one: "Le Monde.fr" -> "Le Monde", "Spiegel news.SPIEGEL.de" -> "Spiegel SPIEGEL". A name
-    that is only a domain stays one: "canada.com" is not "Canada", nor "Express.co.uk" the
-    "Express"; the label alone can name something else."""
+    """The name with a domain written into it reduced to its site label, and whether it had
+    one: "Le Monde.fr" -> "Le Monde", "news.ORF.at" -> "ORF", "Express.co.uk" -> "Express"."""
     words = name.split()
     if not words or not _DOMAIN_TOKEN.fullmatch(words[-1]):
         return name, False
-    if len(words) == 1:
-        return name.rstrip("."), True
     token = words[-1].rstrip(".")
     parsed = get_tld(f"http://{token}", as_object=True, fail_silently=True, fix_protocol=True)
     if parsed is None or isinstance(parsed, str) or not parsed.domain:
