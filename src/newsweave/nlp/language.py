@@ -31,6 +31,10 @@ How it answers, and why:
   English and a handful of words in another language cost a summary little, while leaving out
   an English article loses what it reports.
 
+Clustering compares words (TF-IDF) whatever their language: articles in one language group
+among themselves, and one in another language joins an English story only through the names
+they share; it is then listed there, and not analysed.
+
 A language declared by the input (a JSONL `language` field, a newsweave export) is kept and
 the detector is not run on it: it was stated, not inferred (`prepare` keeps it).
 """

@@ -182,9 +182,10 @@ async def add_articles(
     authorization: Annotated[str | None, Header()] = None,
 ) -> Any:
     """Add articles: a JSONL body (one article a line: `text` required; `title`, `url`,
-    `outlet`, `published`, `author`, `id` optional), a JSON array of such objects, or one
-    HTML page. The whole upload is checked before anything is stored; the stories it
-    changes are rebuilt before the reply, which lists them."""
+    `outlet`, `published`, `author`, `id`, `language` optional), a JSON array of such
+    objects, or one HTML page. The whole upload is checked before anything is stored; the
+    stories it changes are rebuilt before the reply, which lists them, and counts the new
+    articles not in English by language (`not_english`: stored, not analysed)."""
     _authorised(state, authorization)
     try:
         fmt = upload_format(request.headers.get("content-type"))
