@@ -740,6 +740,7 @@ def test_jsonl_upload_builds_stories(writable: tuple[TestClient, Path]) -> None:
     assert response.status_code == 201, response.text
     result = response.json()
     assert result["added"] == 2 and len(result["stories"]) >= 1
+    assert result["not_english"] == {}  # both in English: every article is analysed
     assert count(path) == 2
     stories = c.get("/api/stories").json()["stories"]
     assert {o for s in stories for o in s["outlets"]} == {"Island News", "Pacific Wire"}

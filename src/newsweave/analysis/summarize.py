@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsweave.model import Article, Story, SummarySentence
+from newsweave.nlp.language import is_analysed
 from newsweave.nlp.quotes import quote_spans
 from newsweave.tfidf import tfidf
 
@@ -92,12 +93,14 @@ def summarize(
     `focus` aims the summary at a question or aspect: sentences are weighted by their
     similarity to it. `known` makes it an update summary: those articles were read already, so
     only the others are summarised, and sentences that repeat what the known articles said
-    are left out.
+    are left out. Only the articles the English analysis reads are summarised
+    (`newsweave.nlp.language.is_analysed`): another language's sentences would be scored as
+    English words they are not.
     """
     settings = settings or SummarySettings()
     known_ids = {a.id for a in known}
     articles = sorted(
-        (a for a in story.articles if a.id not in known_ids),
+        (a for a in story.articles if a.id not in known_ids and is_analysed(a)),
         key=lambda a: (a.published is None, a.published or 0, a.id),
     )
     candidates = _candidates(articles, settings)

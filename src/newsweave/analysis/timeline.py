@@ -31,6 +31,7 @@ from newsweave.nlp.dates import (
     event_date_candidates,
     find_time_expressions,
 )
+from newsweave.nlp.language import analysed
 from newsweave.tfidf import tokens
 
 # Granularities a timeline places events at; vaguer ones (decades, "recently") place nothing.
@@ -385,7 +386,7 @@ def build_timeline(
     mentions = [
         m
         for story in stories
-        for article in story.articles
+        for article in analysed(story.articles)
         for m in past_mentions(article, story.event_date, settings)
     ]
     if not mentions and len(stories) < 2:

@@ -45,6 +45,7 @@ from newsweave.ingest.titles import derived_title
 from newsweave.model import Article, RawDocument, Story, article_id, story_id
 from newsweave.nlp.canonical import canonical_entities, unify_across_stories
 from newsweave.nlp.entities import EntityRecognizer, load_model
+from newsweave.nlp.language import LanguageDetector, analysed, is_analysed, not_analysed
 from newsweave.nlp.quotes import Quote, add_paragraph_breaks, extract_quotes
 from newsweave.nlp.sentences import SentenceSplitter
 from newsweave.store import Store
@@ -108,6 +109,8 @@ class RunReport:
     errors: list[IngestError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    languages: Counter[str] = field(default_factory=Counter)
+    """Articles added that the English analysis leaves out, by language code."""
 
     def note(self, step: ClusterStep) -> None:
         self.changed.update(step.changed)
@@ -204,7 +207,7 @@ class Annotator:
                 if not article.sentences:
                     article.sentences = self.splitter.split(article.text)
                     changed[article.id] = article
-        todo = [a for a in articles if entities and not a.recognised]
+        todo = [a for a in articles if entities and not a.recognised and is_analysed(a)]
         with report.timed("entities"):
             found = self.recognizer.entities(a.text for a in todo) if todo else []
             for article, ents in zip(todo, found, strict=True):
@@ -234,8 +237,10 @@ def ingest_documents(
     dedup_settings: DedupSettings | None = None,
     progress: Progress = _no_progress,
     report: RunReport | None = None,
+    detector: LanguageDetector | None = None,
 ) -> RunReport:
-    """Clean, deduplicate, store and (with `cluster`) add to the stories every document.
+    """Clean, deduplicate, identify the language of, store and (with `cluster`) add to the
+    stories every document.
 
     Only the cheap stages run here: sentences, entities, summaries and the cross-source
     analysis wait for `refresh_stories`, which redoes only the stories that changed. Each
@@ -243,6 +248,7 @@ def ingest_documents(
     leaves whole articles, which the next run clusters.
     """
     report = report or RunReport()
+    detector = detector or LanguageDetector()
     copies = CopyFinder(store, dedup_settings)
     cache = ClusterCache()
     batch: list[Article] = []
@@ -275,6 +281,8 @@ def ingest_documents(
                     report.duplicates += 1
                     continue
                 seen.add(article.id)
+                with report.timed("language"):
+                    detector.identify([article])
                 batch.append(article)
                 if len(batch) >= batch_size:
                     _flush(batch, store, copies, cache, report, progress, cluster, cluster_settings)
@@ -308,6 +316,8 @@ def _flush(
     with report.timed("store"):
         added = store.add_articles(batch, fingerprints)
     report.added += len(added)
+    new = set(added)
+    report.languages.update(not_analysed(a for a in batch if a.id in new))
     copies.stored()
     progress("stored", len(batch))
     log.info("stored %d new articles of a batch of %d", len(added), len(batch))
@@ -414,22 +424,23 @@ def make_story(
     story = Story(id=id or story_id([a.id for a in articles]), articles=articles)
     story.summary = summarize(story, summary_settings, focus=focus)
     story.title = story_title(story)
-    story.event_date = infer_event_date(articles)
+    story.event_date = infer_event_date(analysed(articles))
     return story
 
 
 def analyse_story(
     story: Story, annotator: Annotator, settings: AlignSettings | None = None
 ) -> None:
-    """Entities, facts with corroboration, disagreements, quotes and coverage of one story."""
-    story.entities = canonical_entities(story.articles)
-    alignment = align(story.articles, settings)
+    """Entities, facts with corroboration, disagreements, quotes and coverage of one story,
+    from its articles the English analysis reads (`newsweave.nlp.language.analysed`)."""
+    articles = analysed(story.articles)
+    story.entities = canonical_entities(articles)
+    alignment = align(articles, settings)
     story.facts = alignment.facts
     story.disagreements = find_disagreements(alignment, settings)
-    story.coverage = coverage(story.articles, alignment, settings) if len(story.outlets) > 1 else []
-    story.quotes = match_quotes(
-        story.articles, annotator.quotes(story.articles), story.entities, settings
-    )
+    outlets = {a.outlet_label for a in articles}
+    story.coverage = coverage(articles, alignment, settings) if len(outlets) > 1 else []
+    story.quotes = match_quotes(articles, annotator.quotes(articles), story.entities, settings)
 
 
 def story_title(story: Story) -> str | None:

@@ -32,6 +32,7 @@ from newsweave.ingest.detect import HEAD_BYTES, detect_format
 from newsweave.ingest.errors import IngestError, Item
 from newsweave.ingest.feeds import Feed, FeedEntry, NotAFeed, entry_document, opml_feeds, parse_feed
 from newsweave.model import RawDocument
+from newsweave.nlp.language import LanguageDetector
 from newsweave.store import Store
 
 log = logging.getLogger(__name__)
@@ -174,6 +175,7 @@ def watch_round(
     feeds: Iterable[str], store: Store, client: PoliteClient, **options: Any
 ) -> WatchReport:
     """Poll every feed once; `options` go to `pipeline.ingest_documents`."""
+    options.setdefault("detector", LanguageDetector())  # one model for every feed's ingest
     report = WatchReport()
     seen: set[str] = set()
     for url in feeds:

@@ -87,6 +87,7 @@ def add_paths(paths: list[str], store: Store) -> RunReport:
         + (f", {len(report.warnings)} warnings" if report.warnings else "")
         + f"; {len(report.changed)} stories new or changed"
     )
+    print_languages(report)
     if report.read == 0:
         error("nothing could be read")
         raise typer.Exit(1)
@@ -203,6 +204,19 @@ def print_added(report: RunReport, noun: str) -> None:
         + (f", {len(report.warnings)} warnings" if report.warnings else "")
         + f"; {len(report.changed)} stories new or changed"
     )
+    print_languages(report)
+
+
+def print_languages(report: RunReport) -> None:
+    """How many new articles are in a language the English analysis leaves out, and which:
+    they are stored and listed, but a reader should know why they add nothing to summaries."""
+    total = sum(report.languages.values())
+    if total:
+        counts = ", ".join(f"{code} {n}" for code, n in report.languages.most_common())
+        console.print(
+            f"{total} article{'s' if total > 1 else ''} not in English ({counts}): "
+            "kept, left out of summaries, quotes and dates"
+        )
 
 
 def fetch(

@@ -1,6 +1,8 @@
 """JSONL (one article a line) and JSON files holding an array of the same objects.
 
-`text` is required; `title`, `url`, `outlet`, `published`, `author` and `id` are optional. A bad
+`text` is required; `title`, `url`, `outlet`, `published`, `author`, `id` and `language` (the
+language the source states, "ko" or "pt-BR": kept instead of the one newsweave would detect)
+are optional. A bad
 line is an error naming the file and line, and the good lines still come through: one broken
 record in a dump of thousands must not cost the rest. A malformed optional field (a date in no
 stated format, an object where a string belongs) costs only that field: the article is kept and
@@ -43,7 +45,7 @@ MAX_LINE_BYTES = 5 * 1024 * 1024
 """The longest JSONL line read, as large as the largest page `fetch` downloads."""
 MAX_DEPTH = 100
 """The deepest nesting of arrays and objects read; an article object needs two or three."""
-OPTIONAL_FIELDS = ("title", "url", "outlet", "author", "id")
+OPTIONAL_FIELDS = ("title", "url", "outlet", "author", "id", "language")
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 _BRACKET = re.compile(r"[\[\]{}]")
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
@@ -154,6 +156,7 @@ def from_object(where: str, obj: Any, fmt: str) -> RawDocument | str:
         published=published,
         author=found["author"],
         doc_id=found["id"],
+        language=found["language"],
         needs_cleaning=True,
         warnings=warnings,
     )

@@ -16,7 +16,8 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from newsweave import __version__
-from newsweave.model import Story, citations, paragraphs
+from newsweave.model import Article, Story, citations, paragraphs
+from newsweave.nlp.language import is_analysed, language_name, not_analysed_note
 from newsweave.render.timeline_svg import timeline_svg
 
 
@@ -39,7 +40,19 @@ def environment() -> Environment:
     env.filters["paragraphs"] = paragraphs
     env.globals["citations"] = citations
     env.globals["timeline_svg"] = lambda events: Markup(timeline_svg(events))  # escaped inside
+    env.globals["language_label"] = language_label
+    env.globals["not_analysed_note"] = not_analysed_note
     return env
+
+
+def language_label(article: Article) -> Markup:
+    """A small label with the language of an article the English analysis leaves out, so a
+    reader sees why it adds nothing to the summary; nothing for English (or unidentified)."""
+    if is_analysed(article) or article.language is None:
+        return Markup("")
+    return Markup(' <span class="chip" title="{}: not analysed">{}</span>').format(
+        language_name(article.language), article.language
+    )
 
 
 def render_html(stories: Iterable[Story], generated_at: datetime | None = None) -> str:

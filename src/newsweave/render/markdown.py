@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from newsweave.model import Article, Story
+from newsweave.nlp.language import is_analysed, language_name, not_analysed_note
 from newsweave.render.dates import date_label
 
 # Inline markup: code spans, emphasis, strikethrough, link and image openers, raw HTML and
@@ -71,13 +72,18 @@ def render_story(story: Story) -> str:
         lines.append(
             f"- {escape(sentence.text)} [{', '.join(escape(o) for o in sentence.outlets)}]"
         )
-    if not story.summary:
+    note = not_analysed_note(story.articles)
+    if note:
+        lines += ["", f"_{escape(note)}_"] if story.summary else [f"_{escape(note)}_"]
+    elif not story.summary:
         lines.append("_No sentence could be extracted._")
     lines += _analysis(story)
     lines += ["", "### Articles", ""]
     for article in story.articles:
         parts = [f"**{escape(article.title)}**" if article.title else "Untitled"]
         parts.append(escape(article.outlet_label))
+        if not is_analysed(article) and article.language:
+            parts.append(f"{escape(language_name(article.language))} (not analysed)")
         if article.published:
             estimated = " (estimated)" if article.published_estimated else ""
             parts.append(article.published.isoformat() + estimated)

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 
 from newsweave.app import queries
 from newsweave.app.pipeline import Annotator, build_stories, ingest_documents
+from newsweave.nlp.language import LanguageDetector
 from newsweave.store import open_store
 from newsweave.store.browse import EntityCount, OutletCount, StoryFilter
 from newsweave.web import views
@@ -137,7 +138,9 @@ def _ingest(state: Web, upload: Upload) -> dict[str, Any]:
     """Store and cluster the documents, then summarise (and analyse) what changed; one upload
     at a time, on a connection of its own."""
     with state.upload_lock, open_store(state.store_path) as store:
-        report = ingest_documents(upload.documents, store)
+        if state.detector is None:
+            state.detector = LanguageDetector()
+        report = ingest_documents(upload.documents, store, detector=state.detector)
         if state.annotator is None:
             state.annotator = Annotator()
         # only the upload's stories: others waiting (a bulk load, another writer's) are not
@@ -155,6 +158,7 @@ def _ingest(state: Web, upload: Upload) -> dict[str, Any]:
         "added": report.added,
         "duplicates": report.duplicates,
         "copies": report.copies,
+        "not_english": dict(report.languages.most_common()),
         "stories": changed,
         "warnings": report.warnings,
     }
@@ -178,9 +182,10 @@ async def add_articles(
     authorization: Annotated[str | None, Header()] = None,
 ) -> Any:
     """Add articles: a JSONL body (one article a line: `text` required; `title`, `url`,
-    `outlet`, `published`, `author`, `id` optional), a JSON array of such objects, or one
-    HTML page. The whole upload is checked before anything is stored; the stories it
-    changes are rebuilt before the reply, which lists them."""
+    `outlet`, `published`, `author`, `id`, `language` optional), a JSON array of such
+    objects, or one HTML page. The whole upload is checked before anything is stored; the
+    stories it changes are rebuilt before the reply, which lists them, and counts the new
+    articles not in English by language (`not_english`: stored, not analysed)."""
     _authorised(state, authorization)
     try:
         fmt = upload_format(request.headers.get("content-type"))

@@ -21,8 +21,9 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from newsweave.model import TimelineEvent, citations, paragraphs
+from newsweave.nlp.language import not_analysed_note
 from newsweave.render.dates import date_label
-from newsweave.render.html import safe_url
+from newsweave.render.html import language_label, safe_url
 from newsweave.store import Store, open_store
 from newsweave.web.upload import MAX_UPLOAD_BYTES
 
@@ -52,6 +53,7 @@ class Web:
     stores: StorePerThread = field(init=False)
     upload_lock: threading.Lock = field(default_factory=threading.Lock)
     annotator: Any = None  # pipeline.Annotator, made on the first upload (it loads spaCy)
+    detector: Any = None  # nlp.language.LanguageDetector, made on the first upload
 
     def __post_init__(self) -> None:
         self.stores = StorePerThread(self.store_path)
@@ -124,6 +126,7 @@ def templates() -> Environment:
     )
     env.filters.update(safe_url=safe_url, paragraphs=paragraphs, path=path_part, day=day)
     env.globals.update(citations=citations, query=query, timeline_graphic=timeline_graphic)
+    env.globals.update(language_label=language_label, not_analysed_note=not_analysed_note)
     return env
 
 
