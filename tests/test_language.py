@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,10 @@ def test_a_jsonl_language_is_kept(store: Store, tmp_path: Path) -> None:
     report = ingest([path], store)
     assert report.languages == {"uk": 1}
     assert sorted(a.language or "" for a in store.articles()) == ["en", "uk"]
+
+
+def test_a_story_in_another_language_is_dated_by_publication() -> None:
+    russian = make_article(RUSSIAN, language="ru", published=date(2025, 5, 14))
+    later = make_article(RUSSIAN + " Ещё.", language="ru", published=date(2025, 5, 15))
+    story = make_story([later, russian])
+    assert not story.summary and story.event_date == date(2025, 5, 14)

@@ -77,6 +77,12 @@ def infer_event_date(articles: Sequence[Article]) -> date | None:
     if votes:
         best = max(votes.values())
         return min(d for d, n in votes.items() if n == best)
+    return first_published(articles)
+
+
+def first_published(articles: Sequence[Article]) -> date | None:
+    """The earliest stated publication date: a story's date when its text gives none, or when
+    no article is in a language whose dates are read."""
     dates = [a.published for a in articles if a.published and not a.published_estimated]
     return min(dates) if dates else None
 

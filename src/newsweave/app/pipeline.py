@@ -33,7 +33,7 @@ from newsweave.analysis.crossref import (
 )
 from newsweave.analysis.storyline import link_storylines_and_timelines
 from newsweave.analysis.summarize import SummarySettings, summarize
-from newsweave.analysis.timeline import infer_event_date
+from newsweave.analysis.timeline import first_published, infer_event_date
 from newsweave.clean import clean_text, strip_datelines
 from newsweave.cluster.batch import ClusterSettings
 from newsweave.cluster.cache import ClusterCache
@@ -424,7 +424,7 @@ def make_story(
     story = Story(id=id or story_id([a.id for a in articles]), articles=articles)
     story.summary = summarize(story, summary_settings, focus=focus)
     story.title = story_title(story)
-    story.event_date = infer_event_date(analysed(articles))
+    story.event_date = infer_event_date(analysed(articles)) or first_published(articles)
     return story
 
 
