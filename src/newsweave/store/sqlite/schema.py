@@ -22,7 +22,7 @@ from pathlib import Path
 
 from newsweave.store import StoreError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 Step = str | Callable[[sqlite3.Connection], None]
 
@@ -220,6 +220,31 @@ MIGRATIONS: dict[int, tuple[Step, ...]] = {
     5: (
         "ALTER TABLE articles ADD COLUMN language TEXT",
         "ALTER TABLE articles ADD COLUMN title_derived INTEGER NOT NULL DEFAULT 0",
+    ),
+    # Boilerplate learned per site (`newsweave.site_boilerplate`): which articles' lines are
+    # counted, the sites, a row per (line key, site, article), and the lines learned. Stored
+    # articles start uncounted: the next ingest counts them, as if they had just arrived.
+    6: (
+        "ALTER TABLE articles ADD COLUMN lines_counted INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX articles_lines_uncounted ON articles(seq) WHERE lines_counted = 0",
+        """CREATE TABLE sites (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            articles INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE site_lines (
+            line INTEGER NOT NULL,
+            site INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            independent INTEGER NOT NULL,
+            PRIMARY KEY (line, site, seq)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX site_lines_by_site ON site_lines(site)",
+        """CREATE TABLE site_boilerplate (
+            site INTEGER NOT NULL,
+            line INTEGER NOT NULL,
+            PRIMARY KEY (site, line)
+        ) WITHOUT ROWID""",
     ),
 }
 
