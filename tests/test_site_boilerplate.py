@@ -3,9 +3,12 @@ incremental, idempotent and leaves stored articles and stories consistent."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from random import Random
 
+from newsweave.app.export import export_articles
 from newsweave.app.pipeline import ingest_documents, refresh_stories
+from newsweave.ingest import read_paths
 from newsweave.model import Article, RawDocument, Removal
 from newsweave.site_boilerplate import (
     BoilerplateSettings,
@@ -16,7 +19,7 @@ from newsweave.site_boilerplate import (
     strip,
     units,
 )
-from newsweave.store import Store
+from newsweave.store import Store, open_store
 
 TEMPLATE = "Comments on this blog are checked by our editors before they appear."
 QUOTE = '"We will not give up on the ceasefire," the envoy told reporters in Geneva.'
@@ -261,3 +264,19 @@ def test_articles_stored_without_learning_are_counted_by_the_next_run(store: Sto
     ingest(store, [])
     assert not any(TEMPLATE in t for t in texts(store))
     assert store.site_sizes(["Daily Post"]) == {"Daily Post": 10}
+
+
+def test_an_export_of_cleaned_articles_reads_back_as_the_same_articles(
+    store: Store, tmp_path: Path
+) -> None:
+    ingest(store, site_docs("Daily Post", 0, 10, {k: [TEMPLATE] for k in range(4)}))
+    exported = tmp_path / "out.jsonl"
+    with exported.open("w", encoding="utf-8") as out:
+        export_articles(store, out)
+    report = ingest_documents(read_paths([exported]), store, cluster=False)
+    assert report.duplicates == 10 and report.added == 0
+    with open_store(tmp_path / "fresh.db") as fresh:
+        ingest(fresh, list(read_paths([exported])))  # type: ignore[arg-type]
+        assert [(a.id, a.text, a.removed) for a in fresh.articles()] == [
+            (a.id, a.text, a.removed) for a in store.articles()
+        ]

@@ -133,7 +133,8 @@ def prepare(raw: RawDocument) -> Article:
 
     Metadata the container declared (JSONL fields, HTML meta tags) wins over what the cleaner
     read from the text, since it was stated rather than inferred. Every document, whatever
-    read it, passes here: lone surrogates (which SQLite cannot store, failing the insert of a
+    read it, passes here: an export's clean body keeps the id it was exported with (see
+    `RawDocument.article_id`); lone surrogates (which SQLite cannot store, failing the insert of a
     whole batch) are replaced in `raw` itself, with a warning on it.
     """
     scrub_surrogates(raw)
@@ -146,7 +147,7 @@ def prepare(raw: RawDocument) -> Article:
         text, removed, credits = raw.text.strip(), raw.removed, raw.credits
         found_title = found_outlet = found_date = found_author = found_url = None
     return Article(
-        id=article_id(text),
+        id=(raw.article_id if not raw.needs_cleaning else None) or article_id(text),
         source=raw.source,
         text=text,
         format=raw.format,
