@@ -12,7 +12,8 @@ are read as HTML, each from its own publisher.
 What counts as boilerplate is decided here, apart from the pipeline's own threshold: a story
 fact or summary sentence is boilerplate when its normalised text (`normalise_line`) recurs in
 at least three articles of one site in the corpus as the cleaner's rules leave it, or when
-a removing rule of `rules/boilerplate.toml` matches it; an entity is boilerplate when every
+a removing rule of `rules/boilerplate.toml` matches it (within its limits, as in the body's
+last half); an entity is boilerplate when every
 sentence of its story that names it is. The rule is broader than the pipeline's (no share,
 no minimum site size), so a background paragraph one outlet repeats is flagged too: the
 printed samples of flagged and unflagged items are for checking by hand.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sys
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -34,7 +36,7 @@ from rich.console import Console
 from rich.table import Table
 
 from newsweave.app.pipeline import Annotator, build_stories, ingest_documents
-from newsweave.clean import load_rules
+from newsweave.clean import ends_sentence, load_rules
 from newsweave.evaluate.timeline import detokenise
 from newsweave.ingest import IngestError, read_paths
 from newsweave.model import RawDocument, Story
@@ -93,14 +95,17 @@ class Flagger:
         self.recurring = {
             key for counts in per_site.values() for key, n in counts.items() if n >= 3
         }
-        self.rules = [r for r in load_rules().lines if r.action in _REMOVING]
+        self.rules = load_rules()
 
     def __call__(self, text: str) -> bool:
         if normalise_line(text) in self.recurring:
             return True
         line = " ".join(text.split())
+        words, sentence = len(line.split()), ends_sentence(line)
         return any(
-            (r.pattern.search(line) if r.search else r.pattern.fullmatch(line)) for r in self.rules
+            (r.pattern.search(line) if r.search else r.pattern.fullmatch(line))
+            for r in self.rules.select(words, sentence, head=False, tail=True)
+            if r.action in _REMOVING or r.name.startswith("reader_comments")
         )
 
 
@@ -160,6 +165,7 @@ def main() -> None:
         table.add_column(column, justify="left" if column in ("corpus", "run") else "right")
     samples: dict[bool, list[str]] = {True: [], False: []}
     for name, documents in corpora:
+        print(f"{name}: {len(documents)} documents", file=sys.stderr, flush=True)
         before = run(documents, False, annotator)
         flagger = Flagger(documents, before)
         for label, stories in (("before", before), ("after", run(documents, True, annotator))):

@@ -350,6 +350,15 @@ def test_comment_section_and_its_policy() -> None:
     assert {"bracketed_link", "comment_policy", "reader_comments"} <= rules
 
 
+def test_reader_comments_glued_to_the_last_paragraph() -> None:
+    result = clean_text(
+        f"{LEDE} {SECOND} At 13:46 20th Jan 2012, Sam wrote: Shut it for good. "
+        "At 9:05 pm on 21 Jan 2012, Jo wrote: Agreed."
+    )
+    assert result.text == f"{LEDE} {SECOND}"
+    assert [r.rule for r in result.removed] == ["reader_comments_glued"]
+
+
 def test_teasers_and_photo_credits() -> None:
     result = clean_text(
         "\n".join(
