@@ -59,10 +59,10 @@ _SENTENCE_END = re.compile(
     r"(?:(?<=[a-z\d]{2}[.!?])|(?<=[a-z\d]{2}[.!?][\"”’)]))\s+(?=[\"“‘(]?[A-Z])"
 )
 _NUMBER = re.compile(r"\d[\d,.:/]*(?:st|nd|rd|th)?")
-_CALENDAR = re.compile(
-    r"\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?"
-    r"|oct(ober)?|nov(ember)?|dec(ember)?|(mon|tues|wednes|thurs|fri|satur|sun)day)\b"
-)
+_MONTHS = "jan january feb february mar march apr april may jun june jul july aug august sep"
+_MORE = "sept september oct october nov november dec december monday tuesday wednesday"
+_DAYS = "thursday friday saturday sunday"
+_CALENDAR = frozenset(f"{_MONTHS} {_MORE} {_DAYS}".split())
 _PUNCT = re.compile(r"[^\w\s]|_")
 
 
@@ -119,14 +119,17 @@ def site_of(article: Article) -> str | None:
 def normalise_line(text: str) -> str:
     """The form in which a line recurs: case, spacing, punctuation, numbers, and month and
     day names ignored (a comment count, a time, a date)."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = _CALENDAR.sub("m", _NUMBER.sub("0", text))
-    return " ".join(_PUNCT.sub(" ", text).split())
+    text = _NUMBER.sub("0", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join("m" if w in _CALENDAR else w for w in _PUNCT.sub(" ", text).split())
 
 
 def line_key(text: str) -> int:
     """A signed 64-bit hash of `normalise_line(text)` (what the store keeps per line)."""
-    digest = hashlib.blake2b(normalise_line(text).encode("utf-8"), digest_size=8).digest()
+    return _key(normalise_line(text))
+
+
+def _key(normalised: str) -> int:
+    digest = hashlib.blake2b(normalised.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 
@@ -136,9 +139,10 @@ def units(text: str, settings: BoilerplateSettings | None = None) -> list[Unit]:
     settings = settings or BoilerplateSettings()
     found: list[Unit] = []
     for paragraph in (p.strip() for p in text.split("\n")):
-        if not normalise_line(paragraph).strip("0 "):
+        normalised = normalise_line(paragraph)
+        if not normalised.strip("0 "):
             continue
-        found.append(Unit(paragraph, line_key(paragraph), True))
+        found.append(Unit(paragraph, _key(normalised), True))
         sentences = _SENTENCE_END.split(paragraph)
         if len(sentences) > 1:
             found += (
