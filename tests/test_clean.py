@@ -321,6 +321,45 @@ def test_share_follow_newsletter_and_twitter_chrome() -> None:
     assert text == f"{LEDE}\n\n{SECOND}"
 
 
+def test_comment_section_and_its_policy() -> None:
+    result = clean_text(
+        "\n\n".join(
+            [
+                LEDE,
+                "(Graphic: The bridge's cracks - here)",
+                SECOND,
+                "(For a factbox on the city's bridges, click here)",
+                "Comments are closed.",
+                "We welcome comments that are relevant, civil and on topic.",
+                "You agree that anything you post may be used, along with your name and profile "
+                "picture, in accordance with our Privacy Policy.",
+                "Comments are not pre-screened before they post.",
+                "Your comments may be published on any BBC media worldwide.",
+                "View all 24 comments",
+                "Sign in to comment",
+                "At 13:46 20th Jan 2012, Sam Smith wrote:",
+                "I think the council is wrong and the bridge should stay open for buses.",
+                "Complain about this comment",
+                "Recommend (5)",
+                "2. At 9:05pm on 3 May 2011, Jo wrote: Agreed, it was always busy.",
+                "Report abuse",
+            ]
+        )
+    )
+    assert result.text == f"{LEDE}\n\n{SECOND}"
+    rules = {r.rule for r in result.removed}
+    assert {"bracketed_link", "comment_policy", "reader_comments"} <= rules
+
+
+def test_reader_comments_glued_to_the_last_paragraph() -> None:
+    result = clean_text(
+        f"{LEDE} {SECOND} At 13:46 20th Jan 2012, Sam wrote: Shut it for good. "
+        "At 9:05 pm on 21 Jan 2012, Jo wrote: Agreed."
+    )
+    assert result.text == f"{LEDE} {SECOND}"
+    assert [r.rule for r in result.removed] == ["reader_comments_glued"]
+
+
 def test_teasers_and_photo_credits() -> None:
     result = clean_text(
         "\n".join(
@@ -442,6 +481,12 @@ def test_glued_body_sentences_rejoined_with_a_space() -> None:
         "The views expressed at the hearing were those of the committee, she said.",
         "The author is a former contributor to the paper's sports pages, lawyers said.",
         "He had sent a verification email to the bank before the transfer, police said.",
+        "Comments are closed until the council publishes its final plan, the mayor said.",
+        "We welcome comments from residents on the draft, the ministry said in a statement.",
+        "At 13:46 on Monday, police said the suspect wrote a letter to the court.",
+        "Readers can report abuse of the bridge's toll system to the council.",
+        "Reply to the council's letter is due by Friday, lawyers for the residents said.",
+        "(The bridge, built in 1901, is the oldest in the county.)",
     ],
 )
 def test_body_sentences_with_chrome_words_stay(sentence: str) -> None:
@@ -567,7 +612,7 @@ def test_parse_date(text: str, expected: date | None) -> None:
 
 def test_rules_are_well_formed() -> None:
     rules = load_rules()
-    actions = {"drop", "caption", "footer", "promo", "signoff", "byline", "url", "date", "keep",
+    actions = {"drop", "caption", "footer", "comments", "promo", "signoff", "byline", "url", "date", "keep",
                "strip"}  # fmt: skip
     names = [r.name for r in rules.lines]
     assert len(names) == len(set(names))

@@ -442,6 +442,12 @@ class _Cleaner(_Found):
                 return
             self.drop(j, rule.name)
 
+    def on_comments(self, rule: Rule, groups: dict[str, str], i: int) -> None:
+        """A reader comment's header: the comments (and whatever chrome closes the page)
+        run from it to the end."""
+        for j in range(i + 1, len(self.lines)):
+            self.drop(j, rule.name)
+
     def on_signoff(self, rule: Rule, groups: dict[str, str], i: int) -> None:
         names = _NAME_SPLIT.split(groups.get("credits", ""))
         self.add_credits([n.removeprefix("with ") for n in names if n])

@@ -29,6 +29,8 @@ class RawDocument:
     export has them), else they stay empty.
     `warnings` say what the reader had to drop or repair to read it (a malformed date, bytes
     that were not text): the document is kept, and a run reports each as "SOURCE: WARNING".
+    `article_id` is the id an export gave a clean body: its body may have lost lines learned
+    as its site's boilerplate since the id was made (`newsweave.site_boilerplate`).
     """
 
     source: str
@@ -48,6 +50,7 @@ class RawDocument:
     title_derived: bool = False
     dateline: str | None = None
     warnings: list[str] = field(default_factory=list)
+    article_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -82,8 +85,10 @@ class Entity:
 class Article:
     """A cleaned, dated news article with its metadata and NLP annotations.
 
-    `id` always derives from the normalised body (see `article_id`), so the same article read
-    twice, from any source, is one article; an id the input declared is kept as `external_id`.
+    `id` derives from the normalised body as the cleaner's rules left it (see `article_id`),
+    so the same article read twice, from any source, is one article; lines learned later as
+    its site's boilerplate leave the body but not the id (`newsweave.site_boilerplate`). An
+    id the input declared is kept as `external_id`.
     """
 
     id: str

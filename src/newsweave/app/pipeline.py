@@ -2,7 +2,8 @@
 
 `ingest` reads, cleans, identifies (exact and near-duplicate copies) and stores articles in
 batches (one transaction each, so a crash loses at most the batch in flight and a re-run skips
-what is stored), and adds each batch to the stories (`incremental`); `refresh_stories` then
+what is stored), learns and removes each site's repeated lines (`site_boilerplate`), and adds
+each batch to the stories (`incremental`); `refresh_stories` then
 annotates, summarises and analyses only the stories that changed. `build_stories` does both
 for whatever is pending.
 Progress and timings are reported through a callback, so the CLI can draw bars and the
@@ -48,6 +49,7 @@ from newsweave.nlp.entities import EntityRecognizer, load_model
 from newsweave.nlp.language import LanguageDetector, analysed, is_analysed, not_analysed
 from newsweave.nlp.quotes import Quote, add_paragraph_breaks, extract_quotes
 from newsweave.nlp.sentences import SentenceSplitter
+from newsweave.site_boilerplate import BoilerplateSettings, LearnStep, learn_pending, learn_step
 from newsweave.store import Store
 
 log = logging.getLogger(__name__)
@@ -103,6 +105,8 @@ class RunReport:
     added: int = 0
     duplicates: int = 0
     copies: int = 0
+    cleaned: int = 0
+    """Stored articles whose bodies lost lines learned as their site's boilerplate."""
     changed: set[str] = field(default_factory=set)
     """Ids of the stories this run created or changed (and that still exist)."""
     empty: int = 0
@@ -115,6 +119,9 @@ class RunReport:
     def note(self, step: ClusterStep) -> None:
         self.changed.update(step.changed)
         self.changed.difference_update(step.removed)
+
+    def note_learned(self, step: LearnStep) -> None:
+        self.cleaned += len(step.cleaned or ())
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -132,8 +139,9 @@ def prepare(raw: RawDocument) -> Article:
     read from the text, since it was stated rather than inferred. A body that is not cleaned
     (an HTML page's extracted text, an export) still has its datelines cut off, so that every
     article's lead starts with its first sentence. Every document, whatever read it, passes
-    here: lone surrogates (which SQLite cannot store, failing the insert of a whole batch) are
-    replaced in `raw` itself, with a warning on it.
+    here: an export's clean body keeps the id it was exported with (see
+    `RawDocument.article_id`); lone surrogates (which SQLite cannot store, failing the insert of
+    a whole batch) are replaced in `raw` itself, with a warning on it.
     """
     scrub_surrogates(raw)
     if raw.needs_cleaning:
@@ -149,7 +157,7 @@ def prepare(raw: RawDocument) -> Article:
     if not title:
         title, title_derived = derived_title(found.title, text), not found.title
     return Article(
-        id=article_id(text),
+        id=(raw.article_id if not raw.needs_cleaning else None) or article_id(text),
         source=raw.source,
         text=text,
         format=raw.format,
@@ -235,20 +243,24 @@ def ingest_documents(
     cluster: bool = True,
     cluster_settings: ClusterSettings | None = None,
     dedup_settings: DedupSettings | None = None,
+    learn_boilerplate: bool = True,
+    boilerplate_settings: BoilerplateSettings | None = None,
     progress: Progress = _no_progress,
     report: RunReport | None = None,
     detector: LanguageDetector | None = None,
 ) -> RunReport:
-    """Clean, deduplicate, identify the language of, store and (with `cluster`) add to the
-    stories every document.
+    """Clean, deduplicate, identify the language of, store, (with `learn_boilerplate`) rid
+    of each site's learned boilerplate and (with `cluster`) add to the stories every document.
 
     Only the cheap stages run here: sentences, entities, summaries and the cross-source
     analysis wait for `refresh_stories`, which redoes only the stories that changed. Each
-    batch is stored in one transaction, then clustered in another; a run killed in between
-    leaves whole articles, which the next run clusters.
+    batch is stored in one transaction, its lines counted and learned in a second
+    (`site_boilerplate.learn_step`), then clustered in a third; a run killed in between
+    leaves whole articles, which the next run counts and clusters.
     """
     report = report or RunReport()
     detector = detector or LanguageDetector()
+    learning = (boilerplate_settings or BoilerplateSettings()) if learn_boilerplate else None
     copies = CopyFinder(store, dedup_settings)
     cache = ClusterCache()
     batch: list[Article] = []
@@ -285,9 +297,15 @@ def ingest_documents(
                     detector.identify([article])
                 batch.append(article)
                 if len(batch) >= batch_size:
-                    _flush(batch, store, copies, cache, report, progress, cluster, cluster_settings)
+                    _flush(batch, store, copies, cache, report, progress, learning, cluster,
+                           cluster_settings)  # fmt: skip
                     freeze_survivors()
-            _flush(batch, store, copies, cache, report, progress, cluster, cluster_settings)
+            _flush(batch, store, copies, cache, report, progress, learning, cluster,
+                   cluster_settings)  # fmt: skip
+            if learning:  # articles a killed run stored but never counted
+                with report.timed("boilerplate"):
+                    for learned in learn_pending(store, learning):
+                        report.note_learned(learned)
             if cluster:  # articles a killed run stored but never clustered
                 with report.timed("cluster"):
                     for step in cluster_pending(store, cluster_settings, cache=cache):
@@ -305,6 +323,7 @@ def _flush(
     cache: ClusterCache,
     report: RunReport,
     progress: Progress,
+    learning: BoilerplateSettings | None,
     cluster: bool,
     cluster_settings: ClusterSettings | None,
 ) -> None:
@@ -321,6 +340,14 @@ def _flush(
     copies.stored()
     progress("stored", len(batch))
     log.info("stored %d new articles of a batch of %d", len(added), len(batch))
+    if learning:
+        with report.timed("boilerplate"):
+            learned = learn_step(store, batch, learning)
+        report.note_learned(learned)
+        log.info(
+            "counted the lines of %d articles: %d lines learned, %d bodies cleaned",
+            learned.counted, learned.learned, len(learned.cleaned or ()),
+        )  # fmt: skip
     if cluster:
         with report.timed("cluster"):
             step = cluster_chunk(store, batch, cluster_settings, cache)

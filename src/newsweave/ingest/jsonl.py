@@ -13,7 +13,8 @@ A line of a newsweave export (`newsweave export`, `"cleaned": true`) is an artic
 cleaned: its text is kept as it is (cleaning is not idempotent, and the article's id derives
 from its cleaned body), and its `source`, `format`, `credits`, `removed` and
 `published_estimated`, `language`, `title_derived` and `dateline` are taken as the export wrote them, so that a re-import gives back the
-articles that were exported.
+articles that were exported. So is its `article_id`: the body may have lost lines learned as
+its site's boilerplate after the id was made from it.
 
 JSONL is read line by line from the file (gzipped or not), whatever its size; a line is read
 `MAX_LINE_BYTES` at most at a time, and a longer one skipped unread. JSON is UTF-8: a byte that
@@ -40,6 +41,8 @@ from typing import Any, Protocol, TextIO
 from newsweave.ingest.decode import decode_utf8
 from newsweave.ingest.errors import IngestError, Item, in_words
 from newsweave.model import RawDocument, Removal
+
+_ARTICLE_ID = re.compile(r"[0-9a-f]{16}")
 
 MAX_LINE_BYTES = 5 * 1024 * 1024
 """The longest JSONL line read, as large as the largest page `fetch` downloads."""
@@ -188,6 +191,9 @@ def _as_exported(document: RawDocument, obj: dict[str, Any]) -> None:
         document.removed = [Removal(r["text"], r["rule"]) for r in removed]
     else:
         document.warnings.append("'removed' dropped: not a list of objects with text and rule")
+    stored_id = obj.get("article_id")
+    if isinstance(stored_id, str) and _ARTICLE_ID.fullmatch(stored_id):
+        document.article_id = stored_id
     document.published_estimated = obj.get("published_estimated") is True
     document.title_derived = obj.get("title_derived") is True and document.title is not None
     language = obj.get("language")

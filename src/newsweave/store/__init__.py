@@ -16,6 +16,8 @@ Each stage sees the roles it needs, one module each; `Store` is all of them toge
 - `StoreCheck` (`check`): `newsweave check` finds what disagrees with itself (an article in
   no story or in two, wrong story figures, stray index rows, full-text indexes out of step)
   and repairs it; every clustering run repairs story membership first.
+- `BoilerplateIndex` (`boilerplate`): ingest counts each site's lines and removes those
+  learned as the site's boilerplate (`newsweave.site_boilerplate`).
 
 Nothing outside this package knows SQL. `open_store` opens the embedded SQLite back end
 (`newsweave.store.sqlite`); another back end (a server database, an in-memory fake for
@@ -30,6 +32,7 @@ from types import TracebackType
 from typing import Self
 
 from newsweave.store.articles import ArticleStore
+from newsweave.store.boilerplate import BoilerplateIndex
 from newsweave.store.browse import BrowseStore
 from newsweave.store.check import Finding, StoreCheck
 from newsweave.store.fetch_state import FetchStateStore
@@ -50,10 +53,11 @@ class Store(
     FetchStateStore,
     BrowseStore,
     StoreCheck,
+    BoilerplateIndex,
 ):
     """Every role over one back end: articles, the stories built from them, the indexes that
-    keep adding articles as cheap whatever the store holds, feed state, browsing, and the
-    check that all of it agrees."""
+    keep adding articles as cheap whatever the store holds, feed state, browsing, the
+    check that all of it agrees, and each site's learned boilerplate."""
 
     @abstractmethod
     def close(self) -> None:
@@ -80,6 +84,7 @@ def open_store(path: str | Path) -> Store:
 
 __all__ = [
     "ArticleStore",
+    "BoilerplateIndex",
     "BrowseStore",
     "FetchStateStore",
     "Finding",

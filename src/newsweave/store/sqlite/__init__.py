@@ -13,7 +13,8 @@
 - the FTS5 index over title and body is kept in step by triggers, inside the same transactions.
 
 `SQLiteStore` is one mixin per role of `newsweave.store` over one connection: `articles`,
-`near_duplicates`, `terms`, `stories`, `fetch_state`, `browse` and `check`, each
+`near_duplicates`, `terms`, `stories`, `fetch_state`, `browse`, `check` and
+`boilerplate`, each
 implementing the interface of the same name; `connection` holds what they share (the
 transaction, batching, the article row codec). The schema and its migrations live in
 `schema`.
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from newsweave.store import Store, StoreError
 from newsweave.store.sqlite.articles import SQLiteArticles
+from newsweave.store.sqlite.boilerplate import SQLiteBoilerplate
 from newsweave.store.sqlite.browse import SQLiteBrowse
 from newsweave.store.sqlite.check import SQLiteCheck
 from newsweave.store.sqlite.connection import BUSY_TIMEOUT
@@ -46,6 +48,7 @@ class SQLiteStore(
     SQLiteFetchState,
     SQLiteBrowse,
     SQLiteCheck,
+    SQLiteBoilerplate,
     Store,
 ):
     """The embedded `Store`: one SQLite file, opened by `newsweave.store.open_store`."""

@@ -221,6 +221,31 @@ MIGRATIONS: dict[int, tuple[Step, ...]] = {
         "ALTER TABLE articles ADD COLUMN language TEXT",
         "ALTER TABLE articles ADD COLUMN title_derived INTEGER NOT NULL DEFAULT 0",
     ),
+    # Boilerplate learned per site (`newsweave.site_boilerplate`): which articles' lines are
+    # counted, the sites, a row per (line key, site, article), and the lines learned. Stored
+    # articles start uncounted: the next ingest counts them, as if they had just arrived.
+    6: (
+        "ALTER TABLE articles ADD COLUMN lines_counted INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX articles_lines_uncounted ON articles(seq) WHERE lines_counted = 0",
+        """CREATE TABLE sites (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            articles INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE site_lines (
+            line INTEGER NOT NULL,
+            site INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            independent INTEGER NOT NULL,
+            PRIMARY KEY (line, site, seq)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX site_lines_by_site ON site_lines(site)",
+        """CREATE TABLE site_boilerplate (
+            site INTEGER NOT NULL,
+            line INTEGER NOT NULL,
+            PRIMARY KEY (site, line)
+        ) WITHOUT ROWID""",
+    ),
     # The place of an article's dateline: stored articles have none until read again.
     7: ("ALTER TABLE articles ADD COLUMN dateline TEXT",),
 }
@@ -250,7 +275,7 @@ def migrate(db: sqlite3.Connection, path: Path) -> None:
         if version == 0:
             db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         for target in range(version + 1, SCHEMA_VERSION + 1):
-            for step in MIGRATIONS.get(target, ()):  # a version may change nothing here
+            for step in MIGRATIONS[target]:
                 if isinstance(step, str):
                     db.execute(step)
                 else:
