@@ -177,11 +177,20 @@ def url_host(url: str | None) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
+_RECORD_POSITION = re.compile(r"(?:\[\d+\]|:\d+|@\d+)$")
+"""Where in its file a record was read ("articles.json[3]", "feed.jsonl:12", "crawl.warc@812")."""
+
+
 def source_name(source: str) -> str:
-    """How a label names the file an article came from: its name ("notes.txt",
-    "feed.jsonl:12"), or for a hash-like name ("3f9a…c2.html", seen from crawlers and
-    caches) its last `SHORT_NAME_CHARS` characters after "…", readable and still distinct."""
-    name = PurePath(source).name
+    """How a label names the file an article came from: its name ("notes.txt"), or for a
+    hash-like name ("3f9a…c2.html", seen from crawlers and caches) its last
+    `SHORT_NAME_CHARS` characters after "…", readable and still distinct.
+
+    A record's position in its file is left out: articles of one file whose outlet is not
+    known are one unknown source, since nothing says they are independent of one another (a
+    dump of one site's articles is the usual case), and counting them as several would
+    corroborate a fact by repetition."""
+    name = _RECORD_POSITION.sub("", PurePath(source).name)
     if any(len(m.group()) >= HASH_NAME_CHARS for m in _HASH_LIKE.finditer(name)):
         return "…" + name[-SHORT_NAME_CHARS:]
     return name
