@@ -11,7 +11,8 @@ import pytest
 
 from factories import SEEDS, make_article, read_articles, seed_path
 from newsweave.app.pipeline import Annotator, RunReport, analyse_story, make_story
-from newsweave.model import Article, Story
+from newsweave.model import Article, Entity, Story
+from newsweave.nlp.canonical import canonical_entities
 
 
 @pytest.fixture(scope="module")
@@ -195,3 +196,10 @@ def test_a_quote_carried_with_tied_cues_takes_the_first_given(first: str, second
     [quote] = match_quotes(articles, quotes, [])
     assert (quote.speaker, quote.cue) == ("Vladimir Putin", first)
     assert len(quote.article_ids) == 4
+
+
+def test_an_entity_cut_inside_brackets_loses_the_unpaired_mark() -> None:
+    text = "Zelensky fired the minister [Mykhailo Fedorov] on Friday."
+    article = make_article(text, entities=[Entity("[Mykhailo Fedorov", "PERSON", 28, 45)])
+    [entity] = canonical_entities([article])
+    assert entity.name == "Mykhailo Fedorov"

@@ -75,8 +75,22 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _INITIALISM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")  # "U.S.": its last period is part of it
 
 
+_PAIRS = ("()", "[]", "{}", "“”", "‘’", '""')
+
+
+def _unpaired_stripped(text: str) -> str:
+    """An entity span cut inside brackets or quotes ("[Mykhailo Fedorov" of "[Mykhailo
+    Fedorov]", an editor's insertion) loses the unpaired mark."""
+    for opener, closer in _PAIRS:
+        if text.startswith(opener) and closer not in text[1:]:
+            text = text[1:]
+        if text.endswith(closer) and opener not in text[:-1]:
+            text = text[:-1]
+    return text
+
+
 def _clean(text: str) -> str:
-    text = " ".join(text.split())
+    text = _unpaired_stripped(" ".join(text.split()))
     text = _POSSESSIVE.sub("", text)
     text = re.sub(r"^(the)\s+", "", text, flags=re.IGNORECASE).strip(" ,;:-")
     return text if _INITIALISM.search(text) else text.strip(" .,;:-")
