@@ -2,8 +2,7 @@
 
 `text` is required; `title`, `url`, `outlet`, `published`, `author`, `id` and `language` (the
 language the source states, "ko" or "pt-BR": kept instead of the one newsweave would detect)
-are optional. A bad
-line is an error naming the file and line, and the good lines still come through: one broken
+are optional. A bad line is an error naming the file and line, and the good lines still come through: one broken
 record in a dump of thousands must not cost the rest. A malformed optional field (a date in no
 stated format, an object where a string belongs) costs only that field: the article is kept and
 carries a warning. Each document's `source` is "path:LINE", so every article can be traced back
@@ -11,10 +10,11 @@ to its line, and messages about a line do not repeat its number.
 
 A line of a newsweave export (`newsweave export`, `"cleaned": true`) is an article already
 cleaned: its text is kept as it is (cleaning is not idempotent, and the article's id derives
-from its cleaned body), and its `source`, `format`, `credits`, `removed` and
-`published_estimated`, `language`, `title_derived` and `dateline` are taken as the export wrote them, so that a re-import gives back the
-articles that were exported. So is its `article_id`: the body may have lost lines learned as
-its site's boilerplate after the id was made from it.
+from its cleaned body), and its `source`, `format`, `credits`, `removed`,
+`published_estimated`, `language`, `title_derived` and `dateline` are taken as the export
+wrote them, so that a re-import gives back the articles that were exported. So is its
+`article_id`: the body may have lost lines learned as its site's boilerplate after the id was
+made from it.
 
 JSONL is read line by line from the file (gzipped or not), whatever its size; a line is read
 `MAX_LINE_BYTES` at most at a time, and a longer one skipped unread. JSON is UTF-8: a byte that
