@@ -13,7 +13,7 @@ import pytest
 from factories import cite, make_article, make_story
 from newsweave.ingest.html import read_page
 from newsweave.ingest.outlets import choose_outlet, wire_credits
-from newsweave.model import Article, RawDocument
+from newsweave.model import Article, RawDocument, Story
 from newsweave.store import open_store
 from newsweave.web import create_app
 
@@ -195,3 +195,11 @@ def test_unknown_outlet_pages_in_the_web_app(tmp_path: Path) -> None:
         assert listed.status_code == 200 and "Rivers rose across the valley" in listed.text
         page = client.get(f"/articles/{article.id}").text
         assert "(title from the text)" in page and quote(label, safe="") in page
+
+
+def test_a_site_s_unnamed_page_takes_the_name_its_other_page_states() -> None:
+    named = make_article("The council met.", outlet="Taz", url="https://taz.de/a/!1/")
+    unnamed = make_article("The council met again.", url="https://taz.de/b/!2/")
+    elsewhere = make_article("The council met once more.", url="https://other.example/c")
+    story = Story(id="s", articles=[unnamed, named, elsewhere])
+    assert story.outlets == ["Taz", "unknown outlet (other.example)"]

@@ -322,9 +322,27 @@ class TimelineEvent:
     story_id: str | None = None
 
 
+def name_site_pages(articles: list[Article]) -> None:
+    """Give a page that states no checkable outlet the name another page of its host states.
+
+    One site is one source: a site's page without a stated name ("unknown outlet (taz.de)")
+    beside one of its pages that names it ("Taz") would otherwise count as a second, independent
+    outlet. The name was checked against the same host, so nothing is guessed."""
+    named: dict[str, str] = {}
+    for article in articles:
+        host = url_host(article.url)
+        if host and article.outlet:
+            named.setdefault(host, article.outlet)
+    for article in articles:
+        host = url_host(article.url)
+        if host and not article.outlet and host in named:
+            article.outlet = named[host]
+
+
 @dataclass(slots=True)
 class Story:
-    """A group of articles about one event, with its grounded summary."""
+    """A group of articles about one event, with its grounded summary; one site's pages in it
+    go by one name (`name_site_pages`)."""
 
     id: str
     articles: list[Article]
@@ -339,6 +357,9 @@ class Story:
     timeline: list[TimelineEvent] = field(default_factory=list)
     storyline: str | None = None
     """Id shared by the stories of one ongoing matter (see `newsweave.analysis.timeline`); None alone."""
+
+    def __post_init__(self) -> None:
+        name_site_pages(self.articles)
 
     @property
     def outlets(self) -> list[str]:
