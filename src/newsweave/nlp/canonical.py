@@ -75,7 +75,7 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _INITIALISM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")  # "U.S.": its last period is part of it
 
 
-_PAIRS = ("()", "[]", "{}", "“”", "‘’", '""')
+_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("“", "”"), ("‘", "’"), ('"', '"'))
 
 
 def _unpaired_stripped(text: str) -> str:
