@@ -203,3 +203,13 @@ def test_an_entity_cut_inside_brackets_loses_the_unpaired_mark() -> None:
     article = make_article(text, entities=[Entity("[Mykhailo Fedorov", "PERSON", 28, 45)])
     [entity] = canonical_entities([article])
     assert entity.name == "Mykhailo Fedorov"
+
+
+def test_one_outlet_repeating_itself_makes_no_fact(annotator: Annotator) -> None:
+    lead = "The council approved the new bridge over the river on Tuesday after a long debate."
+    first = make_article(f"{lead} Work starts in May.", source="dump.jsonl:1")
+    second = make_article(f"{lead} The vote was seven to two.", source="dump.jsonl:2")
+    annotator.annotate([first, second], RunReport())
+    story = make_story([first, second])
+    analyse_story(story, annotator)
+    assert story.outlets == ["unknown outlet (dump.jsonl)"] and not story.facts

@@ -463,7 +463,8 @@ def analyse_story(
     articles = analysed(story.articles)
     story.entities = canonical_entities(articles)
     alignment = align(articles, settings)
-    story.facts = alignment.facts
+    # a fact is what independent sources say together: one source repeating itself is not one
+    story.facts = [f for f in alignment.facts if f.sources >= 2]
     story.disagreements = find_disagreements(alignment, settings)
     outlets = {a.outlet_label for a in articles}
     story.coverage = coverage(articles, alignment, settings) if len(outlets) > 1 else []
