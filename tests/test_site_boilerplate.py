@@ -280,3 +280,9 @@ def test_an_export_of_cleaned_articles_reads_back_as_the_same_articles(
         assert [(a.id, a.text, a.removed) for a in fresh.articles()] == [
             (a.id, a.text, a.removed) for a in store.articles()
         ]
+
+
+def test_the_run_report_counts_lines_learned_and_bodies_cleaned(store: Store) -> None:
+    carrying = {k: [TEMPLATE] for k in (0, 3, 5, 8)}
+    report = ingest_documents(site_docs("Daily Post", 0, 12, carrying), store, cluster=False)
+    assert (report.learned, report.cleaned) == (1, 4)

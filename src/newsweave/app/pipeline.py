@@ -105,6 +105,8 @@ class RunReport:
     added: int = 0
     duplicates: int = 0
     copies: int = 0
+    learned: int = 0
+    """Lines learned as a site's boilerplate in this run."""
     cleaned: int = 0
     """Stored articles whose bodies lost lines learned as their site's boilerplate."""
     changed: set[str] = field(default_factory=set)
@@ -121,6 +123,7 @@ class RunReport:
         self.changed.difference_update(step.removed)
 
     def note_learned(self, step: LearnStep) -> None:
+        self.learned += step.learned
         self.cleaned += len(step.cleaned or ())
 
     @contextmanager

@@ -87,7 +87,7 @@ def add_paths(paths: list[str], store: Store) -> RunReport:
         + (f", {len(report.warnings)} warnings" if report.warnings else "")
         + f"; {len(report.changed)} stories new or changed"
     )
-    print_languages(report)
+    print_notes(report)
     if report.read == 0:
         error("nothing could be read")
         raise typer.Exit(1)
@@ -204,12 +204,19 @@ def print_added(report: RunReport, noun: str) -> None:
         + (f", {len(report.warnings)} warnings" if report.warnings else "")
         + f"; {len(report.changed)} stories new or changed"
     )
-    print_languages(report)
+    print_notes(report)
 
 
-def print_languages(report: RunReport) -> None:
-    """How many new articles are in a language the English analysis leaves out, and which:
-    they are stored and listed, but a reader should know why they add nothing to summaries."""
+def print_notes(report: RunReport) -> None:
+    """What the run left out of the analysis, so that a reader knows why: articles in a
+    language the English analysis does not read (stored and listed), and lines learned as
+    their site's boilerplate (shown with each article, under the rule `site_boilerplate`)."""
+    if report.learned or report.cleaned:
+        console.print(
+            f"{report.learned} line{'s' if report.learned != 1 else ''} learned as their "
+            f"site's boilerplate; removed from {report.cleaned} article"
+            f"{'s' if report.cleaned != 1 else ''}"
+        )
     total = sum(report.languages.values())
     if total:
         counts = ", ".join(f"{code} {n}" for code, n in report.languages.most_common())
