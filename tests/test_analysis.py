@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from factories import SEEDS, make_article, read_articles, seed_path
+from newsweave.analysis.crossref import align
 from newsweave.app.pipeline import Annotator, RunReport, analyse_story, make_story
 from newsweave.model import Article, Entity, Story
 from newsweave.nlp.canonical import canonical_entities
@@ -98,6 +99,27 @@ def test_december_air_base_meeting_is_corroborated(sochi: Story) -> None:
 def test_wire_copy_is_named_as_its_wire(sochi: Story) -> None:
     names = {n for f in sochi.facts for n in f.source_names}
     assert "Reuters (via The Moscow Times)" in names
+
+
+@pytest.mark.parametrize(
+    "words", ["Critics of Russia's action", "Russia says it never targets civilian areas."]
+)
+def test_reuters_paragraph_reprinted_by_the_independent_is_one_source(
+    sochi: Story, words: str
+) -> None:
+    # The Independent prints the Reuters paragraph that The Moscow Times carries as a
+    # Reuters copy: one source, two carriers, and no fact of the story (it needs two sources).
+    facts = [f for f in align(sochi.articles).facts if any(words in s.text for s in f.statements)]
+    assert [(f.sources, f.source_names) for f in facts] == [
+        (1, ["Reuters (via The Moscow Times, The Independent)"])
+    ]
+    assert set(facts[0].outlets) == {"The Moscow Times (Reuters)", "The Independent"}
+    assert not fact_with(sochi, words)
+
+
+def test_quotes_of_one_transcript_stay_independent(sochi: Story) -> None:
+    (fact,) = fact_with(sochi, "I have always said")
+    assert fact.sources == 3
 
 
 def test_event_date_and_entities(sochi: Story) -> None:

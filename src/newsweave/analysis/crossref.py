@@ -7,7 +7,11 @@ fact (so a fact cannot chain through a long sentence into something else).
 
 A fact's corroboration counts independent sources, not articles: an article that carries one
 wire's story (a single wire credit: "The Moscow Times (Reuters)") counts as that wire, so five
-sites reprinting Reuters are one source, shown as "Reuters (via ...)".
+sites reprinting Reuters are one source, shown as "Reuters (via ...)". A passage copied word for
+word counts once too, whoever prints it (`_passage_sources`): two outlets rarely write the same
+dozen words in the same order by chance, so the same text is one reporter's, and the outlets
+carrying it are shown as its carriers. Different wordings of one claim stay separate sources:
+that is corroboration.
 
 Disagreements are looked for only inside facts, where outlets state the same thing: numbers
 with the same unit word ("450,000 killed" / "500,000 killed"), dates and weekdays, and
@@ -23,8 +27,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
+from rapidfuzz.distance import Indel
 
 from newsweave.model import (
     Article,
@@ -40,7 +46,7 @@ from newsweave.model import (
 )
 from newsweave.nlp.canonical import canonical_person
 from newsweave.nlp.dates import find_time_expressions
-from newsweave.nlp.quotes import Quote
+from newsweave.nlp.quotes import Quote, quote_spans
 from newsweave.tfidf import tfidf, tokens
 
 
@@ -54,13 +60,20 @@ class AlignSettings:
     quote_min_words: int = 4
     quote_min_shared: int = 4
     quote_containment: float = 0.5
+    passage_similarity: float = 0.9  # word-level, after normalising case, quotes and spacing
+    passage_min_words: int = 12  # shorter runs of the same words are set phrases, not copies
 
 
-def describe_sources(articles: Sequence[Article]) -> list[str]:
-    """ "Reuters (via The Moscow Times, ...)" for wire copies, the outlet otherwise."""
+def describe_sources(
+    articles: Sequence[Article], sources: Sequence[str] | None = None
+) -> list[str]:
+    """ "Reuters (via The Moscow Times, ...)" for wire copies, the outlet otherwise.
+
+    `sources` gives each article's source for one statement (`_passage_sources`); without it,
+    each article counts as its `independent_source`."""
+    names = sources if sources is not None else [a.independent_source for a in articles]
     carriers: dict[str, list[str]] = defaultdict(list)
-    for article in articles:
-        name = article.independent_source
+    for article, name in zip(articles, names, strict=True):
         if article.outlet and name != article.outlet:
             carriers[name].append(article.outlet)
         else:
@@ -131,7 +144,8 @@ def align(articles: Sequence[Article], settings: AlignSettings | None = None) ->
         parent[b] = a
         members[a].extend(members.pop(b))
     groups = [sorted(m) for m in members.values() if len(m) > 1]
-    facts = [_fact([units[k] for k in g], sims, g) for g in groups]
+    narration = _Narration()
+    facts = [_fact([units[k] for k in g], sims, g, narration, settings) for g in groups]
     order = sorted(
         range(len(facts)),
         key=lambda k: (-facts[k].sources, -len(facts[k].article_ids), groups[k][0]),
@@ -139,20 +153,130 @@ def align(articles: Sequence[Article], settings: AlignSettings | None = None) ->
     return Alignment(units, sims, [groups[k] for k in order], [facts[k] for k in order])
 
 
-def _fact(group: list[_Unit], sims: np.ndarray, indices: list[int]) -> Fact:
+def _fact(
+    group: list[_Unit],
+    sims: np.ndarray,
+    indices: list[int],
+    narration: _Narration,
+    settings: AlignSettings,
+) -> Fact:
     # The most representative statement: highest mean similarity to the others.
     centre = max(range(len(group)), key=lambda k: sum(sims[indices[k], j] for j in indices))
     articles = list({u.article.id: u.article for u in group}.values())
+    sources = _passage_sources(group, narration, settings)
+    names = [sources[a.id] for a in articles]
     return Fact(
         text=group[centre].text,
         outlets=list(dict.fromkeys(u.article.outlet_label for u in group)),
         article_ids=[a.id for a in articles],
-        sources=len({a.independent_source for a in articles}),
-        source_names=describe_sources(articles),
+        sources=len(set(names)),
+        source_names=describe_sources(articles, names),
         statements=[
             Statement(u.article.id, u.article.outlet_label, u.index, u.text) for u in group
         ],
     )
+
+
+def _passage_sources(
+    group: Sequence[_Unit], narration: _Narration, settings: AlignSettings
+) -> dict[str, str]:
+    """Each article's source for its statement of one fact, by article id.
+
+    Statements that are one copied passage (`_same_passage`) have one source: the wire, where
+    a carrier is a wire copy (`Article.independent_source` names another source than the
+    outlet), preferring the wire most carriers credit (DW's "AFP, AP, dpa, Reuters" carrying a
+    Reuters copy's words is carrying Reuters); else the earliest published carrier's source,
+    since a copy comes after its original. Any other statement is its article's
+    `independent_source`.
+    """
+    parent = list(range(len(group)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(group)):
+        for j in range(i + 1, len(group)):
+            if find(i) != find(j) and _same_passage(group[i], group[j], narration, settings):
+                parent[find(j)] = find(i)
+    passages: dict[int, list[Article]] = defaultdict(list)
+    for k, unit in enumerate(group):
+        passages[find(k)].append(unit.article)
+    out: dict[str, str] = {}
+    for carriers in passages.values():
+        source = _passage_source(carriers)
+        out.update((a.id, source) for a in carriers)
+    return out
+
+
+def _passage_source(carriers: list[Article]) -> str:
+    if len(carriers) == 1:
+        return carriers[0].independent_source
+    by_date = sorted(carriers, key=lambda a: (a.published is None, a.published or date.min))
+    wires = [a.independent_source for a in by_date if a.independent_source != a.outlet_label]
+    if wires:  # max keeps the first of equals: the earliest published
+        return max(dict.fromkeys(wires), key=lambda w: sum(w in a.credits for a in carriers))
+    return by_date[0].independent_source
+
+
+class _Narration:
+    """A sentence's own words: its normalised words outside quotation marks.
+
+    Quoted words are left out of the comparison: outlets quoting one transcript or one
+    translation share those words without copying one another. Quotation marks are paired over
+    the whole article, as a quote may run over several sentences; once per article, as one
+    article states many facts."""
+
+    def __init__(self) -> None:
+        self._spans: dict[str, list[tuple[int, int]]] = {}
+
+    def __call__(self, article: Article, index: int) -> list[str] | None:
+        """None where the article has no sentence `index`."""
+        if not 0 <= index < len(article.sentences):
+            return None
+        sentence = article.sentences[index]
+        if article.id not in self._spans:
+            self._spans[article.id] = [(q.start, q.end) for q in quote_spans(article.text)]
+        pieces, at = [], sentence.start
+        for start, end in self._spans[article.id]:
+            if end <= sentence.start or start >= sentence.end:
+                continue
+            pieces.append(article.text[at : max(start, at)])
+            at = max(at, end)
+        pieces.append(article.text[at : sentence.end])
+        return _words(" ".join(pieces))
+
+
+def _same_passage(a: _Unit, b: _Unit, narration: _Narration, settings: AlignSettings) -> bool:
+    """Whether two statements are one passage: the same words (near enough for a copy's
+    light edits) in a run of such sentences, around them in both articles, long enough not to
+    be a set phrase. A short sentence copied with its paragraph is a copy; alone, it is not."""
+    if not _alike(_words(a.text), _words(b.text), settings):
+        return False  # checked first: it needs no quotation marks paired
+    first, second = narration(a.article, a.index), narration(b.article, b.index)
+    if first is None or second is None or not _alike(first, second, settings):
+        return False
+    total = min(len(first), len(second))
+    for step in (-1, 1):  # the sentences before, then after, while they are the same too
+        k = step
+        while total < settings.passage_min_words:
+            first, second = narration(a.article, a.index + k), narration(b.article, b.index + k)
+            if first is None or second is None or not _alike(first, second, settings):
+                break
+            total += min(len(first), len(second))
+            k += step
+    return total >= settings.passage_min_words
+
+
+def _words(text: str) -> list[str]:
+    # sentences only: ingest's cache of normalised bodies is left to bodies
+    return normalise_body.__wrapped__(text).split()
+
+
+def _alike(a: list[str], b: list[str], settings: AlignSettings) -> bool:
+    return bool(a and b) and Indel.normalized_similarity(a, b) >= settings.passage_similarity
 
 
 # ---- disagreements ----
