@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from factories import make_article, split_sentences
 from newsweave.analysis.crossref import align
-from newsweave.model import Article, Fact
+from newsweave.model import Article, Fact, Story
 
 CLAIM = (
     "Critics of the plan, among them several neighbouring states, say the new dam will dry up "
@@ -84,3 +84,11 @@ def test_outlets_quoting_one_transcript_are_separate_sources() -> None:
     fact = fact_about([one, two], "river flowing")
     assert fact.sources == 2
     assert fact.source_names == ["AP (via Times)", "Post"]
+
+
+def test_the_meter_counts_a_source_once_whatever_carried_it() -> None:
+    facts = [
+        Fact("a", [], [], 1, ["Reuters (via The Moscow Times)"]),
+        Fact("b", [], [], 2, ["Reuters (via The Moscow Times, The Independent)", "DW"]),
+    ]
+    assert Story(id="s", articles=[], facts=facts).fact_sources == 2

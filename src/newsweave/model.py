@@ -362,6 +362,13 @@ class Story:
         name_site_pages(self.articles)
 
     @property
+    def fact_sources(self) -> int:
+        """How many independent sources the story's facts draw on: the full scale of each
+        fact's meter. A source is named with the outlets that carried it ("Reuters (via The
+        Moscow Times)"), and the carriers vary from fact to fact where the source does not."""
+        return len({n.split(" (via ")[0] for f in self.facts for n in f.source_names}) or 1
+
+    @property
     def outlets(self) -> list[str]:
         """Distinct outlet labels, in article order."""
         return list(dict.fromkeys(a.outlet_label for a in self.articles))

@@ -98,7 +98,7 @@ def _meter(sources: int, total: int) -> str:
 
 def _analysis(story: Story) -> list[str]:
     lines: list[str] = []
-    total = len({n for f in story.facts for n in f.source_names}) or 1
+    total = story.fact_sources
     if story.facts:
         lines += ["", "### Facts", ""]
         for fact in story.facts:
