@@ -244,3 +244,69 @@ def eval_timeline(
         warning(f"ROUGE skipped: {report.rouge_skipped}")
     title = f"Timelines of {len(report.topics)} topics of {directory}"
     print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
+
+
+@app.command("disagreements")
+def eval_disagreements(
+    path: Annotated[
+        Path, typer.Argument(help="The dataset: a file (multinews, clusters) or a folder (t17).")
+    ],
+    dataset: Annotated[
+        str, typer.Option(help="Format: multinews (CSV), clusters (JSONL) or t17 (per-day groups).")
+    ] = "multinews",
+    limit: Annotated[int | None, typer.Option(help="Only the first N clusters.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the injected conflicts.")] = 13,
+    per_cluster: Annotated[
+        int, typer.Option(min=1, help="Conflicts injected per cluster, one at a time.")
+    ] = 1,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write every disagreement of the untouched clusters as JSONL to label."),
+    ] = None,
+    labelled: Annotated[
+        Path | None,
+        typer.Option(help="A labelled JSONL of disagreements (judgement: real or false)."),
+    ] = Path("bench/data/disagreements_labelled.jsonl"),
+    as_json: JsonOption = False,
+) -> None:
+    """Recall of injected conflicts (a figure or weekday changed in one outlet's sentence) and
+    the disagreements reported on untouched clusters, with the share judged false."""
+    import json
+
+    from newsweave.evaluate.datasets import DatasetError
+    from newsweave.evaluate.disagreements import (
+        evaluate_disagreements,
+        multinews_cases,
+        t17_cases,
+    )
+
+    if dataset == "t17":
+        try:
+            cases = t17_cases(path)[:limit]
+        except DatasetError as exc:
+            error(str(exc))
+            raise typer.Exit(2) from exc
+    else:
+        cases = multinews_cases(load_clusters(dataset, path)[:limit], dataset)
+    if labelled is not None and not labelled.is_file():
+        warning(f"{labelled}: no labelled sample; judged false not measured")
+        labelled = None
+    with progress_bar() as bar:
+        task = bar.add_task("analysing clusters", total=len(cases))
+        report = evaluate_disagreements(
+            cases,
+            seed=seed,
+            per_cluster=per_cluster,
+            labelled=labelled,
+            progress=lambda n: bar.advance(task, n),
+        )
+    for failure in report.failed:
+        warning(f"analysis failed: {failure}")
+    if out is not None:
+        with out.open("w", encoding="utf-8") as handle:
+            for line in report.reported:
+                handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+    title = f"Disagreements on {report.clusters} clusters of {path.name}"
+    if limit is not None:
+        title += f" (--limit {limit})"
+    print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
