@@ -286,7 +286,31 @@ _NUMBER = re.compile(
     re.I,
 )
 _WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-_NEGATION = re.compile(r"\b(not|no|never|n't|neither|nor|denied|denies)\b", re.I)
+_NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|denied|denies)\b|n['’]t\b", re.I)
+_CLAIM_WORDS = 3  # the content words after a negation that say what it denies
+_FUNCTION_TEXT = (
+    "a an the be been being is are was were am do does did have has had to of in on at for "
+    "by with as it its this that these those he she they we you i his her their our your any"
+)
+_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+
+
+def _stems(text: str) -> list[str]:
+    return [w.lower()[:5] for w in re.findall(r"[^\W\d_]{2,}", text)]
+
+
+def _denies(negated: str, other: str) -> bool:
+    """Whether a negation in `negated` denies what `other` says: the content words right
+    after it ("not *target civilians*") are all in `other`. A "not" among words only one
+    version has ("last but not least", "had never before been deployed" against "the first
+    time") changes no shared claim."""
+    present = set(_stems(other))
+    for match in _NEGATION.finditer(negated):
+        after = [w for w in _stems(negated[match.end() :]) if w not in _FUNCTION_WORDS]
+        claim = after[:_CLAIM_WORDS]
+        if claim and all(w in present for w in claim):
+            return True
+    return False
 
 
 def _numbers(text: str) -> dict[str, str]:
@@ -365,7 +389,9 @@ def find_disagreements(
                     and sims[i, j] >= settings.polarity_threshold
                     and polarity is None
                 ):
-                    polarity = (j, i) if negated[0] else (i, j)
+                    no, yes = (i, j) if negated[0] else (j, i)
+                    if _denies(units[no].text, units[yes].text):
+                        polarity = (yes, no)
         for kind, word in sorted(conflicts):
             about = (
                 f"number ({word})"
