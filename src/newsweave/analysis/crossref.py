@@ -314,21 +314,30 @@ def _denies(negated: str, other: str) -> bool:
 
 
 def _numbers(text: str) -> dict[str, str]:
-    """Unit word -> number as written, e.g. {"killed": "450,000"}."""
-    found = {}
+    """Unit word -> number as written, e.g. {"killed": "450,000"}.
+
+    A unit a sentence gives two values ("70 minutes on phones and 48 minutes on chores", "$35,000
+    to one fund, $250,000 to another") is left out: which of them another outlet's figure is
+    about cannot be told. So is a "unit" that is a function word ("$33.7 million in 2013")."""
+    found: dict[str, set[str]] = defaultdict(set)
     for match in _NUMBER.finditer(text):
         number, scale, unit = match.groups()
         if re.fullmatch(r"(19|20)\d\d", number):
             continue  # a year: compared as a date
-        found[unit.lower()] = f"{number} {scale}".strip() if scale else number
-    return found
+        if unit.lower() in _FUNCTION_WORDS:
+            continue
+        found[unit.lower()].add(f"{number} {scale}".strip() if scale else number)
+    return {unit: values.pop() for unit, values in found.items() if len(values) == 1}
 
 
 def _dates(unit: _Unit) -> dict[str, str]:
+    """The date and the weekday a sentence states, where it states one of each: a sentence with
+    two ("revenue in 2013 and in the first nine months of 2014", "the 2013-2016 outbreak") can
+    be compared with another only clause by clause, which the alignment does not do."""
     found = {}
-    for expr in find_time_expressions(unit.text, unit.article.published):
-        if expr.value:
-            found["date"] = expr.value
+    dates = {e.value for e in find_time_expressions(unit.text, unit.article.published) if e.value}
+    if len(dates) == 1:
+        found["date"] = dates.pop()
     weekdays = {m.group(1).lower() for m in _WEEKDAY.finditer(unit.text)}
     if len(weekdays) == 1:
         found["weekday"] = weekdays.pop()
