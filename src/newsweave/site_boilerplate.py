@@ -46,9 +46,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from newsweave.model import Article, Removal
+from newsweave.model import Article, Removal, url_host
 from newsweave.store import Store
 
 RULE = "site_boilerplate"
@@ -107,13 +106,7 @@ class Unit:
 
 def site_of(article: Article) -> str | None:
     """The site an article's template lines belong to: its outlet, else its URL's host."""
-    if article.outlet:
-        return article.outlet
-    try:
-        host = urlsplit(article.url).hostname if article.url else None
-    except ValueError:
-        return None
-    return host.removeprefix("www.") if host else None
+    return article.outlet or url_host(article.url)
 
 
 def normalise_line(text: str) -> str:
