@@ -205,7 +205,7 @@ def test_a_failing_analysis_costs_only_its_story(
 def test_a_quote_carried_with_tied_cues_takes_the_first_given(first: str, second: str) -> None:
     """Four outlets carry one remark, two with one cue and two with another: the story names
     the cue given first, in every process (not in the hash order of the strings)."""
-    from newsweave.analysis.crossref import match_quotes
+    from newsweave.analysis.quotes import match_quotes
     from newsweave.nlp.quotes import Quote
 
     remark = "foreign troops will leave Syria once the political process has started"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from factories import make_article, split_sentences
-from newsweave.analysis.crossref import align, find_disagreements
+from newsweave.analysis.crossref import align
+from newsweave.analysis.disagreements import find_disagreements
 from newsweave.model import Article
 
 

@@ -1,4 +1,4 @@
-"""Cross-source analysis of a story: facts, corroboration, disagreements and coverage.
+"""Facts of a story and who independently states each: the alignment of its sentences.
 
 Sentences of different articles that state the same thing are aligned into facts:
 candidate pairs are scored by TF-IDF cosine over the story's sentences; pairs above
@@ -13,18 +13,13 @@ dozen words in the same order by chance, so the same text is one reporter's, and
 carrying it are shown as its carriers. Different wordings of one claim stay separate sources:
 that is corroboration.
 
-Disagreements are looked for only inside facts, where outlets state the same thing: numbers
-with the same unit word ("450,000 killed" / "500,000 killed"), dates and weekdays, and
-polarity (one says "not"). Agreeing in other words is not a disagreement, and a value one
-statement lacks is an omission, not a conflict. Each outlet's version is shown; no winner.
-
-Quotes are matched across outlets the same way (`match_quotes`): one remark, several wordings.
+Disagreements between a fact's statements are in `disagreements`, what each outlet alone
+reports or leaves out in `coverage`, and one remark's wordings across outlets in `quotes`.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -34,20 +29,12 @@ from rapidfuzz.distance import Indel
 
 from newsweave.model import (
     Article,
-    Disagreement,
     Fact,
-    OutletCoverage,
-    QuoteVariant,
     Statement,
-    StoryEntity,
-    StoryQuote,
-    Version,
     normalise_body,
 )
-from newsweave.nlp.canonical import canonical_person
-from newsweave.nlp.dates import find_time_expressions
-from newsweave.nlp.quotes import Quote, quote_spans
-from newsweave.tfidf import tfidf, tokens
+from newsweave.nlp.quotes import quote_spans
+from newsweave.tfidf import tfidf
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,15 +72,15 @@ def describe_sources(
 
 
 @dataclass(slots=True)
-class _Unit:
+class Unit:
     article: Article
     index: int
     text: str
 
 
-def _units(articles: Sequence[Article], settings: AlignSettings) -> list[_Unit]:
+def _units(articles: Sequence[Article], settings: AlignSettings) -> list[Unit]:
     return [
-        _Unit(a, s.index, " ".join(s.text.split()))
+        Unit(a, s.index, " ".join(s.text.split()))
         for a in articles
         for s in a.sentences
         if len(s.text.split()) >= settings.min_words
@@ -104,7 +91,7 @@ def _units(articles: Sequence[Article], settings: AlignSettings) -> list[_Unit]:
 class Alignment:
     """The story's sentences, their similarities, and the facts (groups of aligned sentences)."""
 
-    units: list[_Unit]
+    units: list[Unit]
     sims: np.ndarray
     groups: list[list[int]]  # indices into `units`, one list per fact, same order as `facts`
     facts: list[Fact]
@@ -154,7 +141,7 @@ def align(articles: Sequence[Article], settings: AlignSettings | None = None) ->
 
 
 def _fact(
-    group: list[_Unit],
+    group: list[Unit],
     sims: np.ndarray,
     indices: list[int],
     narration: _Narration,
@@ -178,7 +165,7 @@ def _fact(
 
 
 def _passage_sources(
-    group: Sequence[_Unit], narration: _Narration, settings: AlignSettings
+    group: Sequence[Unit], narration: _Narration, settings: AlignSettings
 ) -> dict[str, str]:
     """Each article's source for its statement of one fact, by article id.
 
@@ -249,7 +236,7 @@ class _Narration:
         return _words(" ".join(pieces))
 
 
-def _same_passage(a: _Unit, b: _Unit, narration: _Narration, settings: AlignSettings) -> bool:
+def _same_passage(a: Unit, b: Unit, narration: _Narration, settings: AlignSettings) -> bool:
     """Whether two statements are one passage: the same words (near enough for a copy's
     light edits) in a run of such sentences, around them in both articles, long enough not to
     be a set phrase. A short sentence copied with its paragraph is a copy; alone, it is not."""
@@ -277,264 +264,3 @@ def _words(text: str) -> list[str]:
 
 def _alike(a: list[str], b: list[str], settings: AlignSettings) -> bool:
     return bool(a and b) and Indel.normalized_similarity(a, b) >= settings.passage_similarity
-
-
-# ---- disagreements ----
-
-_NUMBER = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(million|billion|thousand|percent|%))?\s+(?:(?:people|of|the|are|were|is|was|have|has|had|been|be|to|more|than|about|some|around|believed|thought|estimated|reported|said|feared|now|already)\s+){0,5}(\w+)",
-    re.I,
-)
-_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-_NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|denied|denies)\b|n['’]t\b", re.I)
-_CLAIM_WORDS = 3  # the content words after a negation that say what it denies
-_FUNCTION_TEXT = (
-    "a an the be been being is are was were am do does did have has had to of in on at for "
-    "by with as it its this that these those he she they we you i his her their our your any"
-)
-_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
-
-
-def _stems(text: str) -> list[str]:
-    return [w.lower()[:5] for w in re.findall(r"[^\W\d_]{2,}", text)]
-
-
-def _denies(negated: str, other: str) -> bool:
-    """Whether a negation in `negated` denies what `other` says: the content words right
-    after it ("not *target civilians*") are all in `other`. A "not" among words only one
-    version has ("last but not least", "had never before been deployed" against "the first
-    time") changes no shared claim."""
-    present = set(_stems(other))
-    for match in _NEGATION.finditer(negated):
-        after = [w for w in _stems(negated[match.end() :]) if w not in _FUNCTION_WORDS]
-        claim = after[:_CLAIM_WORDS]
-        if claim and all(w in present for w in claim):
-            return True
-    return False
-
-
-def _numbers(text: str) -> dict[str, str]:
-    """Unit word -> number as written, e.g. {"killed": "450,000"}.
-
-    A unit a sentence gives two values ("70 minutes on phones and 48 minutes on chores", "$35,000
-    to one fund, $250,000 to another") is left out: which of them another outlet's figure is
-    about cannot be told. So is a "unit" that is a function word ("$33.7 million in 2013")."""
-    found: dict[str, set[str]] = defaultdict(set)
-    for match in _NUMBER.finditer(text):
-        number, scale, unit = match.groups()
-        if re.fullmatch(r"(19|20)\d\d", number):
-            continue  # a year: compared as a date
-        if unit.lower() in _FUNCTION_WORDS:
-            continue
-        found[unit.lower()].add(f"{number} {scale}".strip() if scale else number)
-    return {unit: values.pop() for unit, values in found.items() if len(values) == 1}
-
-
-def _dates(unit: _Unit) -> dict[str, str]:
-    """The date and the weekday a sentence states, where it states one of each: a sentence with
-    two ("revenue in 2013 and in the first nine months of 2014", "the 2013-2016 outbreak") can
-    be compared with another only clause by clause, which the alignment does not do."""
-    found = {}
-    dates = {e.value for e in find_time_expressions(unit.text, unit.article.published) if e.value}
-    if len(dates) == 1:
-        found["date"] = dates.pop()
-    weekdays = {m.group(1).lower() for m in _WEEKDAY.finditer(unit.text)}
-    if len(weekdays) == 1:
-        found["weekday"] = weekdays.pop()
-    return found
-
-
-def _compatible(kind: str, a: str, b: str) -> bool:
-    if kind == "date":
-        return a.startswith(b) or b.startswith(a) or not (a[:1].isdigit() and b[:1].isdigit())
-    if kind == "number":
-        return _as_float(a) == _as_float(b)
-    return a == b
-
-
-def _as_float(value: str) -> float | None:
-    number, _, scale = value.partition(" ")
-    try:
-        base = float(number.replace(",", ""))
-    except ValueError:
-        return None
-    return base * {"million": 1e6, "billion": 1e9, "thousand": 1e3}.get(scale.lower(), 1)
-
-
-def _values(unit: _Unit) -> dict[tuple[str, str], str]:
-    values = {("number", word): number for word, number in _numbers(unit.text).items()}
-    values.update({(kind, ""): value for kind, value in _dates(unit).items()})
-    return values
-
-
-def find_disagreements(
-    alignment: Alignment, settings: AlignSettings | None = None
-) -> list[Disagreement]:
-    """Conflicting values between close statements of one fact, every version side by side.
-
-    Only statements at least `conflict_threshold` alike are compared: a fact can hold loosely
-    related sentences, and a date in one of them need not be about the same thing.
-    """
-    settings = settings or AlignSettings()
-    sims, units = alignment.sims, alignment.units
-    out = []
-    for indices in alignment.groups:
-        values = {k: _values(units[k]) for k in indices}
-        conflicts: set[tuple[str, str]] = set()
-        polarity: tuple[int, int] | None = None
-        for x, i in enumerate(indices):
-            for j in indices[x + 1 :]:
-                if sims[i, j] < settings.conflict_threshold:
-                    continue
-                for key in values[i].keys() & values[j].keys():
-                    if not _compatible(key[0], values[i][key], values[j][key]):
-                        conflicts.add(key)
-                negated = (
-                    bool(_NEGATION.search(units[i].text)),
-                    bool(_NEGATION.search(units[j].text)),
-                )
-                if (
-                    negated[0] != negated[1]
-                    and sims[i, j] >= settings.polarity_threshold
-                    and polarity is None
-                ):
-                    no, yes = (i, j) if negated[0] else (j, i)
-                    if _denies(units[no].text, units[yes].text):
-                        polarity = (yes, no)
-        for kind, word in sorted(conflicts):
-            about = (
-                f"number ({word})"
-                if kind == "number"
-                else ("day of the week" if kind == "weekday" else "date")
-            )
-            versions = [
-                Version(
-                    units[k].article.outlet_label,
-                    units[k].article.id,
-                    units[k].text,
-                    values[k][(kind, word)],
-                )
-                for k in indices
-                if (kind, word) in values[k]
-            ]
-            out.append(Disagreement(about, kind, versions))
-        if polarity is not None:
-            affirms, negates = (units[k] for k in polarity)
-            out.append(Disagreement("polarity", "polarity", [
-                Version(affirms.article.outlet_label, affirms.article.id, affirms.text, "affirms"),
-                Version(negates.article.outlet_label, negates.article.id, negates.text, "negates"),
-            ]))  # fmt: skip
-    return out
-
-
-# ---- coverage ----
-
-
-def coverage(
-    articles: Sequence[Article], alignment: Alignment, settings: AlignSettings | None = None
-) -> list[OutletCoverage]:
-    """Per outlet: what only it reports, and the widely reported facts it leaves out."""
-    settings = settings or AlignSettings()
-    facts, units = alignment.facts, alignment.units
-    aligned = {(s.article_id, s.sentence_index) for f in facts for s in f.statements}
-    widely = [f for f in facts if f.sources >= 2]
-    out = []
-    outlets = list(dict.fromkeys(a.outlet_label for a in articles))
-    for outlet in outlets:
-        own = [a for a in articles if a.outlet_label == outlet]
-        own_ids = {a.id for a in own}
-        exclusive = [
-            u.text
-            for u in units
-            if u.article.id in own_ids and (u.article.id, u.index) not in aligned
-        ][: settings.exclusive_limit]
-        missing = [f.text for f in widely if not own_ids & set(f.article_ids)]
-        out.append(OutletCoverage(outlet, exclusive, missing))
-    return out
-
-
-# ---- quotes across outlets ----
-
-
-def canonical_speaker(speaker: str | None, entities: Sequence[StoryEntity]) -> str | None:
-    """The story's name for a quote's speaker ("Bashar Assad" -> "Bashar al-Assad", "Dmitry S.
-    Peskov" -> "Dmitry Peskov"), so that the speaker names one of the story's entities; the
-    speaker as resolved in its article when the story has no such person ("the Russian
-    site")."""
-    return canonical_person(speaker, entities) or speaker
-
-
-def _same_words(a: set[str], b: set[str], settings: AlignSettings) -> bool:
-    shared = len(a & b)
-    return shared >= settings.quote_min_shared and shared >= settings.quote_containment * min(
-        len(a), len(b)
-    )
-
-
-def match_quotes(
-    articles: Sequence[Article],
-    quotes: dict[str, list[Quote]],
-    entities: Sequence[StoryEntity],
-    settings: AlignSettings | None = None,
-) -> list[StoryQuote]:
-    """One `StoryQuote` per thing said, with every outlet's wording as a variant.
-
-    Two direct quotes are the same speech when their speakers agree (or one is unknown) and
-    most of the content words of the shorter occur in the longer: translations of one
-    remark share their nouns even when the grammar differs.
-    """
-    settings = settings or AlignSettings()
-    by_id = {a.id: a for a in articles}
-    items = [
-        (article_id, q, set(tokens(q.text)), canonical_speaker(q.speaker, entities))
-        for article_id, found in quotes.items()
-        for q in found
-        if q.direct and len(q.text.split()) >= settings.quote_min_words
-    ]
-    groups: list[list[int]] = []
-    for k, (article_id, _, words, speaker) in enumerate(items):
-        for group in groups:
-            g_speakers = {items[m][3] for m in group if items[m][3]}
-            if speaker and g_speakers and speaker not in g_speakers:
-                continue
-            if any(
-                items[m][0] != article_id and _same_words(words, items[m][2], settings)
-                for m in group
-            ):
-                group.append(k)
-                break
-        else:
-            groups.append([k])
-    out = []
-    for group in groups:
-        wordings: dict[str, list[int]] = defaultdict(list)
-        for m in group:  # one wording whatever its quotation marks, case or spacing
-            wordings[normalise_body(items[m][1].text)].append(m)
-        ranked = sorted(wordings.values(), key=lambda ms: (-len({items[m][0] for m in ms}), ms[0]))
-        variants = []
-        for members in ranked:
-            text = " ".join(items[members[0]][1].text.split())
-            ids = list(dict.fromkeys(items[m][0] for m in members))
-            variants.append(
-                QuoteVariant(text, list(dict.fromkeys(by_id[i].outlet_label for i in ids)), ids)
-            )
-        ids = list(dict.fromkeys(items[m][0] for m in group))
-        speakers = [s for m in group if (s := items[m][3])]
-        cues = [c for m in group if (c := items[m][1].cue)]
-        out.append(
-            StoryQuote(
-                text=variants[0].text,
-                speaker=_most_common(speakers),
-                cue=_most_common(cues),
-                outlets=list(dict.fromkeys(by_id[i].outlet_label for i in ids)),
-                article_ids=ids,
-                variants=variants,
-            )
-        )
-    return sorted(out, key=lambda q: -len(q.article_ids))
-
-
-def _most_common(values: list[str]) -> str | None:
-    """The value given most often; of several as often, the one given first (whatever the
-    hash order of strings in this process: the same input gives the same story)."""
-    return Counter(values).most_common(1)[0][0] if values else None

@@ -25,13 +25,10 @@ from typing import Any, TextIO
 
 from spacy.language import Language
 
-from newsweave.analysis.crossref import (
-    AlignSettings,
-    align,
-    coverage,
-    find_disagreements,
-    match_quotes,
-)
+from newsweave.analysis.coverage import coverage
+from newsweave.analysis.crossref import AlignSettings, align
+from newsweave.analysis.disagreements import find_disagreements
+from newsweave.analysis.quotes import match_quotes
 from newsweave.analysis.storyline import link_storylines_and_timelines
 from newsweave.analysis.summarize import SummarySettings, summarize
 from newsweave.analysis.timeline import first_published, infer_event_date
