@@ -2,8 +2,12 @@
 
 Sentences of different articles that state the same thing are aligned into facts:
 candidate pairs are scored by TF-IDF cosine over the story's sentences; pairs above
-`align_threshold` are merged best first, never putting two sentences of one article into one
-fact (so a fact cannot chain through a long sentence into something else).
+`align_threshold` that can report one thing (`newsweave.analysis.meaning.same_claim`: no
+person one is about that the other lacks while the other names one too, shared claim words
+beyond the names and the attribution) are merged best first. A merge never puts two sentences
+of one article into one fact (so a fact cannot chain through a long sentence into something
+else), nor two statements about different people: words shared with one member do not make a
+sentence about Merkel a statement about Assad.
 
 A fact's corroboration counts independent sources, not articles: an article that carries one
 wire's story (a single wire credit: "The Moscow Times (Reuters)") counts as that wire, so five
@@ -20,13 +24,14 @@ reports or leaves out in `coverage`, and one remark's wordings across outlets in
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 from rapidfuzz.distance import Indel
 
+from newsweave.analysis.meaning import compatible, gists, same_claim, shares_predicate
 from newsweave.model import (
     Article,
     Fact,
@@ -40,6 +45,8 @@ from newsweave.tfidf import tfidf
 @dataclass(frozen=True, slots=True)
 class AlignSettings:
     align_threshold: float = 0.3
+    close_threshold: float = 0.5  # this close, two statements need no verb in common
+    touch_threshold: float = 0.15  # an outlet this near a fact is not shown as leaving it out
     conflict_threshold: float = 0.5
     min_words: int = 6
     polarity_threshold: float = 0.6
@@ -49,6 +56,7 @@ class AlignSettings:
     quote_containment: float = 0.5
     passage_similarity: float = 0.9  # word-level, after normalising case, quotes and spacing
     passage_min_words: int = 12  # shorter runs of the same words are set phrases, not copies
+    min_shared: int = 3  # claim words, people, places and values two statements of a fact share
 
 
 def describe_sources(
@@ -97,8 +105,22 @@ class Alignment:
     facts: list[Fact]
 
 
-def align(articles: Sequence[Article], settings: AlignSettings | None = None) -> Alignment:
-    """Facts stated by two or more articles, most corroborated first."""
+def align(
+    articles: Sequence[Article],
+    settings: AlignSettings | None = None,
+    remarks: Sequence[Collection[tuple[str, int]]] = (),
+    predicates: Mapping[str, Sequence[frozenset[str]]] | None = None,
+) -> Alignment:
+    """Facts stated by two or more articles, most corroborated first.
+
+    `remarks` are sets of (article id, sentence index) that quote one remark
+    (`newsweave.analysis.quotes.remark_sentences`): two of them in different articles, not
+    far apart in words (`touch_threshold`), join their facts into one, even where one article
+    gives the remark in two sentences (its quote and its paraphrase) and the words of three
+    translations of one Russian sentence differ too much for `align_threshold`. `predicates`
+    are each parsed article's verbs by sentence (`newsweave.nlp.predicates`): below
+    `close_threshold`, two statements align only when something one says happens is in the
+    other."""
     settings = settings or AlignSettings()
     units = _units(articles, settings)
     empty = Alignment(units, np.zeros((len(units), len(units))), [], [])
@@ -109,11 +131,16 @@ def align(articles: Sequence[Article], settings: AlignSettings | None = None) ->
         return empty
     sims = (matrix @ matrix.T).toarray()
     owner = [u.article.id for u in units]
+    by_article = {a.id: gists(a, (predicates or {}).get(a.id)) for a in articles}
+    gist = [by_article[u.article.id][u.index] for u in units]
     pairs = [
         (sims[i, j], i, j)
         for i in range(len(units))
         for j in range(i + 1, len(units))
-        if owner[i] != owner[j] and sims[i, j] >= settings.align_threshold
+        if owner[i] != owner[j]
+        and sims[i, j] >= settings.align_threshold
+        and same_claim(gist[i], gist[j], settings.min_shared)
+        and (sims[i, j] >= settings.close_threshold or shares_predicate(gist[i], gist[j]))
     ]
     parent = list(range(len(units)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(units))}
@@ -128,9 +155,25 @@ def align(articles: Sequence[Article], settings: AlignSettings | None = None) ->
         a, b = find(i), find(j)
         if a == b or {owner[k] for k in members[a]} & {owner[k] for k in members[b]}:
             continue
+        if not all(compatible(gist[x], gist[y]) for x in members[a] for y in members[b]):
+            continue
         parent[b] = a
         members[a].extend(members.pop(b))
-    groups = [sorted(m) for m in members.values() if len(m) > 1]
+    position = {(u.article.id, u.index): k for k, u in enumerate(units)}
+    for remark in remarks:
+        carriers = sorted(position[key] for key in remark if key in position)
+        for x, i in enumerate(carriers):
+            for j in carriers[x + 1 :]:
+                a, b = find(i), find(j)
+                if (
+                    a != b
+                    and owner[i] != owner[j]
+                    and sims[i, j] >= settings.touch_threshold
+                    and all(compatible(gist[m], gist[n]) for m in members[a] for n in members[b])
+                ):
+                    parent[b] = a
+                    members[a].extend(members.pop(b))
+    groups = [sorted(m) for m in members.values() if len({owner[k] for k in m}) > 1]
     narration = _Narration()
     facts = [_fact([units[k] for k in g], sims, g, narration, settings) for g in groups]
     order = sorted(

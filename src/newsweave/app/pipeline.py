@@ -28,7 +28,7 @@ from spacy.language import Language
 from newsweave.analysis.coverage import coverage
 from newsweave.analysis.crossref import AlignSettings, align
 from newsweave.analysis.disagreements import find_disagreements
-from newsweave.analysis.quotes import match_quotes
+from newsweave.analysis.quotes import group_quotes, remark_sentences, story_quotes
 from newsweave.analysis.storyline import link_storylines_and_timelines
 from newsweave.analysis.summarize import SummarySettings, summarize
 from newsweave.analysis.timeline import first_published, infer_event_date
@@ -44,6 +44,7 @@ from newsweave.model import Article, RawDocument, Story, article_id, story_id
 from newsweave.nlp.canonical import canonical_entities, unify_across_stories
 from newsweave.nlp.entities import EntityRecognizer, load_model
 from newsweave.nlp.language import LanguageDetector, analysed, is_analysed, not_analysed
+from newsweave.nlp.predicates import sentence_predicates
 from newsweave.nlp.quotes import Quote, add_paragraph_breaks, extract_quotes
 from newsweave.nlp.sentences import SentenceSplitter
 from newsweave.site_boilerplate import BoilerplateSettings, LearnStep, learn_pending, learn_step
@@ -176,6 +177,14 @@ def prepare(raw: RawDocument) -> Article:
     )
 
 
+@dataclass(slots=True)
+class Parsed:
+    """What the full parse of one article gives the analysis."""
+
+    quotes: list[Quote]
+    predicates: list[frozenset[str]]  # by sentence index (`newsweave.nlp.predicates`)
+
+
 class Annotator:
     """Sentences and entities for articles; loads spaCy once, on first use.
 
@@ -200,9 +209,16 @@ class Annotator:
             self._parser = add_paragraph_breaks(load_model(ner_only=False))
         return self._parser
 
-    def quotes(self, articles: list[Article]) -> dict[str, list[Quote]]:
+    def parse(self, articles: list[Article]) -> dict[str, Parsed]:
+        """Quotes and each sentence's verbs, from one full parse of each article."""
         docs = self.parser.pipe((a.text for a in articles), batch_size=8)
-        return {a.id: extract_quotes(doc) for a, doc in zip(articles, docs, strict=True)}
+        return {
+            a.id: Parsed(extract_quotes(doc), sentence_predicates(doc, a.sentences))
+            for a, doc in zip(articles, docs, strict=True)
+        }
+
+    def quotes(self, articles: list[Article]) -> dict[str, list[Quote]]:
+        return {id: parsed.quotes for id, parsed in self.parse(articles).items()}
 
     def annotate(
         self, articles: list[Article], report: RunReport, *, entities: bool = True
@@ -462,13 +478,20 @@ def analyse_story(
     from its articles the English analysis reads (`newsweave.nlp.language.analysed`)."""
     articles = analysed(story.articles)
     story.entities = canonical_entities(articles)
-    alignment = align(articles, settings)
+    parsed = annotator.parse(articles)
+    quotes = group_quotes({k: p.quotes for k, p in parsed.items()}, story.entities, settings)
+    alignment = align(
+        articles,
+        settings,
+        remarks=remark_sentences(articles, quotes),
+        predicates={k: p.predicates for k, p in parsed.items()},
+    )
     # a fact is what independent sources say together: one source repeating itself is not one
     story.facts = [f for f in alignment.facts if f.sources >= 2]
     story.disagreements = find_disagreements(alignment, settings)
     outlets = {a.outlet_label for a in articles}
     story.coverage = coverage(articles, alignment, settings) if len(outlets) > 1 else []
-    story.quotes = match_quotes(articles, annotator.quotes(articles), story.entities, settings)
+    story.quotes = story_quotes(articles, quotes)
 
 
 def story_title(story: Story) -> str | None:

@@ -45,11 +45,10 @@ from pathlib import Path
 from typing import Any
 
 from newsweave.analysis.crossref import Alignment, AlignSettings, align
-from newsweave.app.pipeline import Annotator, analyse_story, make_story
+from newsweave.app.pipeline import Annotator, Parsed, analyse_story, make_story
 from newsweave.evaluate.datasets import Cluster
 from newsweave.model import Article, Disagreement, Sentence, article_id
 from newsweave.nlp.language import analysed
-from newsweave.nlp.quotes import Quote
 
 NEAR_VERBATIM = 0.8
 """Word-level similarity (`difflib` ratio) from which a partner counts as near-verbatim."""
@@ -70,7 +69,7 @@ _NOT_UNITS = {"a", "an", "and", "or", "to", "in", "on", "at", "of", "by", "for",
 class SentencesOnly(Annotator):
     """The pipeline's annotator without the quote parse: disagreements read neither."""
 
-    def quotes(self, articles: list[Article]) -> dict[str, list[Quote]]:
+    def parse(self, articles: list[Article]) -> dict[str, Parsed]:
         return {}
 
 

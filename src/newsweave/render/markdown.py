@@ -134,7 +134,8 @@ def _analysis(story: Story) -> list[str]:
         lines += ["", "### Coverage by outlet", ""]
         for c in story.coverage:
             lines.append(
-                f"- **{escape(c.outlet)}**: {len(c.exclusive)} exclusive, misses {len(c.missing)} widely reported facts"
+                f"- **{escape(c.outlet)}**: {len(c.exclusive)} exclusive, misses "
+                f"{len(c.missing)} widely reported fact{'' if len(c.missing) == 1 else 's'}"
             )
             lines += [f"  - only here: {escape(x)}" for x in c.exclusive[:3]]
             lines += [f"  - left out: {escape(x)}" for x in c.missing[:3]]
