@@ -25,7 +25,7 @@ def canonical_speaker(speaker: str | None, entities: Sequence[StoryEntity]) -> s
     return canonical_person(speaker, entities) or speaker
 
 
-def _same_words(a: set[str], b: set[str], settings: AlignSettings) -> bool:
+def _same_words(a: frozenset[str], b: frozenset[str], settings: AlignSettings) -> bool:
     shared = len(a & b)
     return shared >= settings.quote_min_shared and shared >= settings.quote_containment * min(
         len(a), len(b)
