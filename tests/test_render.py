@@ -82,6 +82,7 @@ def test_markdown_citations() -> None:
     assert "- Putin and Assad met in Sochi on Thursday. [DW, The Moscow Times (Reuters)]\n" in md
     assert "- They talked \\*a lot\\*. [DW]\n" in md
     assert "<https://www.dw.com/en/a>" in md  # http(s) URLs are autolinks
+    assert "· DW · 2018-05-18 · credits AFP, AP ·" in md  # the wires DW's article credits
     assert "`javascript:alert(3)`" in md  # anything else is code, never a link
     assert "<script>" not in md.replace("\\<script>", "")  # every "<" of the title escaped
 

@@ -87,6 +87,8 @@ def render_story(story: Story) -> str:
         if article.published:
             estimated = " (estimated)" if article.published_estimated else ""
             parts.append(article.published.isoformat() + estimated)
+        if article.credits:  # the wires the outlet credits: whose reporting it carries
+            parts.append(f"credits {escape(', '.join(article.credits))}")
         parts.append(_link(article))
         lines.append("- " + " · ".join(parts))
     return "\n".join(lines) + "\n"
