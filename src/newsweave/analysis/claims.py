@@ -330,11 +330,11 @@ def _unit(before: list[str], after: list[str], scale: str | None, currency: str 
     if noun in _CASUALTIES:
         return _CASUALTIES[noun]
     event = ""
-    for w in words[1:5]:
+    for w in words[1:7]:  # "450,000 are believed to have been killed"
         if w in _CASUALTIES:
             event = _CASUALTIES[w]
             break
-        if w not in _AUXILIARY and w not in _PERSONS:
+        if w not in _AUXILIARY and w not in _PERSONS and w not in FUNCTION_WORDS:
             break
     if not event:
         for w in reversed(before[-4:]):

@@ -2,18 +2,20 @@
 
 Two statements of different articles are compared where they make the same claim, whatever
 their wording: a value of the same kind and unit (`newsweave.analysis.claims`: "at least 20
-people were killed" and "12 dead" both count people killed), enough content words in common
-apart from the values (`same_claim`), neither negated nor moving the other way ("rose" against
-"fell") where the other is not. The TF-IDF alignment of facts plays no part: paraphrases share
-few words and a changed figure is a new word.
+people were killed" and "12 dead" both count people killed), a TF-IDF cosine without the values
+and content words in common (`same_claim`), a name in common where both name someone, and each
+the other's closest statement of that unit in its article (`_pairs`); neither negated nor
+moving the other way ("rose" against "fell") where the other is not. The alignment of facts
+plays no part: paraphrases share few words, and a changed figure is a new word.
 
 Two such statements with values that cannot both hold (ranges: "at least 20" against "12", not
 against "25") are a conflict only where they speak of the same time. A figure stated for
 different days (anchored in the sentence: "on Monday" against "by Tuesday", else by the
 articles' publication dates) or twice by one outlet (its updates) is an evolution, shown as of
-each day, not a conflict. A weekday or date is compared only between articles published at
-most a day apart, and not where the two statements also differ in a figure: then they tell of
-different days' events. Every version is shown; no winner is picked.
+each day, not a conflict; an age or a duration does not evolve. A weekday or date is compared
+only where the words around both share what they date, between articles of different outlets
+published at most a day apart, and not where the two statements also differ in a figure: then
+they tell of different days' events. Every version is shown; no winner is picked.
 """
 
 from __future__ import annotations
