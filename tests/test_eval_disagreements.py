@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 
 from factories import SEEDS, read_articles, seed_path
 from newsweave import cli
-from newsweave.analysis.crossref import align
 from newsweave.evaluate.datasets import Cluster, ClusterDocument
 from newsweave.evaluate.disagreements import (
     Case,
@@ -86,7 +85,7 @@ def test_weekday_changed_against_a_near_verbatim_copy_is_found(
     reprint = next(a for a in articles if a.source.endswith("005_reprint.txt"))
     (candidate,) = [
         c
-        for c in candidates(articles, align(articles))
+        for c in candidates(articles)
         if c.article is reprint and "flew to Russian leader" in c.sentence.text
     ]
     assert (candidate.kind, candidate.value, candidate.near_verbatim) == (
@@ -97,8 +96,7 @@ def test_weekday_changed_against_a_near_verbatim_copy_is_found(
     base = disagreements_of(articles, annotator)
     assert base == []
     result = injected(case, articles, candidate, "Wednesday", base, annotator)
-    # the weekday, and the date it resolves to with the publication date
-    assert result.found and set(result.found_as) == {"day of the week", "date"}
+    assert result.found and result.found_as == ["conflict: day of the week"]
     assert result.others == 0
     assert "on Thursday" in result.sentence and result.new == "Wednesday"
 
@@ -134,7 +132,7 @@ def test_harness_end_to_end_on_tiny_clusters(tmp_path: Path) -> None:
     assert all(i.new != i.old and i.sentence for i in report.injections)
     figures_ = report.to_dict()
     assert figures_["injections"] == 2 and 0 <= figures_["found"] <= 2
-    assert figures_["labelled"] == len(read_labelled(LABELLED))
+    assert figures_["labelled_in_this_run"] <= len(read_labelled(LABELLED))
     assert [row[0] for row in report.rows()][:3] == ["clusters", "injections", "found (recall)"]
 
 
@@ -152,7 +150,7 @@ def test_command_writes_disagreements_to_label(tmp_path: Path) -> None:
     assert report["clusters"] == 2 and report["injections"] == 2
     assert out.is_file()
     written = [json.loads(line) for line in out.read_text().splitlines()]
-    assert len(written) == report["untouched_disagreements"]
+    assert len(written) == report["untouched_conflicts"] + report["untouched_evolutions"]
     assert all(line["judgement"] == "" for line in written)
     table = CliRunner().invoke(cli.app, args, env={"COLUMNS": "200"})
     assert table.exit_code == 0 and "found (recall)" in table.stdout
@@ -165,3 +163,22 @@ def test_labelled_sample_is_complete() -> None:
     assert all(len(line["versions"]) >= 2 for line in lines)
     kinds = {v for line in lines for _, _, kind, v in values(line["versions"][0]["text"])}
     assert kinds  # the sample holds figures and weekdays, not only polarity
+
+
+def test_partners_are_chosen_by_their_words_not_the_alignment() -> None:
+    from newsweave.evaluate.disagreements import partners
+
+    assert partners(
+        "Attorney General Jeff Sessions lashed out at Chicago Mayor Rahm Emanuel on Monday.",
+        "Attorney General Jeff Sessions on Monday blasted the leadership of Chicago and Emanuel.",
+    )
+    assert not partners(
+        "Attorney General Jeff Sessions lashed out at Chicago Mayor Rahm Emanuel on Monday.",
+        "The storm closed schools across the state on Monday, officials said.",
+    )
+
+
+def test_a_floor_is_contradicted_by_a_lower_figure() -> None:
+    import random
+
+    assert changed_value("figure", "150", random.Random(1), lower=True) == "75"

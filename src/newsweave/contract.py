@@ -19,6 +19,7 @@ from typing import Any
 from newsweave.model import (
     Article,
     Disagreement,
+    Evolution,
     Fact,
     OutletCoverage,
     QuoteVariant,
@@ -30,7 +31,7 @@ from newsweave.model import (
     Version,
 )
 
-ANALYSIS = ("entities", "facts", "disagreements", "quotes", "coverage", "timeline")
+ANALYSIS = ("entities", "facts", "disagreements", "quotes", "coverage", "timeline", "evolutions")
 """The sections of a story's cross-source analysis, kept and read whole with its story."""
 
 
@@ -99,6 +100,10 @@ def analysis_to_dict(story: Story) -> dict[str, list[dict[str, Any]]]:
         ],
         "coverage": [asdict(c) for c in story.coverage],
         "timeline": [timeline_event_to_dict(e) for e in story.timeline],
+        "evolutions": [
+            {"about": e.about, "kind": e.kind, "versions": [asdict(v) for v in e.versions]}
+            for e in story.evolutions
+        ],
     }  # fmt: skip
 
 
@@ -112,6 +117,10 @@ def analysis_from_dict(story: Story, data: dict[str, Any]) -> None:
     story.disagreements = [
         Disagreement(d["about"], d["kind"], [Version(**v) for v in d["versions"]])
         for d in data.get("disagreements", [])
+    ]
+    story.evolutions = [
+        Evolution(e["about"], e["kind"], [Version(**v) for v in e["versions"]])
+        for e in data.get("evolutions", [])
     ]
     story.quotes = [
         StoryQuote(**{**q, "variants": [QuoteVariant(**v) for v in q["variants"]]})
@@ -150,4 +159,5 @@ def story_to_dict(story: Story) -> dict[str, Any]:
         "coverage": analysis["coverage"],
         "storyline": story.storyline,
         "timeline": analysis["timeline"],
+        "evolutions": analysis["evolutions"],
     }

@@ -252,14 +252,31 @@ class Fact:
 
 @dataclass(slots=True)
 class Version:
+    """One outlet's statement of a disputed or changing value, as it wrote the value."""
+
     outlet: str
     article_id: str
     text: str
     value: str
+    as_of: str | None = None
+    """For an evolution, the day the value was given for: an ISO date, or the weekday the
+    sentence names where no date is known; None in a conflict (one time for all versions)."""
 
 
 @dataclass(slots=True)
 class Disagreement:
+    """Outlets stating values of one claim, for one time, that cannot all hold."""
+
+    about: str
+    kind: str
+    versions: list[Version]
+
+
+@dataclass(slots=True)
+class Evolution:
+    """A figure that changed as the story developed: its values as of each day, oldest first,
+    or one outlet's updates. Not a conflict: each value held when it was given."""
+
     about: str
     kind: str
     versions: list[Version]
@@ -352,6 +369,7 @@ class Story:
     entities: list[StoryEntity] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
+    evolutions: list[Evolution] = field(default_factory=list)
     quotes: list[StoryQuote] = field(default_factory=list)
     coverage: list[OutletCoverage] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)

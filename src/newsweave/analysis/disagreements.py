@@ -1,162 +1,310 @@
-"""Where outlets stating one fact conflict: figures, dates, days of the week and polarity.
+"""Where outlets conflict (figures, dates, days of the week, polarity) and how figures evolved.
 
-Disagreements are looked for only inside facts (`newsweave.analysis.crossref.align`), where
-outlets state the same thing: numbers with the same unit word ("450,000 killed" / "500,000
-killed"), dates and weekdays, and polarity (one says "not"). Agreeing in other words is not a
-disagreement, and a value one statement lacks is an omission, not a conflict. Each outlet's
-version is shown; no winner.
+Two statements of different articles are compared where they make the same claim, whatever
+their wording: a value of the same kind and unit (`newsweave.analysis.claims`: "at least 20
+people were killed" and "12 dead" both count people killed), a TF-IDF cosine without the values
+and content words in common (`same_claim`), a name in common where both name someone, and each
+the other's closest statement of that unit in its article (`_pairs`); neither negated nor
+moving the other way ("rose" against "fell") where the other is not. The alignment of facts
+plays no part: paraphrases share few words, and a changed figure is a new word.
+
+Two such statements with values that cannot both hold (ranges: "at least 20" against "12", not
+against "25") are a conflict only where they speak of the same time. A figure stated for
+different days (anchored in the sentence: "on Monday" against "by Tuesday", else by the
+articles' publication dates) or twice by one outlet (its updates) is an evolution, shown as of
+each day, not a conflict; an age or a duration does not evolve. A weekday or date is compared
+only where the words around both share what they date, between articles of different outlets
+published at most a day apart, and not where the two statements also differ in a figure: then
+they tell of different days' events. Every version is shown; no winner is picked.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 
+import numpy as np
+
+from newsweave.analysis.claims import (
+    NUMBER_WORDS,
+    TIME_UNITS,
+    WEEKDAYS,
+    Claim,
+    Value,
+    claim,
+    stems,
+)
 from newsweave.analysis.crossref import Alignment, AlignSettings, Unit
-from newsweave.model import Disagreement, Version
-from newsweave.nlp.dates import find_time_expressions
+from newsweave.analysis.polarity import polarity_conflicts
+from newsweave.model import Disagreement, Evolution, Version
+from newsweave.tfidf import tfidf
 
-_NUMBER = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(million|billion|thousand|percent|%))?\s+(?:(?:people|of|the|are|were|is|was|have|has|had|been|be|to|more|than|about|some|around|believed|thought|estimated|reported|said|feared|now|already)\s+){0,5}(\w+)",
-    re.I,
+MIN_SIMILARITY = 0.2
+"""TF-IDF cosine (the story's statements, values left out) two statements of one claim reach."""
+MIN_SHARED = 3
+"""Content stems (`claims.stems`) two statements of one claim share at the least..."""
+MIN_OVERLAP = 0.35
+"""...and as a share of the shorter statement's: a long sentence shares a few words with
+anything about the story; what one claim's two wordings share is a good part of either."""
+_NEGATIVE = re.compile(
+    r"^(?:not|no|never|neither|nor|none|nobody|nothing|without|cannot|impossible|unable|"
+    r"unclear|unconfirmed|unverified|denied|denies|deny|refused|failed|declined|.*n['’]t)$"
 )
-_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-_NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|denied|denies)\b|n['’]t\b", re.I)
-_CLAIM_WORDS = 3  # the content words after a negation that say what it denies
-_FUNCTION_TEXT = (
-    "a an the be been being is are was were am do does did have has had to of in on at for "
-    "by with as it its this that these those he she they we you i his her their our your any"
+_UP = {"rose", "rise", "rises", "risen", "up", "gained", "gain", "gains", "increased", "climbed",
+       "jumped", "higher", "surged", "grew", "added", "raised", "soared"}  # fmt: skip
+_DOWN = {"fell", "fall", "falls", "fallen", "down", "lost", "dropped", "declined", "lower",
+         "slid", "slumped", "decreased", "shed", "cut", "plunged", "tumbled", "sank"}  # fmt: skip
+_VALUE_WORDS = re.compile(
+    r"[$£€]?\d[\d,.]*|\b(?:" + "|".join([*WEEKDAYS, *NUMBER_WORDS]) + r")\b", re.I
 )
-_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+_TIMES_OF_DAY = {"morni", "after", "eveni", "night", "late", "early", "earli", "today", "toda"}
+_DAY_CONTEXT = 2  # content stems the words around two weekdays or dates share
+_CLOSE = 0.3
+_DAYS_APART = 1  # a weekday or date is compared between articles published this close
 
 
-def _stems(text: str) -> list[str]:
-    return [w.lower()[:5] for w in re.findall(r"[^\W\d_]{2,}", text)]
+@dataclass(slots=True)
+class _Statement:
+    unit: Unit
+    claim: Claim
+    order: int  # the unit's position: versions are listed in story order
+
+    @property
+    def as_of(self) -> str | None:
+        """The day the statement speaks for: the one day it names, else its article's
+        publication date."""
+        if len(self.claim.anchors) == 1:
+            (anchor,) = self.claim.anchors
+            return anchor if anchor[:1].isdigit() else anchor.capitalize()
+        published = self.unit.article.published
+        return published.isoformat() if published else None
 
 
-def _denies(negated: str, other: str) -> bool:
-    """Whether a negation in `negated` denies what `other` says: the content words right
-    after it ("not *target civilians*") are all in `other`. A "not" among words only one
-    version has ("last but not least", "had never before been deployed" against "the first
-    time") changes no shared claim."""
-    present = set(_stems(other))
-    for match in _NEGATION.finditer(negated):
-        after = [w for w in _stems(negated[match.end() :]) if w not in _FUNCTION_WORDS]
-        claim = after[:_CLAIM_WORDS]
-        if claim and all(w in present for w in claim):
-            return True
-    return False
+def same_claim(a: Claim, b: Claim, similarity: float) -> bool:
+    """Whether two statements say the same thing apart from their values: TF-IDF cosine at
+    least `MIN_SIMILARITY` without the values, at least `MIN_SHARED` content stems in common,
+    and `MIN_OVERLAP` of the shorter one's; a name in common where both name someone."""
+    shared = len(a.stems & b.stems)
+    shorter = min(len(a.stems), len(b.stems))
+    if similarity < MIN_SIMILARITY or shared < MIN_SHARED or not shorter:
+        return False
+    if a.names and b.names and not a.names & b.names:
+        return False  # "Tolstedt will forfeit $19 million", "Stumpf will forfeit $41 million"
+    return shared / shorter >= MIN_OVERLAP
 
 
-def _numbers(text: str) -> dict[str, str]:
-    """Unit word -> number as written, e.g. {"killed": "450,000"}.
-
-    A unit a sentence gives two values ("70 minutes on phones and 48 minutes on chores", "$35,000
-    to one fund, $250,000 to another") is left out: which of them another outlet's figure is
-    about cannot be told. So is a "unit" that is a function word ("$33.7 million in 2013")."""
-    found: dict[str, set[str]] = defaultdict(set)
-    for match in _NUMBER.finditer(text):
-        number, scale, unit = match.groups()
-        if re.fullmatch(r"(19|20)\d\d", number):
-            continue  # a year: compared as a date
-        if unit.lower() in _FUNCTION_WORDS:
-            continue
-        found[unit.lower()].add(f"{number} {scale}".strip() if scale else number)
-    return {unit: values.pop() for unit, values in found.items() if len(values) == 1}
+def _negated(v: Value) -> bool:
+    return any(_NEGATIVE.match(w) for w in v.near)
 
 
-def _dates(unit: Unit) -> dict[str, str]:
-    """The date and the weekday a sentence states, where it states one of each: a sentence with
-    two ("revenue in 2013 and in the first nine months of 2014", "the 2013-2016 outbreak") can
-    be compared with another only clause by clause, which the alignment does not do."""
-    found = {}
-    dates = {e.value for e in find_time_expressions(unit.text, unit.article.published) if e.value}
-    if len(dates) == 1:
-        found["date"] = dates.pop()
-    weekdays = {m.group(1).lower() for m in _WEEKDAY.finditer(unit.text)}
-    if len(weekdays) == 1:
-        found["weekday"] = weekdays.pop()
-    return found
+def _direction(v: Value) -> str:
+    words = set(v.near)
+    return "up" if words & _UP and not words & _DOWN else "down" if words & _DOWN - _UP else ""
 
 
-def _compatible(kind: str, a: str, b: str) -> bool:
+def _comparable(a: Value, b: Value) -> bool:
+    """Two values of one kind and key read in the same sense: both negated or neither, not
+    one rising and the other falling; about the same thing where both say what follows them
+    ("$500,000 *went* into the account" is not "$130,000 *to* Daniels"); and a day or date
+    only where the words around it share a content word (the event it dates: "*indicted* on
+    Monday", "was *indicted* Tuesday"), as a story tells of many days' events."""
+    if _negated(a) != _negated(b):
+        return False
+    if _direction(a) and _direction(b) and _direction(a) != _direction(b):
+        return False
+    if a.kind == "number":
+        if a.key.split()[0] in TIME_UNITS:  # "nine months" of what: said by what follows
+            return bool(a.head) and a.head == b.head
+        if a.key in {"$", "£", "€", "percent"}:  # what the money is for, a share of what
+            return not (a.head and b.head and a.head != b.head)
+        return True
+    return True
+
+
+def _same_day_event(a: Value, b: Value, similarity: float) -> bool:
+    """Whether two weekdays or dates date the same event: the words around them share
+    `_DAY_CONTEXT` content stems, or one where the statements are close
+    (`_CLOSE`)."""
+    shared = set(stems(" ".join(a.near))) & set(stems(" ".join(b.near))) - _TIMES_OF_DAY
+    return len(shared) >= _DAY_CONTEXT or (bool(shared) and similarity >= _CLOSE)
+
+
+def _differ(a: Value, b: Value) -> bool:
+    if a.kind == "number":
+        return a.high < b.low or b.high < a.low
+    if a.kind == "date":
+        if a.day.startswith(b.day) or b.day.startswith(a.day):
+            return False
+        return abs(int(a.day[:4]) - int(b.day[:4])) <= 1  # "1841" and "2015": two events
+    return a.day != b.day
+
+
+def _days_apart(a: _Statement, b: _Statement) -> int:
+    first, second = a.unit.article.published, b.unit.article.published
+    return abs((first - second).days) if first and second else 0
+
+
+def _same_time(a: _Statement, b: _Statement) -> bool:
+    """Whether two figures speak for the same time: not anchored in different days, not
+    published on different days, and not one outlet's two reports (its updates)."""
+    if a.unit.article.outlet_label == b.unit.article.outlet_label:
+        return False
+    if a.claim.anchors and b.claim.anchors and not a.claim.anchors & b.claim.anchors:
+        return False
+    return _days_apart(a, b) == 0
+
+
+def _figure_differs(a: _Statement, b: _Statement) -> bool:
+    mine = {v.key: v for v in a.claim.values if v.kind == "number"}
+    return any(
+        v.key in mine and _differ(mine[v.key], v) for v in b.claim.values if v.kind == "number"
+    )
+
+
+def _similarities(statements: list[_Statement]) -> np.ndarray:
+    """TF-IDF cosine of the statements with their values taken out: a changed figure or day
+    must not make two wordings of one claim look less alike."""
+    texts = [_VALUE_WORDS.sub(" ", s.unit.text) for s in statements]
+    matrix, _ = tfidf(texts)
+    if matrix.shape[1] == 0:
+        return np.zeros((len(texts), len(texts)))
+    return (matrix @ matrix.T).toarray()
+
+
+def _pairs(
+    statements: list[_Statement], sims: np.ndarray
+) -> Iterable[tuple[Value, _Statement, Value, _Statement]]:
+    """Two values of one kind and key in statements of different articles that are each
+    other's closest version: of the statements of that key in the other article, the most
+    alike (`_similarities`) both ways. An article that states a figure twice, or two events'
+    figures, is compared through the statement that matches best. Where a statement holds
+    several values of the key, only those about the same thing (`Value.head`) are paired."""
+    by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for k, s in enumerate(statements):
+        for key in {(v.kind, v.key) for v in s.claim.values}:
+            by_key[key].append(k)
+    for key, members in by_key.items():
+        best: dict[tuple[int, str], int] = {}
+        for i in members:
+            for j in members:
+                other = statements[j].unit.article.id
+                if other == statements[i].unit.article.id:
+                    continue
+                if (i, other) not in best or sims[i, j] > sims[i, best[(i, other)]]:
+                    best[(i, other)] = j
+        for (i, _), j in best.items():
+            mine = statements[i].unit.article.id
+            if i < j and best.get((j, mine)) == i:
+                yield from _matched(key, statements[i], statements[j])
+
+
+def _matched(
+    key: tuple[str, str], first: _Statement, second: _Statement
+) -> Iterable[tuple[Value, _Statement, Value, _Statement]]:
+    mine = [v for v in first.claim.values if (v.kind, v.key) == key]
+    theirs = [v for v in second.claim.values if (v.kind, v.key) == key]
+    for a in mine:
+        for b in theirs:
+            if len(mine) == len(theirs) == 1 or (a.tail and a.tail == b.tail):
+                yield a, first, b, second
+
+
+def _components(edges: list[tuple[int, int]]) -> list[list[int]]:
+    parent: dict[int, int] = {}
+
+    def find(i: int) -> int:
+        parent.setdefault(i, i)
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in edges:
+        parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in parent:
+        groups[find(i)].append(i)
+    return [sorted(g) for g in groups.values()]
+
+
+def _about(kind: str, key: str) -> str:
+    if kind == "weekday":
+        return "day of the week"
     if kind == "date":
-        return a.startswith(b) or b.startswith(a) or not (a[:1].isdigit() and b[:1].isdigit())
-    if kind == "number":
-        return _as_float(a) == _as_float(b)
-    return a == b
+        return "date"
+    names = {"killed": "people killed", "injured": "people injured", "missing": "people missing",
+             "arrested": "people arrested", "percent": "percent"}  # fmt: skip
+    return f"number ({names.get(key, key)})"
 
 
-def _as_float(value: str) -> float | None:
-    number, _, scale = value.partition(" ")
-    try:
-        base = float(number.replace(",", ""))
-    except ValueError:
-        return None
-    return base * {"million": 1e6, "billion": 1e9, "thousand": 1e3}.get(scale.lower(), 1)
-
-
-def _values(unit: Unit) -> dict[tuple[str, str], str]:
-    values = {("number", word): number for word, number in _numbers(unit.text).items()}
-    values.update({(kind, ""): value for kind, value in _dates(unit).items()})
-    return values
+def _versions(
+    members: list[int], statements: list[_Statement], values: dict[int, Value], as_of: bool
+) -> list[Version] | None:
+    """One version a statement; None where one wording would show two values (a guard: the
+    same words must read the same)."""
+    read: dict[str, str] = {}
+    out = []
+    for k in members:
+        s, v = statements[k], values[k]
+        if read.setdefault(s.unit.text, v.text) != v.text:
+            return None
+        out.append(
+            Version(
+                s.unit.article.outlet_label,
+                s.unit.article.id,
+                s.unit.text,
+                v.text,
+                s.as_of if as_of else None,
+            )
+        )
+    return out
 
 
 def find_disagreements(
     alignment: Alignment, settings: AlignSettings | None = None
-) -> list[Disagreement]:
-    """Conflicting values between close statements of one fact, every version side by side.
-
-    Only statements at least `conflict_threshold` alike are compared: a fact can hold loosely
-    related sentences, and a date in one of them need not be about the same thing.
-    """
-    settings = settings or AlignSettings()
-    sims, units = alignment.sims, alignment.units
-    out = []
-    for indices in alignment.groups:
-        values = {k: _values(units[k]) for k in indices}
-        conflicts: set[tuple[str, str]] = set()
-        polarity: tuple[int, int] | None = None
-        for x, i in enumerate(indices):
-            for j in indices[x + 1 :]:
-                if sims[i, j] < settings.conflict_threshold:
-                    continue
-                for key in values[i].keys() & values[j].keys():
-                    if not _compatible(key[0], values[i][key], values[j][key]):
-                        conflicts.add(key)
-                negated = (
-                    bool(_NEGATION.search(units[i].text)),
-                    bool(_NEGATION.search(units[j].text)),
-                )
-                if (
-                    negated[0] != negated[1]
-                    and sims[i, j] >= settings.polarity_threshold
-                    and polarity is None
-                ):
-                    no, yes = (i, j) if negated[0] else (j, i)
-                    if _denies(units[no].text, units[yes].text):
-                        polarity = (yes, no)
-        for kind, word in sorted(conflicts):
-            about = (
-                f"number ({word})"
-                if kind == "number"
-                else ("day of the week" if kind == "weekday" else "date")
-            )
-            versions = [
-                Version(
-                    units[k].article.outlet_label,
-                    units[k].article.id,
-                    units[k].text,
-                    values[k][(kind, word)],
-                )
-                for k in indices
-                if (kind, word) in values[k]
-            ]
-            out.append(Disagreement(about, kind, versions))
-        if polarity is not None:
-            affirms, negates = (units[k] for k in polarity)
-            out.append(Disagreement("polarity", "polarity", [
-                Version(affirms.article.outlet_label, affirms.article.id, affirms.text, "affirms"),
-                Version(negates.article.outlet_label, negates.article.id, negates.text, "negates"),
-            ]))  # fmt: skip
-    return out
+) -> tuple[list[Disagreement], list[Evolution]]:
+    """The conflicts between outlets, and the figures that changed as the story developed."""
+    statements = [
+        _Statement(u, claim(u.text, u.article.published), k) for k, u in enumerate(alignment.units)
+    ]
+    statements = [s for s in statements if s.claim.values]
+    sims = _similarities(statements)
+    index = {id(s): k for k, s in enumerate(statements)}
+    conflicts: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    changes: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    values: dict[tuple[str, str], dict[int, Value]] = defaultdict(dict)
+    for a, first, b, second in _pairs(statements, sims):
+        key, i, j = (a.kind, a.key), index[id(first)], index[id(second)]
+        if first.unit.text == second.unit.text or not _differ(a, b):
+            continue
+        if not _comparable(a, b) or not same_claim(first.claim, second.claim, sims[i, j]):
+            continue
+        values[key].update({i: a, j: b})
+        same_outlet = first.unit.article.outlet_label == second.unit.article.outlet_label
+        if a.kind == "number" and _same_time(first, second):
+            conflicts[key].append((i, j))
+        elif a.kind == "number" and a.key.split()[0] not in TIME_UNITS:
+            changes[key].append((i, j))  # an age or a duration does not develop
+        elif a.kind == "number" or same_outlet:
+            continue  # one outlet's reports of different days' events
+        elif not _same_day_event(a, b, sims[i, j]) or _figure_differs(first, second):
+            continue
+        elif _days_apart(first, second) <= _DAYS_APART:
+            conflicts[key].append((i, j))
+    found = []
+    for key, edges in sorted(conflicts.items()):
+        for members in _components(edges):
+            versions = _versions(members, statements, values[key], as_of=False)
+            if versions:
+                found.append(Disagreement(_about(*key), key[0], versions))
+    evolutions = []
+    for key, edges in sorted(changes.items()):
+        for members in _components(edges):
+            versions = _versions(members, statements, values[key], as_of=True)
+            if versions:
+                versions.sort(key=lambda v: (v.as_of is None, v.as_of or ""))
+                evolutions.append(Evolution(_about(*key), key[0], versions))
+    found += polarity_conflicts(alignment, settings or AlignSettings())
+    return found, evolutions

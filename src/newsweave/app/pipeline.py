@@ -474,8 +474,9 @@ def make_story(
 def analyse_story(
     story: Story, annotator: Annotator, settings: AlignSettings | None = None
 ) -> None:
-    """Entities, facts with corroboration, disagreements, quotes and coverage of one story,
-    from its articles the English analysis reads (`newsweave.nlp.language.analysed`)."""
+    """Entities, facts with corroboration, disagreements and evolving figures, quotes and
+    coverage of one story, from its articles the English analysis reads
+    (`newsweave.nlp.language.analysed`)."""
     articles = analysed(story.articles)
     story.entities = canonical_entities(articles)
     parsed = annotator.parse(articles)
@@ -488,7 +489,7 @@ def analyse_story(
     )
     # a fact is what independent sources say together: one source repeating itself is not one
     story.facts = [f for f in alignment.facts if f.sources >= 2]
-    story.disagreements = find_disagreements(alignment, settings)
+    story.disagreements, story.evolutions = find_disagreements(alignment, settings)
     outlets = {a.outlet_label for a in articles}
     story.coverage = coverage(articles, alignment, settings) if len(outlets) > 1 else []
     story.quotes = story_quotes(articles, quotes)

@@ -6,26 +6,25 @@ Each cluster (several articles about one event) is made a story and analysed as
 
 - Recall on injected conflicts. In the untouched story, a sentence of one article that
   states a figure (a number with its unit or the noun after it: "12 killed", "$3 billion",
-  "40 percent") or a weekday is chosen (seeded) among those aligned, in one of the analysis's
-  facts, with a sentence of another article that states the same figure with the same unit,
-  or the same weekday: both say the same thing with the same value. The value is changed in
-  that one sentence only (a figure scaled by 1.5 or raised by 2, a weekday moved to another
-  day) and the story analysed again; the injection is found when a reported disagreement
-  involves the changed sentence. A partner is near-verbatim when the closest one is (word-level
-  `difflib` ratio at least `NEAR_VERBATIM`: a wire copy, a lightly edited reprint), else a
-  paraphrase; paraphrases are preferred when choosing, and the two are counted apart.
-  Candidates come from the analysis's own alignment, so a conflict between sentences it never
-  aligned is not counted as missed, and one worded with another unit ("12 died" against "12
-  people were killed") is not made: recall here is of the comparison inside facts.
-- Disagreements on untouched clusters. Every disagreement the analysis reports on a cluster
-  as it is goes to a JSONL file with an empty `judgement`, for a person to label `real` or
-  `false`; a labelled file gives the share judged false (the precision of what a reader sees).
+  "40 percent") or a weekday is chosen (seeded) where a sentence of another article states the
+  same value in other words: the same figure with the same unit word, or the same weekday, and
+  at least `PARTNER_WORDS` content words in common (lower-case words of three letters or more,
+  not stop words, days, months or numbers), `PARTNER_SHARE` of the shorter sentence's. The
+  partner is chosen by these words alone, not by newsweave's alignment. The value is changed in
+  that one sentence (a figure scaled by 1.5 or raised by 2, a weekday moved to another day) and
+  the story analysed again; the injection is found when a reported conflict involves the
+  changed sentence. A partner is near-verbatim when the closest one is (word-level `difflib`
+  ratio at least `NEAR_VERBATIM`: a wire copy, a lightly edited reprint), else a paraphrase;
+  paraphrases are preferred when choosing, and the two are counted apart.
+- Reports on untouched clusters. Every conflict and every evolution the analysis reports on a
+  cluster as it is goes to a JSONL file with an empty `judgement`, for a person to label `real`
+  or `false`; a labelled file gives the share judged false, conflicts and evolutions apart.
 
 Clusters: Multi-News (several outlets, no publication dates) and Timeline17 per-day groups.
 A Timeline17 topic is one outlet, so a day's group is several articles of the same outlet,
-often updates of one report through the day: they are labelled with that outlet (the analysis
-compares them all the same, as it would two of one outlet's articles in a story), and running
-totals that grow between updates show up there as disagreements.
+updates of one report through the day. The analysis reads one outlet's differing figures as its
+updates (an evolution), never as a conflict, and compares no weekday or date within one outlet;
+there an injected figure is found when it is reported as an update (`found_as` "evolution").
 
 Entities and quotes play no part in disagreements, so the stories are analysed with an
 annotator that splits sentences only (`SentencesOnly`): parsing every article twice for quotes
@@ -44,14 +43,18 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from newsweave.analysis.crossref import Alignment, AlignSettings, align
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
 from newsweave.app.pipeline import Annotator, Parsed, analyse_story, make_story
 from newsweave.evaluate.datasets import Cluster
-from newsweave.model import Article, Disagreement, Sentence, article_id
-from newsweave.nlp.language import analysed
+from newsweave.model import Article, Disagreement, Evolution, Sentence, article_id
 
 NEAR_VERBATIM = 0.8
 """Word-level similarity (`difflib` ratio) from which a partner counts as near-verbatim."""
+PARTNER_WORDS = 4
+PARTNER_SHARE = 0.4
+"""Content words a partner shares with the changed sentence, at least, in number and as a share
+of the shorter one's: a sentence stating the same value about the same thing."""
 
 FIGURE = re.compile(
     r"(?<![\w.,:/$£€-])(?P<currency>[$£€])?(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
@@ -116,7 +119,8 @@ def t17_cases(directory: Path) -> list[Case]:
 
 @dataclass(slots=True)
 class Candidate:
-    """A value in one sentence that a sentence of another article, aligned with it, repeats."""
+    """A value in one sentence that a sentence of another article states too, about the same
+    thing in its own words (`partners`)."""
 
     article: Article
     sentence: Sentence
@@ -126,7 +130,7 @@ class Candidate:
     value: str
     partner: str  # the partner sentence
     near_verbatim: bool
-    similarity: float  # the analysis's TF-IDF cosine of the two sentences
+    shared: int  # content words the two sentences have in common
 
 
 def figures(text: str) -> list[tuple[int, int, str, str]]:
@@ -176,56 +180,93 @@ def word_similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a.lower().split(), b.lower().split()).ratio()
 
 
-def candidates(articles: Sequence[Article], alignment: Alignment) -> list[Candidate]:
-    """Every value of an aligned sentence that another article's sentence in its fact states
-    too (the same number, or the same weekday)."""
-    units = alignment.units
-    sentences = {(a.id, s.index): s for a in articles for s in a.sentences}
+_CALENDAR = {d.lower() for d in WEEKDAYS} | {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+}  # fmt: skip
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-case words of three letters or more, not stop words, days or months."""
+    words = re.findall(r"[a-z]{3,}", text.lower())
+    return {w for w in words if w not in ENGLISH_STOP_WORDS and w not in _CALENDAR}
+
+
+def partners(text: str, other: str) -> bool:
+    """Whether `other` says what `text` says: enough content words in common."""
+    mine, theirs = content_words(text), content_words(other)
+    shared = len(mine & theirs)
+    return shared >= PARTNER_WORDS and shared >= PARTNER_SHARE * min(len(mine), len(theirs))
+
+
+def candidates(articles: Sequence[Article], min_words: int = 6) -> list[Candidate]:
+    """Every value of a sentence that a sentence of another article states too, the same value
+    with the same unit (or the same weekday), in a sentence that `partners` it."""
+    sentences = [
+        (a, s, " ".join(s.text.split()))
+        for a in articles
+        for s in a.sentences
+        if len(s.text.split()) >= min_words
+    ]
+    stated = [{(kind, v) for _, _, kind, v in values(text)} for _, _, text in sentences]
     out = []
-    for group in alignment.groups:
-        for k in group:
-            unit = units[k]
-            sentence = sentences[(unit.article.id, unit.index)]
-            for start, end, kind, value in values(sentence.text):
-                partners = [
-                    j
-                    for j in group
-                    if units[j].article.id != unit.article.id
-                    and value in {v for _, _, kd, v in values(units[j].text) if kd == kind}
-                ]
-                if not partners:
-                    continue
-                # the closest partner: a conflict with a near copy is the easiest to see
-                j = max(partners, key=lambda p: word_similarity(unit.text, units[p].text))
-                near = word_similarity(unit.text, units[j].text) >= NEAR_VERBATIM
-                similarity = round(float(alignment.sims[k, j]), 3)
-                out.append(
-                    Candidate(
-                        unit.article,
-                        sentence,
-                        start,
-                        end,
-                        kind,
-                        sentence.text[start:end],
-                        units[j].text,
-                        near,
-                        similarity,
-                    )
+    for article, sentence, text in sentences:
+        for start, end, kind, value in values(sentence.text):
+            found = [
+                other
+                for j, (b, _, other) in enumerate(sentences)
+                if b.id != article.id
+                and other != text
+                and (kind, value) in stated[j]
+                and partners(text, other)
+            ]
+            if not found:
+                continue
+            # the closest partner: a conflict with a near copy is the easiest to see
+            partner = max(found, key=lambda p: word_similarity(text, p))
+            out.append(
+                Candidate(
+                    article,
+                    sentence,
+                    start,
+                    end,
+                    kind,
+                    sentence.text[start:end],
+                    partner,
+                    word_similarity(text, partner) >= NEAR_VERBATIM,
+                    len(content_words(text) & content_words(partner)),
                 )
+            )
     return out
 
 
-def changed_value(kind: str, raw: str, rng: random.Random) -> str:
-    """Another value of the same kind ("figure" or "weekday"), written the same way."""
+_AT_LEAST = re.compile(r"(?:at least|more than|over|upwards of|in excess of)\s*[$£€]?$", re.I)
+
+
+def changed_value(kind: str, raw: str, rng: random.Random, *, lower: bool = False) -> str:
+    """Another value of the same kind ("figure" or "weekday"), written the same way; a figure
+    lower where `lower` (one stated as "at least" or "more than" a number is not contradicted
+    by a higher one)."""
     if kind == "weekday":
         return rng.choice([d for d in WEEKDAYS if d != raw])
     decimals = len(raw.partition(".")[2])
     number = float(raw.replace(",", ""))
-    new = round(number * 1.5, decimals) if number >= 4 else number + 2
+    if lower:
+        new = round(number / 2, decimals) if number >= 4 else max(number - 2, 0)
+    else:
+        new = round(number * 1.5, decimals) if number >= 4 else number + 2
     if round(new, decimals) == number:
         new = number + 1
     text = f"{new:,.{decimals}f}" if "," in raw else f"{new:.{decimals}f}"
     return text
+
+
+def floor_stated(candidate: Candidate) -> bool:
+    """Whether the value is stated as a floor ("at least 150", "more than 150") in the
+    changed sentence or its partner."""
+    head = candidate.sentence.text[: candidate.start]
+    at = candidate.partner.find(candidate.value)
+    return bool(_AT_LEAST.search(head) or (at > 0 and _AT_LEAST.search(candidate.partner[:at])))
 
 
 def inject(candidate: Candidate, new: str) -> tuple[Article, Sentence]:
@@ -253,21 +294,30 @@ def inject(candidate: Candidate, new: str) -> tuple[Article, Sentence]:
 # ---- running ----
 
 
-def _signature(d: Disagreement, ids: dict[str, str] | None = None) -> tuple:
+Result = Disagreement | Evolution
+
+
+def _signature(d: Result, ids: dict[str, str] | None = None) -> tuple:
     ids = ids or {}
     return (
+        type(d).__name__,
         d.about,
         tuple(sorted((ids.get(v.article_id, v.article_id), v.text, v.value) for v in d.versions)),
     )
 
 
-def disagreements_of(articles: list[Article], annotator: Annotator) -> list[Disagreement]:
+def results_of(articles: list[Article], annotator: Annotator) -> list[Result]:
+    """The conflicts, then the evolutions, the analysis reports on a story of `articles`."""
     story = make_story(list(articles))
     analyse_story(story, annotator)
-    return story.disagreements
+    return [*story.disagreements, *story.evolutions]
 
 
-def involves(d: Disagreement, article: Article, sentence: Sentence) -> bool:
+def disagreements_of(articles: list[Article], annotator: Annotator) -> list[Disagreement]:
+    return [d for d in results_of(articles, annotator) if isinstance(d, Disagreement)]
+
+
+def involves(d: Result, article: Article, sentence: Sentence) -> bool:
     text = " ".join(sentence.text.split())
     return any(v.article_id == article.id and v.text == text for v in d.versions)
 
@@ -281,13 +331,9 @@ class Injection:
     sentence: str
     partner: str
     near_verbatim: bool
-    similarity: float
-    similarity_after: float | None
-    """The cosine of the changed sentence and its partner, and whether they still share a
-    fact, after the change: a changed number is a new word to TF-IDF."""
-    same_fact_after: bool
+    shared: int
     found: bool
-    found_as: list[str]
+    found_as: list[str]  # "conflict: day of the week", "evolution: number (people killed)"
     others: int
 
     def to_dict(self) -> dict[str, Any]:
@@ -300,43 +346,57 @@ class Report:
     injections: list[Injection] = field(default_factory=list)
     reported: list[dict[str, Any]] = field(default_factory=list)
     clusters_with_disagreements: int = 0
-    labelled: int = 0
-    judged_false: int = 0
+    labelled: list[dict[str, Any]] = field(default_factory=list)
     labelled_here: int = 0
     failed: list[str] = field(default_factory=list)
 
-    def _found(self, near: bool | None = None) -> tuple[int, int]:
-        chosen = [i for i in self.injections if near is None or i.near_verbatim == near]
+    def _found(self, near: bool | None = None, kind: str | None = None) -> tuple[int, int]:
+        chosen = [
+            i
+            for i in self.injections
+            if (near is None or i.near_verbatim == near) and (kind is None or i.kind == kind)
+        ]
         return sum(i.found for i in chosen), len(chosen)
+
+    def _judged(self, result: str) -> tuple[int, int]:
+        lines = [line for line in self.labelled if line.get("result", "conflict") == result]
+        return sum(line["judgement"] == "false" for line in lines), len(lines)
 
     def to_dict(self) -> dict[str, Any]:
         found, made = self._found()
         para, para_made = self._found(False)
         near, near_made = self._found(True)
-        missed = [i for i in self.injections if not i.found]
-        threshold = AlignSettings().conflict_threshold
+        fig, fig_made = self._found(kind="figure")
+        day, day_made = self._found(kind="weekday")
+        false_conflicts, conflicts = self._judged("conflict")
+        false_evolutions, evolutions = self._judged("evolution")
         return {
             "clusters": self.clusters,
             "injections": made,
             "found": found,
             "recall": found / made if made else None,
+            "found_as_update": sum(
+                i.found and all(f.startswith("evolution") for f in i.found_as)
+                for i in self.injections
+            ),
             "paraphrase_injections": para_made,
             "paraphrase_found": para,
             "near_verbatim_injections": near_made,
             "near_verbatim_found": near,
-            "other_disagreements_after_injection": sum(i.others for i in self.injections),
-            "untouched_disagreements": len(self.reported),
+            "figure_injections": fig_made,
+            "figure_found": fig,
+            "weekday_injections": day_made,
+            "weekday_found": day,
+            "other_results_after_injection": sum(i.others for i in self.injections),
+            "untouched_conflicts": sum(r["result"] == "conflict" for r in self.reported),
+            "untouched_evolutions": sum(r["result"] == "evolution" for r in self.reported),
             "clusters_with_disagreements": self.clusters_with_disagreements,
-            "labelled": self.labelled,
+            "labelled_conflicts": conflicts,
+            "judged_false_conflicts": false_conflicts,
+            "labelled_evolutions": evolutions,
+            "judged_false_evolutions": false_evolutions,
             "labelled_in_this_run": self.labelled_here,
-            "judged_false": self.judged_false,
-            "false_share": self.judged_false / self.labelled if self.labelled else None,
             "failed": self.failed,
-            "misses_not_in_one_fact_after": sum(not i.same_fact_after for i in missed),
-            "misses_below_conflict_threshold_after": sum(
-                (i.similarity_after or 0.0) < threshold for i in missed
-            ),
-            "misses_below_conflict_threshold_before": sum(i.similarity < threshold for i in missed),
             "misses": [i.to_dict() for i in self.injections if not i.found],
         }
 
@@ -354,31 +414,45 @@ class Report:
             ["clusters", str(d["clusters"])],
             ["injections", str(d["injections"])],
             ["found (recall)", share(d["found"], d["injections"])],
+            ["found as one outlet's update", str(d["found_as_update"])],
             ["found, paraphrase partner", share(d["paraphrase_found"], d["paraphrase_injections"])],
             [
                 "found, near-verbatim partner",
                 share(d["near_verbatim_found"], d["near_verbatim_injections"]),
             ],
+            ["found, figure changed", share(d["figure_found"], d["figure_injections"])],
+            ["found, weekday changed", share(d["weekday_found"], d["weekday_injections"])],
+            ["other new results after injection", str(d["other_results_after_injection"])],
+            ["conflicts on untouched clusters", str(d["untouched_conflicts"])],
+            ["evolutions on untouched clusters", str(d["untouched_evolutions"])],
+            ["labelled in this run (of the sample file)", str(d["labelled_in_this_run"])],
             [
-                "other new disagreements after injection",
-                str(d["other_disagreements_after_injection"]),
+                "conflicts judged false",
+                share(d["judged_false_conflicts"], d["labelled_conflicts"]),
             ],
-            ["disagreements on untouched clusters", str(d["untouched_disagreements"])],
-            ["untouched clusters with a disagreement", str(d["clusters_with_disagreements"])],
-            ["labelled (sample file)", str(d["labelled"])],
-            ["judged false (share)", share(d["judged_false"], d["labelled"])],
+            [
+                "evolutions judged false",
+                share(d["judged_false_evolutions"], d["labelled_evolutions"]),
+            ],
         ]
 
 
-def record(case: Case, d: Disagreement) -> dict[str, Any]:
-    """One reported disagreement as a line to label: `judgement` is "real" or "false"."""
+def record(case: Case, d: Result) -> dict[str, Any]:
+    """One reported conflict or evolution as a line to label: `judgement` "real" or "false"."""
     return {
         "dataset": case.dataset,
         "cluster": case.id,
+        "result": "evolution" if isinstance(d, Evolution) else "conflict",
         "about": d.about,
         "kind": d.kind,
         "versions": [
-            {"outlet": v.outlet, "article_id": v.article_id, "value": v.value, "text": v.text}
+            {
+                "outlet": v.outlet,
+                "article_id": v.article_id,
+                "value": v.value,
+                "as_of": v.as_of,
+                "text": v.text,
+            }
             for v in d.versions
         ],
         "judgement": "",
@@ -387,11 +461,13 @@ def record(case: Case, d: Disagreement) -> dict[str, Any]:
 
 
 def record_key(line: dict[str, Any]) -> tuple:
+    """What keeps a label: the cluster, what is reported, and the sentences with their values."""
     return (
         line["dataset"],
         line["cluster"],
+        line.get("result", "conflict"),
         line["about"],
-        tuple(sorted(v["text"] for v in line["versions"])),
+        tuple(sorted((v["text"], v["value"]) for v in line["versions"])),
     )
 
 
@@ -411,7 +487,9 @@ def evaluate_disagreements(
     progress: Callable[[int], None] = lambda n: None,
 ) -> Report:
     """Analyse every case untouched, then with `per_cluster` injected conflicts, one at a
-    time; the choice of sentence and new value is seeded by `seed` and the case's id."""
+    time; the choice of sentence and new value is seeded by `seed` and the case's id. Labels
+    count for the reports of this run only (`record_key`): a label of a report the analysis no
+    longer makes measures nothing."""
     annotator = annotator or SentencesOnly()
     report = Report()
     for case in cases:
@@ -421,15 +499,15 @@ def evaluate_disagreements(
             continue
         report.clusters += 1
         try:
-            base = disagreements_of(articles, annotator)
+            base = results_of(articles, annotator)
         except Exception as exc:  # one cluster's failure must not cost the run
             report.failed.append(f"{case.id}: {type(exc).__name__}: {exc}")
             progress(1)
             continue
         report.reported += [record(case, d) for d in base]
-        report.clusters_with_disagreements += bool(base)
+        report.clusters_with_disagreements += any(isinstance(d, Disagreement) for d in base)
         rng = random.Random(f"{seed}/{case.dataset}/{case.id}")
-        found = candidates(articles, align(analysed(articles)))
+        found = candidates(articles)
         # prefer partners worded differently; of one sentence, one value at most
         by_sentence: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
         for c in found:
@@ -438,15 +516,14 @@ def evaluate_disagreements(
         rng.shuffle(picks)
         picks.sort(key=lambda c: c.near_verbatim)
         for candidate in picks[:per_cluster]:
-            new = changed_value(candidate.kind, candidate.value, rng)
+            lower = floor_stated(candidate)
+            new = changed_value(candidate.kind, candidate.value, rng, lower=lower)
             report.injections.append(injected(case, articles, candidate, new, base, annotator))
         progress(1)
     if labelled is not None:
-        judged = read_labelled(labelled)
-        report.labelled = len(judged)
-        report.judged_false = sum(line["judgement"] == "false" for line in judged)
         here = {record_key(line) for line in report.reported}
-        report.labelled_here = sum(record_key(line) in here for line in judged)
+        report.labelled = [line for line in read_labelled(labelled) if record_key(line) in here]
+        report.labelled_here = len(report.labelled)
     return report
 
 
@@ -455,19 +532,30 @@ def injected(
     articles: list[Article],
     candidate: Candidate,
     new: str,
-    base: list[Disagreement],
+    base: list[Result],
     annotator: Annotator,
 ) -> Injection:
-    """Analyse the case with `new` in place of the candidate's value; `base` holds the
-    disagreements of the untouched case, so that only new ones count as others."""
+    """Analyse the case with `new` in place of the candidate's value; `base` holds the results
+    of the untouched case, so that only new ones count as others. Found: a conflict involves the
+    changed sentence, or, where its partner is of the same outlet, an update (evolution)."""
     edited, sentence = inject(candidate, new)
     story = [edited if a.id == candidate.article.id else a for a in articles]
-    after = disagreements_of(story, annotator)
-    hits = [d for d in after if involves(d, edited, sentence)]
+    after = results_of(story, annotator)
+    partner_outlets = {
+        a.outlet_label
+        for a in articles
+        if a.id != candidate.article.id
+        and any(" ".join(s.text.split()) == candidate.partner for s in a.sentences)
+    }
+    one_outlet = partner_outlets == {candidate.article.outlet_label}
+    hits = [
+        d
+        for d in after
+        if involves(d, edited, sentence) and (isinstance(d, Disagreement) or one_outlet)
+    ]
     before = {_signature(d) for d in base}
     ids = {edited.id: candidate.article.id}
     others = [d for d in after if d not in hits and _signature(d, ids) not in before]
-    similarity_after, same_fact = _after(story, edited, sentence, candidate.partner)
     return Injection(
         case=case.id,
         kind=candidate.kind,
@@ -476,26 +564,10 @@ def injected(
         sentence=" ".join(candidate.sentence.text.split()),
         partner=candidate.partner,
         near_verbatim=candidate.near_verbatim,
-        similarity=candidate.similarity,
-        similarity_after=similarity_after,
-        same_fact_after=same_fact,
+        shared=candidate.shared,
         found=bool(hits),
-        found_as=[d.about for d in hits],
+        found_as=[
+            f"{'evolution' if isinstance(d, Evolution) else 'conflict'}: {d.about}" for d in hits
+        ],
         others=len(others),
     )
-
-
-def _after(
-    articles: list[Article], edited: Article, sentence: Sentence, partner: str
-) -> tuple[float | None, bool]:
-    alignment = align(analysed(articles))
-    text = " ".join(sentence.text.split())
-    mine = [k for k, u in enumerate(alignment.units) if u.article is edited and u.text == text]
-    theirs = [
-        k for k, u in enumerate(alignment.units) if u.article is not edited and u.text == partner
-    ]
-    if not mine or not theirs:
-        return None, False
-    i, j = mine[0], theirs[0]
-    same = any(i in group and j in group for group in alignment.groups)
-    return round(float(alignment.sims[i, j]), 3), same

@@ -115,6 +115,15 @@ def _analysis(story: Story) -> list[str]:
             lines += [
                 f"  - {escape(v.outlet)}: {escape(v.value)}: {escape(v.text)}" for v in d.versions
             ]
+    if story.evolutions:
+        lines += ["", "### Figures that changed as the story developed", ""]
+        for evolution in story.evolutions:
+            lines.append(f"- **{escape(evolution.about)}**")
+            lines += [
+                f"  - as of {escape(v.as_of or 'an unknown day')}, {escape(v.outlet)}: "
+                f"{escape(v.value)}: {escape(v.text)}"
+                for v in evolution.versions
+            ]
     if story.quotes:
         lines += [
             "",
