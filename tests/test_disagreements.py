@@ -175,6 +175,72 @@ def test_figures_published_on_different_days_are_an_evolution() -> None:
     ]
 
 
+CROSSING = "About {} migrants crossed into Croatia from Serbia through fields near the border{}."
+CROSSING_OTHER = "{}{} migrants walked across the fields from Serbia into Croatia, police said."
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "cue"),
+    [  # one case a family of cues in rules/claims.toml
+        (CROSSING.format(150, ""), CROSSING_OTHER.format("So far, ", 600), "So far"),
+        (CROSSING.format(150, ""), CROSSING_OTHER.format("As of Tuesday, ", 600), "As of"),
+        (CROSSING.format(150, ""), CROSSING_OTHER.format("By late afternoon, ", 600), "By late"),
+        (CROSSING.format(150, " by Tuesday evening"), CROSSING_OTHER.format("", 600), "by Tues"),
+        (
+            CROSSING.format(150, ""),
+            "Police said crossings from Serbia into Croatia through the fields had risen to 600"
+            " migrants.",
+            "risen to",
+        ),
+    ],
+)
+def test_a_tally_at_a_moment_is_an_evolution_not_a_conflict(
+    first: str, second: str, cue: str
+) -> None:
+    """Two outlets' counts of one day, one read at a moment ("so far", "by late afternoon"):
+    the count grew between the two, neither is wrong."""
+    articles = pair(first, second)
+    assert conflicts(articles) == []
+    (evolution,) = evolutions(articles)
+    assert {v.value for v in evolution.versions} == {"About 150", "600"}
+    assert any(cue.lower() in (v.as_of or "").lower() for v in evolution.versions)
+
+
+def test_without_a_tally_cue_the_same_counts_conflict() -> None:
+    (found,) = conflicts(pair(CROSSING.format(150, ""), CROSSING_OTHER.format("", 600)))
+    assert [v.value for v in found.versions] == ["About 150", "600"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("12 kids were hurt in the crash.", "Officials said 12 children were hurt."),
+        ("Three cops were shot.", "Three police officers were shot."),
+        ("Five policemen were shot.", "Five cops were shot."),
+        ("The family owns 4 autos.", "The family owns 4 cars."),
+        ("The deal is worth 20 million dollars.", "The deal is worth $20 million."),
+    ],
+)
+def test_count_nouns_of_one_meaning_share_a_key(first: str, second: str) -> None:
+    assert claim(first, None).values[0].key == claim(second, None).values[0].key
+
+
+def test_count_nouns_of_different_sets_keep_their_keys() -> None:
+    keys = {claim(f"Officials said 40 {noun} crossed.", None).values[0].key
+            for noun in ("troops", "soldiers", "migrants", "refugees")}  # fmt: skip
+    assert len(keys) == 4
+
+
+def test_a_synonym_makes_a_figure_comparable() -> None:
+    (found,) = conflicts(
+        pair(
+            "Police said 12 kids were taken to the hospital after the school bus crash in Dover.",
+            "Police said 19 children were taken to the hospital after the school bus crash in Dover.",
+        )
+    )
+    assert [v.value for v in found.versions] == ["12", "19"]
+
+
 def test_different_days_operations_are_no_conflict() -> None:
     assert (
         disagreements(

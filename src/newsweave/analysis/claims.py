@@ -7,16 +7,21 @@ dead", "the death toll rose to 12"); other units are the noun after the number, 
 weekday is read with its preposition ("on", "since", "until"), a date only where written as
 one ("May 17", "December 2017"); relative words ("yesterday") only anchor a sentence in time.
 
-What the claim is about, apart from its values, is the sentence's content stems (`Claim.stems`),
-compared by `newsweave.analysis.disagreements`.
+Count nouns that name the same things ("kids", "children") share a key, and a sentence that
+gives its figure as a tally at a moment ("so far", "by late afternoon", "rose to") says so
+(`Claim.tally`); both lists are data, in `rules/claims.toml`. What the claim is about, apart
+from its values, is the sentence's content stems (`Claim.stems`), compared by
+`newsweave.analysis.disagreements`.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import tomllib
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import resources
 
 from newsweave.nlp.dates import find_time_expressions
 
@@ -245,6 +250,7 @@ class Claim:
     stems: frozenset[str]
     anchors: frozenset[str] = field(default_factory=frozenset)  # days it is about: ISO or names
     names: frozenset[str] = field(default_factory=frozenset)  # capitalised words, lower-cased
+    tally: str = ""  # the cue, as written, that its figures are a running count at a moment
 
 
 def names(text: str) -> frozenset[str]:
@@ -350,7 +356,12 @@ def _unit(before: list[str], after: list[str], scale: str | None, currency: str 
         return event or (f"people {verbs[0][:5]}" if verbs else "")
     if not noun or noun in FUNCTION_WORDS:
         return event
-    unit = _SPELLING.get(_singular(noun), _singular(noun))
+    pair = f"{noun} {_singular(words[1])}" if len(words) > 1 else ""
+    if pair in _SYNONYMS:  # "12 police officers"
+        unit = _SYNONYMS[pair]
+    else:
+        single = _SPELLING.get(_singular(noun), _singular(noun))
+        unit = _SYNONYMS.get(single, single)
     if unit in TIME_UNITS and len(words) > 1 and words[1] in _TIME_WORDS:
         unit = f"{unit} {words[1]}"  # "five years ago" is a date, "13 years old" an age
     return f"{unit} {event}".strip()
@@ -359,6 +370,18 @@ def _unit(before: list[str], after: list[str], scale: str | None, currency: str 
 _SPELLING = {"metre": "meter", "kilometre": "kilometer", "litre": "liter", "feet": "foot",
              "centimetre": "centimeter", "tonne": "ton", "men": "man", "women": "woman",
              "children": "child", "km": "kilometer", "kg": "kilogram", "lb": "pound"}  # fmt: skip
+
+
+def _rules() -> tuple[dict[str, str], re.Pattern[str]]:
+    """`rules/claims.toml`: each unit variant with its key, and one pattern of the tally cues."""
+    text = resources.files("newsweave.rules").joinpath("claims.toml").read_text("utf-8")
+    rules = tomllib.loads(text)
+    synonyms = {v: key for key, variants in rules["units"].items() for v in [key, *variants]}
+    cues = [cue for family in rules["tally"].values() for cue in family]
+    return synonyms, re.compile(r"\b(?:" + "|".join(cues) + r")\b", re.I)
+
+
+_SYNONYMS, _TALLY = _rules()
 TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
 _TIME_WORDS = {"ago", "old", "later", "earlier", "before", "after", "since", "into"}
 
@@ -507,4 +530,6 @@ def claim(text: str, published: date | None) -> Claim:
         found = [v for v in found if v.kind != "weekday"]
     if len({v.day for v in found if v.kind == "date"}) > 1:
         found = [v for v in found if v.kind != "date"]
-    return Claim(found, frozenset(stems(text)), anchors, names(text))
+    cue = _TALLY.search(text) if found else None
+    tally = " ".join(cue.group().split()) if cue else ""
+    return Claim(found, frozenset(stems(text)), anchors, names(text), tally)

@@ -12,7 +12,9 @@ Two such statements with values that cannot both hold (ranges: "at least 20" aga
 against "25") are a conflict only where they speak of the same time. A figure stated for
 different days (anchored in the sentence: "on Monday" against "by Tuesday", else by the
 articles' publication dates) or twice by one outlet (its updates) is an evolution, shown as of
-each day, not a conflict; an age or a duration does not evolve. A weekday or date is compared
+each day, not a conflict; an age or a duration does not evolve. So is a figure given as a tally
+at a moment (`Claim.tally`: "so far", "by late afternoon", "rose to"): a running count read at
+two moments of one day differs without either outlet being wrong. A weekday or date is compared
 only where the words around both share what they date, between articles of different outlets
 published at most a day apart, and not where the two statements also differ in a figure: then
 they tell of different days' events. Every version is shown; no winner is picked.
@@ -74,7 +76,16 @@ class _Statement:
     @property
     def as_of(self) -> str | None:
         """The day the statement speaks for: the one day it names, else its article's
-        publication date."""
+        publication date; with the moment where its figure is a tally ("by late afternoon")."""
+        day = self._day()
+        tally = self.claim.tally
+        if not tally:
+            return day
+        if day is None or day.lower() in tally.lower():
+            return tally  # "by Tuesday evening"
+        return f"{day}, {tally[:1].lower()}{tally[1:]}"  # "2024-03-01, by late afternoon"
+
+    def _day(self) -> str | None:
         if len(self.claim.anchors) == 1:
             (anchor,) = self.claim.anchors
             return anchor if anchor[:1].isdigit() else anchor.capitalize()
@@ -283,7 +294,8 @@ def find_disagreements(
             continue
         values[key].update({i: a, j: b})
         same_outlet = first.unit.article.outlet_label == second.unit.article.outlet_label
-        if a.kind == "number" and _same_time(first, second):
+        tally = first.claim.tally or second.claim.tally
+        if a.kind == "number" and _same_time(first, second) and not tally:
             conflicts[key].append((i, j))
         elif a.kind == "number" and a.key.split()[0] not in TIME_UNITS:
             changes[key].append((i, j))  # an age or a duration does not develop
