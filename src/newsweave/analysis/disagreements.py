@@ -76,14 +76,16 @@ class _Statement:
     @property
     def as_of(self) -> str | None:
         """The day the statement speaks for: the one day it names, else its article's
-        publication date; with the moment where its figure is a tally ("by late afternoon")."""
+        publication date; with the moment its figure was counted by, where it names one ("by late
+        afternoon")."""
         day = self._day()
         tally = self.claim.tally
-        if not tally:
-            return day
-        if day is None or day.lower() in tally.lower():
-            return tally  # "by Tuesday evening"
-        return f"{day}, {tally[:1].lower()}{tally[1:]}"  # "2024-03-01, by late afternoon"
+        if not tally.lower().startswith("by "):
+            return day  # "so far", "rose to": the text says it, no moment is named
+        moment = tally[3:]
+        if day is None or day.lower() in moment.lower():
+            return moment  # "Tuesday evening"
+        return f"{day}, {moment}"  # "2024-03-01, late afternoon"
 
     def _day(self) -> str | None:
         if len(self.claim.anchors) == 1:
