@@ -126,3 +126,20 @@ def test_shared_predicate(parser, first: str, second: str, shared: bool) -> None
     from newsweave.analysis.meaning import shares_predicate
 
     assert shares_predicate(parsed_gist(parser, first), parsed_gist(parser, second)) is shared
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("Q: IS THERE A CONNECTION AMONG ALL THESE CRASHES?", False),
+        ("Will Siri actually be able to speak and understand Mandarin?", False),
+        ("CNN's Nima Elbagir contributed to this story.", False),
+        ("Center on Wrongful Convictions Lifetime Achievement Award:", False),
+        ("Rescuers found all 12 boys alive deep inside the cave.", True),
+        ('"Why would they do that?" he asked reporters on Monday.', True),
+    ],
+)
+def test_what_states_something(text: str, claim: bool) -> None:
+    from newsweave.analysis.meaning import states_something
+
+    assert states_something(text) is claim

@@ -31,7 +31,13 @@ from datetime import date
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from newsweave.analysis.meaning import compatible, gists, same_claim, shares_predicate
+from newsweave.analysis.meaning import (
+    compatible,
+    gists,
+    same_claim,
+    shares_predicate,
+    states_something,
+)
 from newsweave.model import (
     Article,
     Fact,
@@ -87,11 +93,13 @@ class Unit:
 
 
 def _units(articles: Sequence[Article], settings: AlignSettings) -> list[Unit]:
+    """The sentences that can state a fact: long enough, and claims (`states_something`)."""
     return [
-        Unit(a, s.index, " ".join(s.text.split()))
+        Unit(a, s.index, text)
         for a in articles
         for s in a.sentences
-        if len(s.text.split()) >= settings.min_words
+        if len((text := " ".join(s.text.split())).split()) >= settings.min_words
+        and states_something(text)
     ]
 
 

@@ -114,6 +114,22 @@ def gists(article: Article, predicates: Sequence[frozenset[str]] | None = None) 
     return out
 
 
+_NOT_A_CLAIM = re.compile(
+    r"\?$"  # a question asks; it states nothing another outlet could confirm
+    r"|:$"  # a heading or a label introducing what follows
+    r"|\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b"  # a credit line
+    r"|^(?:q|a):",  # an interview's question and answer labels
+    re.I,
+)
+
+
+def states_something(text: str) -> bool:
+    """Whether a sentence can be a fact: not a question, a heading or label, nor a line
+    crediting contributors ("CNN's Nima Elbagir contributed to this report"), which every
+    article of one outlet carries and which says nothing of the story."""
+    return not _NOT_A_CLAIM.search(text.strip())
+
+
 def same_claim(a: Gist, b: Gist, min_shared: int = 3) -> bool:
     """Whether two statements can report one thing (see the module docstring)."""
     if not compatible(a, b) or not a.claim & b.claim:
