@@ -1,5 +1,6 @@
 """The fact-precision harness: the supports a fact makes, the labelled file and its keys, the
-seeded sample, and the harness and the command end to end on tiny clusters."""
+seeded sample, the harness and the command end to end on tiny clusters, and the shipped
+judged sample."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from newsweave.evaluate.facts import (
     t17_as_sources,
 )
 from newsweave.model import Fact, Statement
+
+LABELLED = Path(__file__).parents[1] / "bench" / "data" / "facts_labelled.jsonl"
 
 FACT = "At least 12 people were killed when the river burst its banks, officials said."
 SAME = "Officials said at least 12 people were killed as the river rose."
@@ -188,3 +191,12 @@ def test_command_writes_supports_then_reads_their_judgements(tmp_path: Path) -> 
     broken = write(tmp_path / "broken.jsonl", [written[0] | {"judgement": "yes"}])
     result = CliRunner().invoke(cli.app, [*args, "--labelled", str(broken)])
     assert result.exit_code == 2
+
+
+def test_judged_sample_is_complete() -> None:
+    lines = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) >= 150
+    assert all(line["judgement"] in ("right", "wrong") and line["reason"] for line in lines)
+    assert all(line.get("kind") for line in lines if line["judgement"] == "wrong")
+    assert {line["dataset"] for line in lines} == {"multinews", "t17"}
+    assert len(read_labelled(LABELLED)) == len(lines)  # one line a pair
