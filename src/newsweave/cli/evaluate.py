@@ -310,3 +310,70 @@ def eval_disagreements(
     if limit is not None:
         title += f" (--limit {limit})"
     print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
+
+
+@app.command("facts")
+def eval_facts(
+    path: Annotated[
+        Path, typer.Argument(help="The dataset: a file (multinews, clusters) or a folder (t17).")
+    ],
+    dataset: Annotated[
+        str, typer.Option(help="Format: multinews (CSV), clusters (JSONL) or t17 (per-day groups).")
+    ] = "multinews",
+    limit: Annotated[int | None, typer.Option(help="Only the first N clusters.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write the supports not judged yet as JSONL, to judge."),
+    ] = None,
+    sample: Annotated[
+        int | None,
+        typer.Option(min=1, help="With --out, write only N of them, drawn across clusters."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the --sample draw.")] = 13,
+    labelled: Annotated[
+        Path | None,
+        typer.Option(help="A JSONL of judged supports (judgement: right or wrong)."),
+    ] = Path("bench/data/facts_labelled.jsonl"),
+    as_json: JsonOption = False,
+) -> None:
+    """Fact precision: of the outlets each fact counts as its sources, the share whose
+    sentence was judged to state the fact, with facts per cluster beside it."""
+    import json
+
+    from newsweave.evaluate.datasets import DatasetError
+    from newsweave.evaluate.disagreements import multinews_cases, t17_cases
+    from newsweave.evaluate.facts import LabelError, evaluate_facts, t17_as_sources
+    from newsweave.evaluate.facts import sample as draw
+
+    if dataset == "t17":
+        try:
+            cases = t17_as_sources(t17_cases(path)[:limit])
+        except DatasetError as exc:
+            error(str(exc))
+            raise typer.Exit(2) from exc
+    else:
+        cases = multinews_cases(load_clusters(dataset, path)[:limit], dataset)
+    if labelled is not None and not labelled.is_file():
+        warning(f"{labelled}: no labelled supports; precision not measured")
+        labelled = None
+    with progress_bar() as bar:
+        task = bar.add_task("analysing clusters", total=len(cases))
+        try:
+            report = evaluate_facts(
+                cases, labelled=labelled, progress=lambda n: bar.advance(task, n)
+            )
+        except LabelError as exc:
+            error(str(exc))
+            raise typer.Exit(2) from exc
+    for failure in report.failed:
+        warning(f"analysis failed: {failure}")
+    if out is not None:
+        unjudged = report.unjudged()
+        chosen = draw(unjudged, sample, seed) if sample else unjudged
+        with out.open("w", encoding="utf-8") as handle:
+            for support in chosen:
+                handle.write(json.dumps(support.to_line(), ensure_ascii=False) + "\n")
+    title = f"Fact supports on {report.clusters} clusters of {path.name}"
+    if limit is not None:
+        title += f" (--limit {limit})"
+    print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
