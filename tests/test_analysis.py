@@ -105,6 +105,23 @@ def test_one_spokesman_saying_two_things_is_two_claims(sochi: Story) -> None:
     assert fact.text not in rows["The Independent"].missing
 
 
+def test_the_congratulation_and_the_meeting_stay_two_facts(
+    tmp_path: Path, annotator: Annotator
+) -> None:
+    # Kurdistan 24 edited to date the meeting Wednesday: its sentence is then closest to The
+    # Moscow Times' "At the meeting ... in Sochi, Assad congratulated Putin", and one close
+    # pair must not merge the meeting's fact with the congratulation's
+    for path in SEEDS.glob("00[0-3]_*.txt"):
+        text = path.read_text(encoding="utf-8").replace("Sochi on Thursday", "Sochi on Wednesday")
+        (tmp_path / path.name).write_text(text, encoding="utf-8")
+    story = sochi_story(tmp_path, annotator)
+    for fact in story.facts:
+        texts = " ".join(s.text for s in fact.statements)
+        assert not ("congratulated" in texts and "met with his Russian counterpart" in texts)
+    (meeting,) = fact_with(story, "met with his Russian counterpart")
+    assert meeting.sources == 4
+
+
 def test_two_leaders_of_another_meeting_are_not_this_meeting(sochi: Story) -> None:
     assert not fact_with(sochi, "first meeting between the two leaders")
 

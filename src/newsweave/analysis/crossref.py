@@ -7,7 +7,10 @@ person one is about that the other lacks while the other names one too, shared c
 beyond the names and the attribution) are merged best first. A merge never puts two sentences
 of one article into one fact (so a fact cannot chain through a long sentence into something
 else), nor two statements about different people: words shared with one member do not make a
-sentence about Merkel a statement about Assad.
+sentence about Merkel a statement about Assad. Two groups merge only when their statements
+are alike on average (`group_threshold`), not through one close pair: "at the meeting in
+Sochi, Assad congratulated Putin" is close to "Assad met Putin in Sochi", and the
+congratulation and the meeting stay two facts.
 
 A fact's corroboration counts independent sources, not articles: an article that carries one
 wire's story (a single wire credit: "The Moscow Times (Reuters)") counts as that wire, so five
@@ -51,6 +54,7 @@ from newsweave.tfidf import tfidf
 @dataclass(frozen=True, slots=True)
 class AlignSettings:
     align_threshold: float = 0.3
+    group_threshold: float = 0.2  # mean cosine between two groups of statements merged
     close_threshold: float = 0.5  # this close, two statements need no verb in common
     touch_threshold: float = 0.15  # an outlet this near a fact is not shown as leaving it out
     conflict_threshold: float = 0.5
@@ -165,6 +169,8 @@ def align(
             continue
         if not all(compatible(gist[x], gist[y]) for x in members[a] for y in members[b]):
             continue
+        if sims[np.ix_(members[a], members[b])].mean() < settings.group_threshold:
+            continue  # one close pair does not make two groups one fact (average link)
         parent[b] = a
         members[a].extend(members.pop(b))
     position = {(u.article.id, u.index): k for k, u in enumerate(units)}

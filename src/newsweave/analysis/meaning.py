@@ -145,9 +145,14 @@ def same_claim(a: Gist, b: Gist, min_shared: int = 3) -> bool:
 
 def shares_predicate(a: Gist, b: Gist) -> bool:
     """Whether something one statement says happens is in the other, as a verb or a noun
-    ("Trump picked Perry" / "Perry is Trump's pick"); true where either was not parsed."""
+    ("Trump picked Perry" / "Perry is Trump's pick"), or both tell of one happening: the same
+    people (two or more), and a place or a day in common ("Assad flew to Putin's residence for talks on
+    Thursday" / "Assad met Putin on Thursday"), where outlets pick their own verbs. True where
+    either was not parsed."""
     if a.predicates is None or b.predicates is None:
         return True
+    if len(a.actors) > 1 and a.actors == b.actors and (a.places & b.places or a.values & b.values):
+        return True  # one person and a country in common is any of the story's sentences
     return bool(_prefixes(a.predicates) & _prefixes(b.claim | b.predicates)) or bool(
         _prefixes(b.predicates) & _prefixes(a.claim | a.predicates)
     )
