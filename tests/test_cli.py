@@ -66,10 +66,11 @@ def test_help_loads_neither_evaluation_nor_web_stack(args: list[str]) -> None:
 
 
 def test_summary_systems_named_for_the_help_are_the_harness_systems() -> None:
-    from newsweave.cli.evaluate import SUMMARY_SYSTEMS
-    from newsweave.evaluate.summarize import SYSTEMS
+    from newsweave.cli.evaluate import SUMMARY_SYSTEMS, UPDATE_SYSTEMS
+    from newsweave.evaluate import summarize, update
 
-    assert SUMMARY_SYSTEMS == SYSTEMS
+    assert SUMMARY_SYSTEMS == summarize.SYSTEMS
+    assert UPDATE_SYSTEMS == update.SYSTEMS
 
 
 def test_commands_in_help_order() -> None:

@@ -164,6 +164,20 @@ def test_stories_and_show(digest_run: dict) -> None:
     assert missing.exit_code != 0
 
 
+def test_show_since_names_what_it_took_as_read(digest_run: dict) -> None:
+    """The update summary since the visit's day summarises the two reports dated after it and
+    says it took the two undated ones as read; what they reported is not repeated."""
+    sochi = next(s for s in digest_run["data"]["stories"] if len(s["articles"]) == 4)
+    args = ["show", sochi["id"][:6], "--db", str(digest_run["db"]), "--since", "2018-05-17"]
+    shown = runner.invoke(app, args)
+    assert shown.exit_code == 0, shown.output
+    output = squash(shown.output)
+    assert "what 2 articles published after it add (The Moscow Times (Reuters), DW)" in output
+    assert "Taken as read: 2 articles with no date (The Independent, Kurdistan 24)" in output
+    summary = output.split("### Summary")[1].split("###")[0]
+    assert summary.strip() and "congratulated Putin on his new term" not in summary
+
+
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and __version__ in result.output

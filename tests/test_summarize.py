@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from typer.testing import CliRunner
 
-from factories import make_article, make_story
+from factories import make_article, make_story, seed_articles
 from newsweave.analysis.summarize import SummarySettings, summarize
+from newsweave.app.queries import focused_summary, taken_as_read
 from newsweave.cli import app
 from newsweave.evaluate.datasets import Cluster, ClusterDocument, load_dataset
 from newsweave.evaluate.summarize import evaluate_summaries
+from newsweave.model import Story
 from newsweave.nlp.sentences import SentenceSplitter
 
 SPLIT = SentenceSplitter()  # the summariser's own sentence boundaries
@@ -155,3 +158,77 @@ def test_short_quoted_names_do_not_count_as_quotations() -> None:
     article = make_article(text, outlet="Gazette", split=SPLIT.split)
     candidates = _candidates([article], SummarySettings())
     assert [c.quotes for c in candidates] == [False, True]
+
+
+# ---- news first, and update summaries, on the bundled Sochi story ----
+
+
+def sochi() -> Story:
+    """The four 2018 reports of Assad meeting Putin, as ingest prepares and digest splits them:
+    The Moscow Times (Reuters) and DW dated 2018-05-18, The Independent and Kurdistan 24 undated."""
+    seeds = seed_articles()
+    articles = [seeds[n] for n in ("000", "001", "002", "003")]
+    for article in articles:
+        article.sentences = SPLIT.split(article.text)
+    return make_story(*articles)
+
+
+def announces_withdrawal(text: str) -> bool:
+    return "foreign armed forces" in text and ("withdr" in text or "leaving" in text)
+
+
+def test_the_announcement_two_outlets_lead_with_is_in_the_summary() -> None:
+    """Putin's announcement that foreign forces will leave Syria is Kurdistan 24's first
+    sentence and The Independent's too, in other words; every outlet instead prints the same
+    Assad quotes from the Kremlin's readout, which win on score alone."""
+    story = sochi()
+    summary = summarize(story)
+    assert any(announces_withdrawal(s.text) for s in summary)
+    assert any("Kurdistan 24" in s.outlets for s in summary if announces_withdrawal(s.text))
+    assert "Black Sea" in summary[0].text  # the visit itself opens it
+    by_score_alone = summarize(story, SummarySettings(lead_share=0.0))
+    assert not any(announces_withdrawal(s.text) for s in by_score_alone)
+
+
+def test_update_since_leaves_out_what_the_undated_outlets_reported() -> None:
+    """Since 2018-05-17, the two undated reports are taken as read: the visit they reported,
+    in whatever words, is not news again."""
+    story = sochi()
+    read = taken_as_read(story, date(2018, 5, 17))
+    assert sorted(a.outlet_label for a in read) == ["Kurdistan 24", "The Independent"]
+    update = focused_summary(story, words=120, since=date(2018, 5, 17))
+    assert update
+    new_ids = {a.id for a in story.articles if a not in read}
+    assert all(s.article_id in new_ids for s in update)
+    said = " ".join(s.text for s in update)
+    for reported in ("flew to Russian leader", "congratulated Putin on his new term",
+                     "three publicly-acknowledged visits", "foreign armed forces"):  # fmt: skip
+        assert reported not in said
+
+
+GAZETTE = (
+    "The council approved the river bridge on Monday after a long debate. "
+    "The bridge will cost 40 million dollars, the mayor said at the vote."
+)
+HERALD = (
+    "Councillors approved a new river bridge on Monday, ending a debate of months. "
+    "Building work on the bridge will begin in March, the city announced."
+)
+
+
+def test_an_undated_report_is_known_in_other_words_an_earlier_one_only_verbatim() -> None:
+    """A reworded statement is old news against an article that may be the same day's report
+    (undated), and still news against the previous day's, where only a repeat is old."""
+    later = make_article(HERALD, outlet="Herald", published="2021-06-08", split=SPLIT.split)
+    for published, kept in ((None, False), ("2021-06-07", True)):
+        known = make_article(GAZETTE, outlet="Gazette", published=published, split=SPLIT.split)
+        update = summarize(make_story(known, later), SummarySettings(words=60), known=[known])
+        assert any("Councillors approved" in s.text for s in update) == kept
+        assert any("Building work" in s.text for s in update)
+    repeat = make_article(
+        "Councillors approved a new river bridge on Monday, ending a debate of months, the "
+        "paper said.",
+        outlet="Gazette", published="2021-06-07", split=SPLIT.split,
+    )  # fmt: skip
+    update = summarize(make_story(repeat, later), SummarySettings(words=60), known=[repeat])
+    assert not any("Councillors approved" in s.text for s in update)

@@ -16,9 +16,17 @@ Scoring favours what the story is centrally about and what several outlets repor
   docs/benchmarks.md: +0.8 ROUGE-2 on Multi-News, neutral on Timeline17's daily summaries,
   which never quote).
 
+The news comes first. Centrality and corroboration reward what every outlet prints in the
+same words, which is above all quotes copied from one transcript, while the news itself is
+what each outlet words its own way (three translations of one announcement share few words).
+An article's first sentence is where its outlet states the news, so the leads that another
+independent source corroborates are chosen first, up to `lead_share` of the budget; the rest
+of the budget is filled by score. A lead nobody else reports may be one outlet's angle, or a
+byline and highlights block that reads as a sentence, and waits its turn.
+
 Selection is greedy under a word budget with a redundancy cut (maximal marginal relevance);
 the chosen sentences are ordered by their position in their articles, earliest articles first,
-so the summary reads lead-first.
+so the summary reads lead-first. Update summaries (`known`) are in `_already_known`.
 """
 
 from __future__ import annotations
@@ -26,8 +34,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 from newsweave.model import Article, Story, SummarySentence
 from newsweave.nlp.language import is_analysed
@@ -48,6 +58,9 @@ class SummarySettings:
     quotation_weight: float = 0.3
     quotation_min_words: int = 4  # shorter quoted spans are names, titles and scare quotes
     redundancy_penalty: float = 0.5
+    lead_share: float = 0.5  # of the budget, first given to corroborated leads
+    known_reworded: float = 0.3  # the same statement in other words (as the story's facts align)
+    known_repeated: float = 0.6  # the same statement near word for word
     focus_floor: float = 0.1  # weight left to sentences unrelated to the focus
     overflow: bool = False  # let the last sentence run past the budget (for evaluations that cut)
 
@@ -91,9 +104,10 @@ def summarize(
     """A grounded extractive summary of `story` of about `settings.words` words.
 
     `focus` aims the summary at a question or aspect: sentences are weighted by their
-    similarity to it. `known` makes it an update summary: those articles were read already, so
-    only the others are summarised, and sentences that repeat what the known articles said
-    are left out. Only the articles the English analysis reads are summarised
+    similarity to it, and the corroborated leads get no budget of their own (the answer comes
+    first). `known` makes it an update summary: those articles were read already, so only the
+    others are summarised, and what the known articles already said is left out
+    (`_already_known`). Only the articles the English analysis reads are summarised
     (`newsweave.nlp.language.is_analysed`): another language's sentences would be scored as
     English words they are not.
     """
@@ -122,9 +136,11 @@ def summarize(
     )
     sources = {a.independent_source for a in articles}
     scores = np.zeros(len(candidates))
+    corroborated = np.zeros(len(candidates), dtype=bool)
     for k, cand in enumerate(candidates):
         own = cand.article.independent_source
         corroboration = len({articles[i].independent_source for i in supporters[k]} - {own})
+        corroborated[k] = corroboration > 0
         share = corroboration / max(len(sources) - 1, 1)
         scores[k] = centrality[k] * (1 + settings.corroboration_weight * share)
         scores[k] += settings.position_weight * (1 - cand.position) * centrality[k]
@@ -133,13 +149,15 @@ def summarize(
         relevance = (matrix @ vectorizer.transform([focus]).T).toarray().ravel()
         scores *= settings.focus_floor + relevance / (relevance.max() or 1.0)
     if known_matrix.shape[0]:
-        repeated = (matrix @ known_matrix.T).toarray().max(axis=1)
-        scores *= 1 - np.clip(repeated, 0, 1)
-        scores[repeated >= settings.redundancy_threshold] = -np.inf  # already said: not news
+        scores[_already_known(matrix, known_matrix, known, articles, settings)] = -np.inf
 
-    chosen = [
-        k for k in _select(candidates, scores, similarity, settings) if np.isfinite(scores[k])
-    ]
+    chosen: list[int] = []
+    if not focus and settings.lead_share > 0:
+        leads = np.array([c.index == 0 for c in candidates]) & corroborated
+        lead_scores = np.where(leads, scores, -np.inf)
+        until = settings.lead_share * settings.words
+        chosen = _select(candidates, lead_scores, similarity, settings, until=until)
+    chosen = _select(candidates, scores, similarity, settings, chosen=chosen)
     chosen.sort(key=lambda k: (candidates[k].position, article_of[k]))
     summary = []
     for k in chosen:
@@ -154,6 +172,43 @@ def summarize(
             )
         )
     return summary
+
+
+def _already_known(
+    matrix: csr_matrix,
+    known_matrix: csr_matrix,
+    known: Sequence[Article],
+    articles: list[Article],
+    settings: SummarySettings,
+) -> np.ndarray:
+    """Which candidates (rows of `matrix`) a known article already states.
+
+    How alike two sentences must be depends on when the known article was published. One
+    that cannot be placed before the new articles (undated, or from the day of the earliest
+    of them) may be the same day's report of the same event, so a sentence saying the same
+    thing in other words is known (`known_reworded`, the similarity at which the story's facts
+    align). An earlier day's report describes an earlier state of a developing story, and the
+    next day's news reuses its words for what changed (a new total, the vote that was
+    announced), so against it only a near word-for-word repeat is known (`known_repeated`):
+    on Timeline17's update summaries, reworded statements cut against the previous day's
+    articles cost ROUGE-2 (docs/benchmarks.md).
+    """
+    similarity = (matrix @ known_matrix.T).toarray()
+    known_mask = similarity.max(axis=1) >= settings.known_repeated
+    first_new = min((a.published for a in articles if a.published), default=None)
+    columns = [
+        column
+        for column, article in enumerate(a for a in known for _ in a.sentences)
+        if not _placed_before(article, first_new)
+    ]
+    if columns:
+        known_mask |= similarity[:, columns].max(axis=1) >= settings.known_reworded
+    return known_mask
+
+
+def _placed_before(article: Article, first_new: date | None) -> bool:
+    """Whether the dates show `article` was published on an earlier day than the new ones."""
+    return article.published is not None and first_new is not None and article.published < first_new
 
 
 def _supporters(
@@ -182,24 +237,33 @@ def _select(
     scores: np.ndarray,
     similarity: np.ndarray,
     settings: SummarySettings,
+    *,
+    chosen: Sequence[int] = (),
+    until: float | None = None,
 ) -> list[int]:
-    chosen: list[int] = []
-    budget = settings.words
-    remaining = set(range(len(candidates)))
-    while remaining and budget > 0:
-        best, best_value = None, -np.inf
-        for k in remaining:
-            overlap = max((similarity[k, j] for j in chosen), default=0.0)
-            if overlap >= settings.redundancy_threshold:
-                continue
-            value = scores[k] - settings.redundancy_penalty * overlap
-            if value > best_value:
-                best, best_value = k, value
-        if best is None:
+    """`chosen` and the best-scoring candidates after them, each not too like one chosen
+    before, added while the summary is shorter than `until` words (the budget by default).
+    A candidate too long for what is left of the budget is passed over for a shorter one,
+    unless the summary is still empty or `settings.overflow` lets it run past."""
+    picked = list(chosen)
+    used = sum(candidates[k].words for k in picked)
+    limit = settings.words if until is None else until
+    available = np.isfinite(scores)
+    available[picked] = False
+    overlap = similarity[picked].max(axis=0) if picked else np.zeros(len(candidates))
+    while used < limit:
+        value = np.where(
+            available & (overlap < settings.redundancy_threshold),
+            scores - settings.redundancy_penalty * overlap,
+            -np.inf,
+        )
+        best = int(np.argmax(value))
+        if value[best] == -np.inf:
             break
-        remaining.discard(best)
-        if candidates[best].words > budget and chosen and not settings.overflow:
+        available[best] = False
+        if candidates[best].words > settings.words - used and picked and not settings.overflow:
             continue  # too long for what is left; a shorter one may still fit
-        chosen.append(best)
-        budget -= candidates[best].words
-    return chosen
+        picked.append(best)
+        used += candidates[best].words
+        overlap = np.maximum(overlap, similarity[best])
+    return picked

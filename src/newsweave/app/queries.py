@@ -14,7 +14,7 @@ from datetime import date
 from newsweave.analysis.summarize import SummarySettings, summarize
 from newsweave.analysis.timeline import build_timeline, entity_timeline, names_entity, within
 from newsweave.app.evidence import Support, supports
-from newsweave.model import Story, SummarySentence, TimelineEvent
+from newsweave.model import Article, Story, SummarySentence, TimelineEvent
 from newsweave.store import Store
 from newsweave.store.browse import ArticleCard, StoryCard, StoryFilter
 
@@ -40,13 +40,19 @@ def story_with_evidence(store: Store, story_id: str) -> StoryEvidence | None:
     return StoryEvidence(story, supports(story))
 
 
+def taken_as_read(story: Story, since: date) -> list[Article]:
+    """The articles an update summary since `since` counts as already read: those published
+    on or before that day, and those with no date, which nothing shows to be newer."""
+    return [a for a in story.articles if not (a.published and a.published > since)]
+
+
 def focused_summary(
     story: Story, *, words: int, focus: str | None = None, since: date | None = None
 ) -> list[SummarySentence]:
     """The story summarised again: aimed at `focus` (a question or aspect), and with `since`
-    an update summary of what articles published after that day add to what earlier ones
-    said (undated articles count as already read)."""
-    known = [a for a in story.articles if since and not (a.published and a.published > since)]
+    an update summary of what the articles published after that day add to those taken as
+    read (`taken_as_read`)."""
+    known = taken_as_read(story, since) if since else []
     return summarize(story, SummarySettings(words=words), focus=focus, known=known)
 
 

@@ -6,9 +6,9 @@ commands that use them.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,6 +24,9 @@ from newsweave.cli.common import (
     story_table,
     warning,
 )
+
+if TYPE_CHECKING:
+    from newsweave.model import Article, Story
 
 
 def stories(db: DbOption = Path("newsweave.db")) -> None:
@@ -47,8 +50,8 @@ def show(
     """Show one story: summary with citations, analysis, then its articles.
 
     With --focus the summary is aimed at a question; with --since it is an update summary of
-    the articles published after that date, leaving out what earlier ones already said
-    (articles without a date count as already read).
+    the articles published after that date, leaving out what the others already said
+    (articles without a date count as already read), and says which articles it took as read.
     """
     from newsweave.render.markdown import render_markdown
 
@@ -63,9 +66,49 @@ def show(
         story.summary = focused_summary(
             story, words=words, focus=focus, since=since and since.date()
         )
-        if since and not story.summary:
-            console.print(f"Nothing new since {since.date().isoformat()}.")
+        if since:
+            console.print(update_note(story, since.date()), markup=False, highlight=False)
     console.print(render_markdown([story]), markup=False, highlight=False)
+
+
+def update_note(story: Story, since: date) -> str:
+    """What an update summary since `since` summarises, and what it took as already read."""
+    from newsweave.app.queries import taken_as_read
+
+    day = since.isoformat()
+    read = taken_as_read(story, since)
+    read_ids = {a.id for a in read}
+    new = [a for a in story.articles if a.id not in read_ids]
+    if not new:
+        lines = [f"Nothing new since {day}: no article was published after it."]
+    else:
+        one = len(new) == 1
+        add, repeat = ("adds", "it repeats") if one else ("add", "they repeat")
+        lines = [
+            f"Update since {day}: what {_count(new)} published after it {add} ({_outlets(new)})."
+        ]
+        if not story.summary:
+            lines.append(f"Nothing new since {day}: {repeat} what was already read.")
+    dated = [a for a in read if a.published]
+    undated = [a for a in read if not a.published]
+    if dated:
+        lines.append(
+            f"Taken as read: {_count(dated)} published on or before it ({_outlets(dated)})."
+        )
+    if undated:
+        lines.append(
+            f"Taken as read: {_count(undated)} with no date ({_outlets(undated)}), "
+            "as nothing shows them to be newer."
+        )
+    return "\n".join(lines)
+
+
+def _outlets(articles: list[Article]) -> str:
+    return ", ".join(dict.fromkeys(a.outlet_label for a in articles))
+
+
+def _count(articles: list[Article]) -> str:
+    return f"{len(articles)} article{'s' if len(articles) != 1 else ''}"
 
 
 def timeline(

@@ -32,6 +32,9 @@ SUMMARY_SYSTEMS = ("newsweave", "lead", "lexrank", "textrank", "lsa", "sumbasic"
 """`newsweave.evaluate.summarize.SYSTEMS`, spelled out for the --systems default so that the
 help does not import the harness (a test checks that the two agree)."""
 
+UPDATE_SYSTEMS = ("newsweave", "newsweave-unaware", "lexrank", "lead")
+"""`newsweave.evaluate.update.SYSTEMS`, spelled out for the same reason."""
+
 DatasetArgument = Annotated[Path, typer.Argument(help="The dataset file.")]
 DatasetOption = Annotated[str, typer.Option(help="Format: multinews (CSV) or clusters (JSONL).")]
 
@@ -243,6 +246,48 @@ def eval_timeline(
     if report.rouge_skipped:
         warning(f"ROUGE skipped: {report.rouge_skipped}")
     title = f"Timelines of {len(report.topics)} topics of {directory}"
+    print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
+
+
+@app.command("update")
+def eval_update(
+    directory: Annotated[
+        Path, typer.Argument(help="Timeline17 layout: topic folders with articles.json.")
+    ],
+    dataset: Annotated[str, typer.Option(help="Format: t17.")] = "t17",
+    systems: Annotated[str, typer.Option(help="Comma-separated systems to run.")] = ",".join(
+        UPDATE_SYSTEMS
+    ),
+    max_articles: Annotated[
+        int, typer.Option(min=1, help="At most this many of a day's articles (by id).")
+    ] = 12,
+    limit: Annotated[int | None, typer.Option(help="Only the first N dates.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """ROUGE of update summaries (each day's articles, the earlier days' as already read)
+    against Timeline17's daily entries, with sumy's LexRank and lead in the same run."""
+    from newsweave.evaluate.datasets import DatasetError
+    from newsweave.evaluate.update import SYSTEMS, evaluate_updates, t17_update_items
+
+    if dataset != "t17":
+        error(f"unknown update dataset {dataset!r}; known: t17")
+        raise typer.Exit(2)
+    chosen = [s.strip() for s in systems.split(",") if s.strip()]
+    if set(chosen) - set(SYSTEMS) or "newsweave" not in chosen:
+        error(f"systems must include newsweave and be among {', '.join(SYSTEMS)}")
+        raise typer.Exit(2)
+    try:
+        items = t17_update_items(directory, max_articles=max_articles)[:limit]
+    except DatasetError as exc:
+        error(str(exc))
+        raise typer.Exit(2) from exc
+    with progress_bar() as bar:
+        task = bar.add_task("summarising days", total=len(items))
+        report = evaluate_updates(items, systems=chosen, progress=lambda n: bar.advance(task, n))
+    title = (
+        f"Update summaries of {len(report.items)} dates of {len(set(report.topics))} topics "
+        f"of {directory}, cut at each gold entry's length"
+    )
     print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
 
 

@@ -133,12 +133,18 @@ def sumy_system(name: str) -> Summariser:
         if total == 0:
             return []
         mean = sum(len(s.words) for s in document.sentences) / total
-        count = min(total, math.ceil(words / max(mean, 1)) + 1)
-        while True:
-            chosen = [str(s) for s in summarizer(document, count)]
-            if count >= total or sum(len(s.split()) for s in chosen) >= words:
-                return chosen
-            count += 1
+        least = min(total, math.ceil(words / max(mean, 1)) + 1)
+
+        def best(ranked: list) -> list:
+            """The best-rated sentences, at least `least` of them, until they reach `words`
+            words; sumy passes them best first and puts them back in document order."""
+            count, taken = 0, 0
+            while count < len(ranked) and (count < least or taken < words):
+                taken += len(str(ranked[count].sentence).split())
+                count += 1
+            return ranked[:count]
+
+        return [str(s) for s in summarizer(document, best)]
 
     return run
 
