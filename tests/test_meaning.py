@@ -135,6 +135,14 @@ def test_shared_predicate(parser, first: str, second: str, shared: bool) -> None
         ("Will Siri actually be able to speak and understand Mandarin?", False),
         ("CNN's Nima Elbagir contributed to this story.", False),
         ("Center on Wrongful Convictions Lifetime Achievement Award:", False),
+        (
+            "Legal in NYC but not on @instagram pic.twitter.com/YX9BymV6R6 — Scout (@Scout_Willis)",
+            False,
+        ),
+        (
+            "A Texas health care worker who cared for Duncan, who later died... (Associated Press)",
+            False,
+        ),
         ("Rescuers found all 12 boys alive deep inside the cave.", True),
         ('"Why would they do that?" he asked reporters on Monday.', True),
     ],

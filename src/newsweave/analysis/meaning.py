@@ -118,15 +118,18 @@ _NOT_A_CLAIM = re.compile(
     r"\?$"  # a question asks; it states nothing another outlet could confirm
     r"|:$"  # a heading or a label introducing what follows
     r"|\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b"  # a credit line
-    r"|^(?:q|a):",  # an interview's question and answer labels
+    r"|^(?:q|a):"  # an interview's question and answer labels
+    r"|pic\.twitter\.com/|\(@\w+\)"  # an embedded post: someone else's words, not the outlet's
+    r"|(?:\.\.\.|…)\s*(?:\([^)]*\))?$",  # a teaser cut off mid-sentence
     re.I,
 )
 
 
 def states_something(text: str) -> bool:
-    """Whether a sentence can be a fact: not a question, a heading or label, nor a line
-    crediting contributors ("CNN's Nima Elbagir contributed to this report"), which every
-    article of one outlet carries and which says nothing of the story."""
+    """Whether a sentence can be a fact: not a question, a heading or label, a line
+    crediting contributors ("CNN's Nima Elbagir contributed to this report", which every
+    article of one outlet carries and which says nothing of the story), an embedded post
+    ("pic.twitter.com/… — Name (@name)") or a teaser cut off with "..." ."""
     return not _NOT_A_CLAIM.search(text.strip())
 
 
