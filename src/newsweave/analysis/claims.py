@@ -65,7 +65,7 @@ _CASUALTIES = {
 _PERSONS = {"people", "person", "persons", "individuals", "individual"}
 _AUXILIARY = {"were", "was", "are", "is", "have", "has", "had", "been", "be", "being", "reported",
               "now", "already", "confirmed", "believed", "feared", "left", "later", "also"}  # fmt: skip
-FUNCTION_WORDS = frozenset(
+GRAMMAR_WORDS = frozenset(
     [
         "a",
         "an",
@@ -111,6 +111,12 @@ FUNCTION_WORDS = frozenset(
         "our",
         "your",
         "any",
+    ]
+)
+"""Articles, auxiliaries, prepositions and pronouns: words that say what a claim is about
+only with the words around them."""
+FUNCTION_WORDS = GRAMMAR_WORDS | frozenset(
+    [
         "and",
         "or",
         "but",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from newsweave.analysis.claims import GRAMMAR_WORDS
 from newsweave.analysis.crossref import Alignment, AlignSettings
 from newsweave.model import Disagreement, Version
 
@@ -24,54 +25,6 @@ _NEGATIVE = re.compile(
 )
 _EMBED = re.compile(r"pic\.twitter\.com|@\w+\)|https?://")
 _CLAIM_WORDS = 3  # the content words after a negation that say what it denies
-_FUNCTION_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "be",
-        "been",
-        "being",
-        "is",
-        "are",
-        "was",
-        "were",
-        "am",
-        "do",
-        "does",
-        "did",
-        "have",
-        "has",
-        "had",
-        "to",
-        "of",
-        "in",
-        "on",
-        "at",
-        "for",
-        "by",
-        "with",
-        "as",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "he",
-        "she",
-        "they",
-        "we",
-        "you",
-        "i",
-        "his",
-        "her",
-        "their",
-        "our",
-        "your",
-        "any",
-    ]
-)
 
 
 def _stems(text: str) -> list[str]:
@@ -83,7 +36,7 @@ def denies(negated: str, other: str) -> bool:
     after it ("not *target civilians*") are all in `other`."""
     present = set(_stems(other))
     for match in _NEGATION.finditer(negated):
-        after = [w for w in _stems(negated[match.end() :]) if w not in _FUNCTION_WORDS]
+        after = [w for w in _stems(negated[match.end() :]) if w not in GRAMMAR_WORDS]
         claim = after[:_CLAIM_WORDS]
         if claim and all(w in present for w in claim):
             return True
