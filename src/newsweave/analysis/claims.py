@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 
+from newsweave.nlp.dates import MONTHS as DATE_MONTHS
+from newsweave.nlp.dates import WEEKDAYS as DATE_WEEKDAYS
 from newsweave.nlp.dates import find_time_expressions
 
 NUMBER_WORDS = {
@@ -188,33 +190,8 @@ FUNCTION_WORDS = GRAMMAR_WORDS | frozenset(
         "one",
     ]
 )
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-]
+WEEKDAYS = tuple(DATE_WEEKDAYS)
+MONTHS = tuple(DATE_MONTHS)  # full names and abbreviations
 _WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.I)
 _DAY_PREPOSITIONS = {
     "on": "on", "early": "on", "late": "on", "since": "since", "from": "since",

@@ -23,6 +23,7 @@ from newsweave.cli.common import (
 
 if TYPE_CHECKING:
     from newsweave.evaluate.datasets import Cluster
+    from newsweave.evaluate.disagreements import Case
 
 app = typer.Typer(
     help="Measure newsweave against baselines on public datasets.", no_args_is_help=True
@@ -45,6 +46,21 @@ def load_clusters(dataset: str, path: Path) -> list[Cluster]:
 
     try:
         return load_dataset(dataset, path)
+    except DatasetError as exc:
+        error(str(exc))
+        raise typer.Exit(2) from exc
+
+
+def load_cases(dataset: str, path: Path, limit: int | None) -> list[Case]:
+    """The clusters to analyse as stories: Timeline17 per-day groups, or a cluster file's
+    clusters; one that cannot be read ends the command (status 2)."""
+    from newsweave.evaluate.datasets import DatasetError
+    from newsweave.evaluate.disagreements import multinews_cases, t17_cases
+
+    if dataset != "t17":
+        return multinews_cases(load_clusters(dataset, path)[:limit], dataset)
+    try:
+        return t17_cases(path)[:limit]
     except DatasetError as exc:
         error(str(exc))
         raise typer.Exit(2) from exc
@@ -318,21 +334,11 @@ def eval_disagreements(
     the disagreements reported on untouched clusters, with the share judged false."""
     import json
 
-    from newsweave.evaluate.datasets import DatasetError
     from newsweave.evaluate.disagreements import (
         evaluate_disagreements,
-        multinews_cases,
-        t17_cases,
     )
 
-    if dataset == "t17":
-        try:
-            cases = t17_cases(path)[:limit]
-        except DatasetError as exc:
-            error(str(exc))
-            raise typer.Exit(2) from exc
-    else:
-        cases = multinews_cases(load_clusters(dataset, path)[:limit], dataset)
+    cases = load_cases(dataset, path, limit)
     if labelled is not None and not labelled.is_file():
         warning(f"{labelled}: no labelled sample; judged false not measured")
         labelled = None
@@ -385,19 +391,12 @@ def eval_facts(
     sentence was judged to state the fact, with facts per cluster beside it."""
     import json
 
-    from newsweave.evaluate.datasets import DatasetError
-    from newsweave.evaluate.disagreements import multinews_cases, t17_cases
     from newsweave.evaluate.facts import LabelError, evaluate_facts, t17_as_sources
     from newsweave.evaluate.facts import sample as draw
 
+    cases = load_cases(dataset, path, limit)
     if dataset == "t17":
-        try:
-            cases = t17_as_sources(t17_cases(path)[:limit])
-        except DatasetError as exc:
-            error(str(exc))
-            raise typer.Exit(2) from exc
-    else:
-        cases = multinews_cases(load_clusters(dataset, path)[:limit], dataset)
+        cases = t17_as_sources(cases)
     if labelled is not None and not labelled.is_file():
         warning(f"{labelled}: no labelled supports; precision not measured")
         labelled = None

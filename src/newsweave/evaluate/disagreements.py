@@ -76,6 +76,11 @@ class SentencesOnly(Annotator):
         return {}
 
 
+def share(n: int, of: int) -> str:
+    """ "3/10 (30%)" for a table cell; "-" where there is nothing to count."""
+    return f"{n}/{of} ({n / of:.0%})" if of else "-"
+
+
 @dataclass(slots=True)
 class Case:
     """A cluster to analyse: its articles, prepared and split into sentences."""
@@ -406,9 +411,6 @@ class Report:
 
     def rows(self) -> list[list[str]]:
         d = self.to_dict()
-
-        def share(n: int, of: int) -> str:
-            return f"{n}/{of} ({n / of:.0%})" if of else "-"
 
         return [
             ["clusters", str(d["clusters"])],

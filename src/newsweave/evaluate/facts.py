@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from newsweave.app.pipeline import Annotator, RunReport, analyse_story, make_story
-from newsweave.evaluate.disagreements import Case
+from newsweave.evaluate.disagreements import Case, share
 from newsweave.model import Article, Fact
 from newsweave.nlp.language import LanguageDetector
 
@@ -199,9 +199,6 @@ class Report:
 
     def rows(self) -> list[list[str]]:
         d = self.to_dict()
-
-        def share(n: int, of: int) -> str:
-            return f"{n}/{of} ({n / of:.0%})" if of else "-"
 
         per_cluster = f"{d['facts_per_cluster']:.2f}" if d["clusters"] else "-"
         rows = [
