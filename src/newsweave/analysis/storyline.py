@@ -125,7 +125,7 @@ def _components(stories: dict[str, Story], edges: Iterable[tuple[str, str]]) -> 
     return list(groups.values())
 
 
-def _assign(
+def assign_storylines(
     components: list[list[Story]], changed: set[str], timeline_settings: TimelineSettings | None
 ) -> list[Story]:
     """Set storyline and timeline on every component that holds a changed story; returns the
@@ -189,7 +189,7 @@ def link_storylines(
         for other in _candidates(keys, lambda k: index.get(k, []), story.id, settings):
             if other > story.id and related(story, by_id[other], settings):
                 edges.append((story.id, other))
-    return _assign(_components(by_id, edges), set(by_id), timeline_settings)
+    return assign_storylines(_components(by_id, edges), set(by_id), timeline_settings)
 
 
 def _store_lookup(
@@ -237,7 +237,7 @@ def link_storylines_and_timelines(
             if related(story, other, settings):
                 edges.append((story.id, other.id))
     edges += _stored_storylines(store, pool, settings)
-    touched = _assign(_components(pool, edges), {s.id for s in changed}, timeline_settings)
+    touched = assign_storylines(_components(pool, edges), {s.id for s in changed}, timeline_settings)
     if touched:
         store.save_stories(touched)
     return touched

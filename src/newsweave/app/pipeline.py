@@ -427,22 +427,10 @@ def refresh_stories(
         done = []
         for old in stale:
             deep = analyse and len(old.outlets) >= min_outlets
-            annotated = annotator.annotate(old.articles, report, entities=deep)
-            if annotated:
-                with report.timed("store"):
-                    store.update_annotations(annotated)
-            with report.timed("summarize"):
-                story = make_story(old.articles, summary_settings, focus=focus, id=old.id)
-            story.storyline = old.storyline
-            if deep:
-                with report.timed("analyse"):
-                    try:
-                        analyse_story(story, annotator)
-                    except Exception as exc:  # one story's analysis must not cost every other
-                        log.debug("analysis of story %s failed", story.id, exc_info=True)
-                        report.warnings.append(
-                            f"story {story.id}: analysis failed ({type(exc).__name__}: {exc})"
-                        )
+            story = refresh_story(
+                old, annotator, report, deep=deep, summary_settings=summary_settings,
+                focus=focus, annotated=store.update_annotations,
+            )  # fmt: skip
             done.append(story)
             progress("summarize", 1)
         if analyse:
@@ -454,6 +442,39 @@ def refresh_stories(
         refreshed += done
         refused = 0 if done else refused + 1
     return refreshed
+
+
+def refresh_story(
+    old: Story,
+    annotator: Annotator,
+    report: RunReport,
+    *,
+    deep: bool = True,
+    summary_settings: SummarySettings | None = None,
+    focus: str | None = None,
+    annotated: Callable[[list[Article]], None] | None = None,
+) -> Story:
+    """`old`'s members summarised again (sentences split where missing) and, with `deep`,
+    their entities found and the story analysed: the story as it is now, keeping `old`'s id
+    and storyline. `annotated` is given the members whose annotations changed, to store them.
+    A failed analysis costs the story its analysis (a warning on `report`), not the run."""
+    changed = annotator.annotate(old.articles, report, entities=deep)
+    if changed and annotated is not None:
+        with report.timed("store"):
+            annotated(changed)
+    with report.timed("summarize"):
+        story = make_story(old.articles, summary_settings, focus=focus, id=old.id)
+    story.storyline = old.storyline
+    if deep:
+        with report.timed("analyse"):
+            try:
+                analyse_story(story, annotator)
+            except Exception as exc:  # one story's analysis must not cost every other
+                log.debug("analysis of story %s failed", story.id, exc_info=True)
+                report.warnings.append(
+                    f"story {story.id}: analysis failed ({type(exc).__name__}: {exc})"
+                )
+    return story
 
 
 def make_story(

@@ -240,15 +240,22 @@ class TermStats:
     pending: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
-def document_bag(article: Article, vocabulary: Vocabulary) -> Bag:
-    """What clustering compares: the title (twice: titles are dense with the event) and body,
-    and which of its terms are names (read off the body: a headline capitalises every word)."""
+def document_terms(article: Article) -> tuple[list[str], list[str]]:
+    """What clustering compares: the terms of the title (twice: titles are dense with the
+    event) and body, and which of them are names (read off the body: a headline capitalises
+    every word)."""
     title = tokens(article.title) if article.title else []
     body = tokens(article.text)
     # a site naming itself (its template's "Follow Orbit Weekly") says nothing of the event
     own = set(tokens(article.outlet)) if article.outlet else set()
     names = [n for n in name_terms(article.text, Counter(body)) if n not in own]
-    return Bag.of([*title, *title, *body], vocabulary, names)
+    return [*title, *title, *body], names
+
+
+def document_bag(article: Article, vocabulary: Vocabulary) -> Bag:
+    """The article's `document_terms` as a bag over `vocabulary`."""
+    terms, names = document_terms(article)
+    return Bag.of(terms, vocabulary, names)
 
 
 def vectorize(bags: Sequence[Bag], stats: TermStats | None = None) -> tuple[csr_matrix, np.ndarray]:

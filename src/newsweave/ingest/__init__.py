@@ -163,12 +163,20 @@ def read_paths(paths: Iterable[str | Path], stdin: TextIO | None = None) -> Iter
         if str(raw) == STDIN:
             yield from read_jsonl_stdin(stdin if stdin is not None else sys.stdin)
             continue
+        for found in files_under([raw]):
+            yield from [found] if isinstance(found, IngestError) else read_file(found)
+
+
+def files_under(paths: Iterable[str | Path]) -> Iterator[Path | IngestError]:
+    """The files `read_paths` reads under `paths`, in its order: each file given, and every
+    file of each folder (recursively, sorted, hidden ones skipped); a path that is not there
+    or a folder that cannot be read is an error."""
+    for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for found in _walk(path):
-                yield from [found] if isinstance(found, IngestError) else read_file(found)
+            yield from _walk(path)
         elif path.exists() or path.is_symlink():
-            yield from read_file(path)
+            yield path
         else:
             yield IngestError(str(path), "no such file or directory")
 
@@ -178,6 +186,7 @@ __all__ = [
     "IngestError",
     "Item",
     "detect_format",
+    "files_under",
     "read_file",
     "read_paths",
 ]

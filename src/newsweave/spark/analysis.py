@@ -1,0 +1,120 @@
+"""Stories summarised and analysed per partition, and storylines linked across the corpus.
+
+A Python worker keeps one `Annotator` (the spaCy pipelines load once per worker, not per
+task: Spark reuses its Python workers), and each story goes through `refresh_story`, as
+`refresh_stories` takes it in the embedded engine, `unify_across_stories` over the stories
+of a batch as there. Storylines are `analysis.storyline.link_storylines` spread out: stories
+posted under their salient entities, pairs sharing `min_shared` of them checked by
+`related`, the connected components of the links given their storyline and timeline by
+`assign_storylines`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from operator import add
+from typing import TYPE_CHECKING
+
+from newsweave.analysis.storyline import (
+    StorylineSettings,
+    assign_storylines,
+    entity_weights,
+    related,
+)
+from newsweave.analysis.summarize import SummarySettings
+from newsweave.app.pipeline import Annotator, RunReport, refresh_story
+from newsweave.model import Article, Story
+from newsweave.nlp.canonical import unify_across_stories
+from newsweave.spark.graph import connected_components
+
+if TYPE_CHECKING:
+    from pyspark import RDD
+
+BATCH = 64
+"""Stories whose entity names are unified together, as `refresh_stories` batches them."""
+
+_annotators: list[Annotator] = []
+"""The worker's annotator, made on first use: what lets the spaCy model load once per
+Python worker rather than once per task."""
+
+
+def worker_annotator() -> Annotator:
+    if not _annotators:
+        _annotators.append(Annotator())
+    return _annotators[0]
+
+
+def analyse_partition(
+    stories: Iterable[tuple[str, list[Article]]], summary: SummarySettings | None
+) -> Iterator[tuple[Story, list[str]]]:
+    """(story, warnings) for each (id, members) of one partition."""
+    batch: list[tuple[Story, list[str]]] = []
+    for sid, members in stories:
+        report = RunReport()
+        story = refresh_story(
+            Story(id=sid, articles=members), worker_annotator(), report, summary_settings=summary
+        )
+        batch.append((story, report.warnings))
+        if len(batch) >= BATCH:
+            unify_across_stories([s for s, _ in batch])
+            yield from batch
+            batch = []
+    unify_across_stories([s for s, _ in batch])
+    yield from batch
+
+
+def _light(story: Story) -> Story:
+    """What `related` reads of a story: its title, summary and entities, no articles."""
+    return Story(
+        id=story.id, articles=[], title=story.title, summary=story.summary,
+        entities=story.entities, event_date=story.event_date,
+    )  # fmt: skip
+
+
+def link_storylines(
+    stories: RDD, partitions: int, settings: StorylineSettings | None = None
+) -> RDD:
+    """(story id, Story) rows with storylines and timelines set. `stories` are (id, Story)
+    rows, persisted: they are read twice."""
+    settings = settings or StorylineSettings()
+    light = stories.mapValues(_light).persist()
+    keys = light.flatMap(
+        lambda kv: [(key, kv[0]) for key in entity_weights(kv[1], settings.top_entities)]
+    )
+    shared = (
+        keys.groupByKey(partitions)
+        .flatMap(lambda kv: _pairs(sorted(set(kv[1])), settings.max_postings))
+        .reduceByKey(add, partitions)
+        .filter(lambda kv: kv[1] >= settings.min_shared)
+        .keys()
+    )
+    edges = (
+        shared.join(light, partitions)
+        .map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
+        .join(light, partitions)
+        .filter(lambda kv: related(kv[1][0][1], kv[1][1], settings))
+        .map(lambda kv: (kv[1][0][0], kv[0]))
+    )
+    labels = connected_components(edges, partitions)
+    lines = (
+        stories.leftOuterJoin(labels, partitions)
+        .map(lambda kv: (kv[1][1] or kv[0], kv[1][0]))
+        .groupByKey(partitions)
+        .flatMap(lambda kv: _assigned(list(kv[1])))
+    )
+    return lines
+
+
+def _pairs(ids: list[str], limit: int) -> Iterator[tuple[tuple[str, str], int]]:
+    if len(ids) > limit:  # an entity too many stories name finds no candidates
+        return
+    for k, a in enumerate(ids):
+        for b in ids[k + 1 :]:
+            yield (a, b), 1
+
+
+def _assigned(members: list[Story]) -> Iterator[tuple[str, Story]]:
+    members.sort(key=lambda s: s.id)
+    assign_storylines([members], {s.id for s in members}, None)
+    for story in members:
+        yield story.id, story

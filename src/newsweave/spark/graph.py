@@ -1,0 +1,34 @@
+"""Connected components of a graph held as an RDD of edges.
+
+Components are found by spreading the smallest id: each node takes the smallest label among
+itself and its neighbours, round after round, until no label changes. The rounds are as many
+as the widest component is across; story and storyline graphs are made of tight groups (a
+pair is an edge only when the two could end up together), a few steps across. Each round's
+labels are checkpointed locally, so the lineage Spark keeps does not grow with the rounds.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pyspark import RDD
+
+MAX_ROUNDS = 200
+
+
+def connected_components(edges: RDD, partitions: int) -> RDD:
+    """(node, label) for every node of `edges` (an RDD of (a, b) pairs, in either order), the
+    label being the smallest node of its component. Nodes with no edge are not listed."""
+    links = edges.flatMap(lambda e: [(e[0], e[1]), (e[1], e[0])]).distinct(partitions).persist()
+    labels = links.map(lambda e: (e[0], e[0])).distinct(partitions).persist()
+    for _ in range(MAX_ROUNDS):
+        offered = links.join(labels, partitions).map(lambda kv: (kv[1][0], kv[1][1]))
+        updated = labels.union(offered).reduceByKey(min, partitions).persist().localCheckpoint()
+        changed = updated.join(labels, partitions).filter(lambda kv: kv[1][0] != kv[1][1]).count()
+        labels.unpersist()
+        labels = updated
+        if not changed:
+            break
+    links.unpersist()
+    return labels
