@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +152,17 @@ def test_an_incomplete_folder_is_refused(
     message = " ".join(result.output.split())
     assert str(tables / named).rstrip("/") in message
     assert remove.split("/")[-1] in message
+    assert not db.exists()
+
+
+def test_without_pyarrow_the_import_says_what_to_install(
+    tables: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)  # the import then fails
+    db = tmp_path / "n.db"
+    result = invoke("import", str(tables), "--db", str(db))
+    assert result.exit_code == 2
+    assert "install newsweave[spark]" in " ".join(result.output.split())
     assert not db.exists()
 
 

@@ -84,8 +84,9 @@ class ImportReport:
 
 
 def check_tables(directory: Path) -> dict[str, Any]:
-    """`run.json` read, once the folder is known to hold it and every table whole;
-    `TablesError` naming the folder and what is missing otherwise."""
+    """`run.json` read, once the folder is known to hold it and every table whole (and
+    pyarrow, which reads them, is installed); `TablesError` naming the folder and what is
+    missing otherwise."""
     if not directory.is_dir():
         raise TablesError(f"{directory}: no such folder")
     run_file = directory / RUN_FILE
@@ -103,6 +104,7 @@ def check_tables(directory: Path) -> dict[str, Any]:
         run = json.loads(run_file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise TablesError(f"{run_file}: cannot be read ({exc})") from exc
+    _parquet()
     return run if isinstance(run, dict) else {}
 
 
@@ -149,7 +151,6 @@ def import_tables(
     `TablesError` before anything is written if the folder is incomplete."""
     directory = Path(directory)
     report = ImportReport(run=check_tables(directory))
-    _parquet()
     for rows in _rows(directory, "errors", ("source", "reason")):
         if len(report.first_errors) < examples:
             report.first_errors += [(r["source"], r["reason"]) for r in rows][
@@ -239,9 +240,9 @@ def _write_stories(rows: list[dict[str, Any]], store: Store, report: ImportRepor
             whole.append(story)
     if stale:
         store.update_clusters([], stale, [])
-    if whole:
-        store.save_stories(whole)
-    report.stories += len(whole) + len(stale)
+    saved = set(store.save_stories(whole)) if whole else set()
+    report.conflicts += [s.id for s in whole if s.id not in saved]  # none: checked above
+    report.stories += len(saved) + len(stale)
     return newly
 
 
