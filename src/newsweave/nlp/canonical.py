@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from newsweave.model import Article, Entity, Story, StoryEntity, StoryQuote
 from newsweave.nlp.entities import NAMED_LABELS
@@ -204,20 +204,41 @@ def unify_across_stories(stories: Sequence[Story]) -> None:
     al-Assad" in another are one man): the full form used by the most articles overall wins,
     and the other forms become aliases. People are matched by first name and surname. Quote
     speakers are renamed with their entities, so that a quote still names its entity."""
-    forms: dict[tuple[str | None, str], Counter[str]] = defaultdict(Counter)
+    rename_people(stories, preferred_names(person_forms(stories)))
+
+
+PersonKey = tuple[str | None, str]
+"""A person as `unify_across_stories` matches them: first name and surname."""
+
+
+def person_forms(stories: Iterable[Story]) -> dict[PersonKey, Counter[str]]:
+    """The full forms of each person's name in `stories`, each with how many articles use
+    it: counts of several corpora add up (`Counter` sums)."""
+    forms: dict[PersonKey, Counter[str]] = defaultdict(Counter)
     for story in stories:
         for entity in story.entities:
             if entity.type == "PERSON" and len(entity.name.split()) > 1:
                 forms[_person_parts(entity.name)][entity.name] += len(entity.article_ids)
+    return forms
+
+
+def preferred_names(forms: Mapping[PersonKey, Counter[str]]) -> dict[PersonKey, str]:
+    """The form each person goes by: the one most articles use (then the longest)."""
+    return {
+        key: max(counts, key=lambda f: (counts[f], len(f), f))
+        for key, counts in forms.items()
+        if counts
+    }
+
+
+def rename_people(stories: Iterable[Story], preferred: Mapping[PersonKey, str]) -> None:
+    """Name every person of `stories` by its `preferred` form, the others as aliases."""
     for story in stories:
         for entity in story.entities:
             if entity.type != "PERSON":
                 continue
-            counts = forms.get(_person_parts(entity.name))
-            if not counts:
-                continue
-            best = max(counts, key=lambda f: (counts[f], len(f), f))
-            if best != entity.name:
+            best = preferred.get(_person_parts(entity.name))
+            if best is not None and best != entity.name:
                 _rename_speaker(story.quotes, entity.name, best)
                 entity.aliases = sorted({*entity.aliases, entity.name} - {best})
                 entity.name = best

@@ -2,8 +2,8 @@
 
 A Python worker keeps one `Annotator` (the spaCy pipelines load once per worker, not per
 task: Spark reuses its Python workers), and each story goes through `refresh_story`, as
-`refresh_stories` takes it in the embedded engine, `unify_across_stories` over the stories
-of a batch as there. Storylines are `analysis.storyline.link_storylines` spread out: stories
+`refresh_stories` takes it in the embedded engine; people are then named alike across the
+whole corpus (`unify_names`), as `unify_across_stories` names them across a batch there. Storylines are `analysis.storyline.link_storylines` spread out: stories
 posted under their salient entities, pairs sharing `min_shared` of them checked by
 `related`, the connected components of the links given their storyline and timeline by
 `assign_storylines`.
@@ -24,14 +24,11 @@ from newsweave.analysis.storyline import (
 from newsweave.analysis.summarize import SummarySettings
 from newsweave.app.pipeline import Annotator, RunReport, refresh_story
 from newsweave.model import Article, Story
-from newsweave.nlp.canonical import unify_across_stories
+from newsweave.nlp.canonical import person_forms, preferred_names, rename_people
 from newsweave.spark.graph import connected_components
 
 if TYPE_CHECKING:
-    from pyspark import RDD
-
-BATCH = 64
-"""Stories whose entity names are unified together, as `refresh_stories` batches them."""
+    from pyspark import RDD, SparkContext
 
 _annotators: list[Annotator] = []
 """The worker's annotator, made on first use: what lets the spaCy model load once per
@@ -48,19 +45,30 @@ def analyse_partition(
     stories: Iterable[tuple[str, list[Article]]], summary: SummarySettings | None
 ) -> Iterator[tuple[Story, list[str]]]:
     """(story, warnings) for each (id, members) of one partition."""
-    batch: list[tuple[Story, list[str]]] = []
     for sid, members in stories:
         report = RunReport()
         story = refresh_story(
             Story(id=sid, articles=members), worker_annotator(), report, summary_settings=summary
         )
-        batch.append((story, report.warnings))
-        if len(batch) >= BATCH:
-            unify_across_stories([s for s, _ in batch])
-            yield from batch
-            batch = []
-    unify_across_stories([s for s, _ in batch])
-    yield from batch
+        yield story, report.warnings
+
+
+def unify_names(sc: SparkContext, stories: RDD, partitions: int) -> RDD:
+    """(id, Story) rows with every person named alike across the corpus, as
+    `unify_across_stories` names them within the stories it is given."""
+    forms = (
+        stories.flatMap(lambda kv: person_forms([kv[1]]).items())
+        .reduceByKey(add, partitions)
+        .filter(lambda kv: len(kv[1]) > 1)
+        .collect()
+    )
+    preferred = sc.broadcast(preferred_names(dict(forms)))
+    return stories.mapValues(lambda story: _renamed(story, preferred.value))
+
+
+def _renamed(story: Story, preferred: dict) -> Story:
+    rename_people([story], preferred)
+    return story
 
 
 def _light(story: Story) -> Story:

@@ -19,6 +19,7 @@ from newsweave.ingest import IngestError
 from newsweave.model import Article, Fingerprint
 from newsweave.nlp.language import LanguageDetector
 from newsweave.site_boilerplate import BoilerplateSettings, decide, site_of, strip, units
+from newsweave.spark.graph import LOCAL_EDGES
 
 if TYPE_CHECKING:
     from pyspark import RDD, SparkContext
@@ -141,8 +142,15 @@ def _matches(
 
 def _roots(parents: RDD, partitions: int) -> RDD:
     """(copy id, root id): each copy's original followed back to an article that copies
-    nothing, halving the chains each round (a chain of copies is short)."""
+    nothing. Up to `LOCAL_EDGES` links are followed on the driver; more, by halving the
+    chains each round (a chain of copies is short)."""
     parents = parents.persist()
+    if parents.count() <= LOCAL_EDGES:
+        links = dict(parents.collect())
+        parents.unpersist()
+        return parents.context.parallelize(
+            sorted((copy, _root_of(copy, links)) for copy in links), partitions
+        )
     for _ in range(64):
         jumped = (
             parents.map(lambda kv: (kv[1], kv[0]))
@@ -156,6 +164,14 @@ def _roots(parents: RDD, partitions: int) -> RDD:
         if not moved:
             break
     return parents
+
+
+def _root_of(node: str, links: dict[str, str]) -> str:
+    seen = {node}
+    while node in links and links[node] not in seen:
+        node = links[node]
+        seen.add(node)
+    return node
 
 
 def _linked(own: tuple[int, Article], source: tuple[str, str] | None) -> tuple[int, Article]:

@@ -1,6 +1,7 @@
 """Connected components of a graph held as an RDD of edges.
 
-Components are found by spreading the smallest id: each node takes the smallest label among
+A graph of up to `LOCAL_EDGES` edges is solved on the driver (union-find over the collected
+edges: a few megabytes, and one Spark job instead of a dozen). A larger one stays spread: are found by spreading the smallest id: each node takes the smallest label among
 itself and its neighbours, round after round, until no label changes. The rounds are as many
 as the widest component is across; story and storyline graphs are made of tight groups (a
 pair is an edge only when the two could end up together), a few steps across. Each round's
@@ -15,16 +16,22 @@ if TYPE_CHECKING:
     from pyspark import RDD
 
 MAX_ROUNDS = 200
+LOCAL_EDGES = 2_000_000
 
 
 def connected_components(edges: RDD, partitions: int) -> RDD:
     """(node, label) for every node of `edges` (an RDD of (a, b) pairs, in either order), the
     label being the smallest node of its component. Nodes with no edge are not listed."""
     links = edges.flatMap(lambda e: [(e[0], e[1]), (e[1], e[0])]).distinct(partitions).persist()
+    if links.count() <= 2 * LOCAL_EDGES:
+        found = _union_find(links.collect())
+        links.unpersist()
+        return links.context.parallelize(sorted(found.items()), partitions)
     labels = links.map(lambda e: (e[0], e[0])).distinct(partitions).persist()
     for _ in range(MAX_ROUNDS):
         offered = links.join(labels, partitions).map(lambda kv: (kv[1][0], kv[1][1]))
-        updated = labels.union(offered).reduceByKey(min, partitions).persist().localCheckpoint()
+        updated = labels.union(offered).reduceByKey(min, partitions).persist()
+        updated.localCheckpoint()
         changed = updated.join(labels, partitions).filter(lambda kv: kv[1][0] != kv[1][1]).count()
         labels.unpersist()
         labels = updated
@@ -32,3 +39,21 @@ def connected_components(edges: RDD, partitions: int) -> RDD:
             break
     links.unpersist()
     return labels
+
+
+def _union_find(links: list[tuple[str, str]]) -> dict[str, str]:
+    """Each node's label (the smallest node of its component), from edges in memory."""
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for a, b in links:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {node: root(node) for node in parent}

@@ -51,9 +51,13 @@ def _schemas() -> dict[str, StructType]:
     return {
         "articles": fields(
             ARTICLE_COLUMNS,
-            {"ordinal": LongType(), "bands": ArrayType(LongType()), "signature": BinaryType(),
-             "salient": texts},
-        ),  # fmt: skip
+            {
+                "ordinal": LongType(),
+                "bands": ArrayType(LongType()),
+                "signature": BinaryType(),
+                "salient": texts,
+            },
+        ),
         "stories": fields(STORY_COLUMNS, {"article_ids": texts}),
         "errors": fields(ERROR_COLUMNS, {}),
         "terms": fields(TERM_COLUMNS, {"df": LongType()}),
@@ -96,9 +100,7 @@ def read_run(spark: SparkSession, out: str) -> dict[str, Any] | None:
     return json.loads(text)
 
 
-def write_tables(
-    spark: SparkSession, out: str, rows: dict[str, RDD], run: dict[str, Any]
-) -> None:
+def write_tables(spark: SparkSession, out: str, rows: dict[str, RDD], run: dict[str, Any]) -> None:
     """Write each table's rows to `out/.next/`, move them into place, then `run.json`."""
     schemas = _schemas()
     staging = f"{out}/{STAGING}"

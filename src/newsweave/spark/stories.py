@@ -34,11 +34,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from newsweave.cluster.batch import (
-    Bag,
     ClusterSettings,
     TermStats,
     Vocabulary,
     cluster_articles,
+    document_bag,
     document_terms,
 )
 from newsweave.model import Article, story_id
@@ -217,7 +217,7 @@ def _cluster_component(
         groups = [[0]]
     else:
         vocabulary = Vocabulary()
-        bags = [Bag.of(*document_terms(a), vocabulary) for _, a in members]
+        bags = [document_bag(a, vocabulary) for _, a in members]
         frequencies = np.fromiter((df.get(t, 1) for t in vocabulary.terms), np.int64)
         stats = TermStats(documents, frequencies)
         groups = cluster_articles([a for _, a in members], settings, stats=stats, bags=bags)
