@@ -2,7 +2,7 @@
 
 One module per command group: `ingest` (ingest, digest, fetch, watch), `browse` (stories,
 show, timeline, serve), `maintain` (check, export), `report` (report, import), `evaluate`
-(the `eval` sub-commands); `common` holds what they share and `logs` the logging switch. Every group is loaded for
+(the `eval` sub-commands), `spark` (spark digest); `common` holds what they share and `logs` the logging switch. Every group is loaded for
 `--help`, so each command imports the pipeline, the web stack or the evaluation harnesses it
 needs when it runs.
 """
@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from newsweave import __version__
-from newsweave.cli import browse, evaluate, ingest, maintain, report
+from newsweave.cli import browse, evaluate, ingest, maintain, report, spark
 from newsweave.cli.common import console, errors, warning
 from newsweave.cli.logs import ENVIRONMENT, configure_logging, log_level
 
@@ -75,5 +75,6 @@ app.command("export")(maintain.export)
 app.command("report")(report.report)
 app.command("import")(report.import_command)
 app.add_typer(evaluate.app, name="eval")
+app.add_typer(spark.app, name="spark")
 
 __all__ = ["app"]

@@ -24,6 +24,11 @@ def with_retries(master: str) -> str:
     return f"local[{found.group(1)},{LOCAL_RETRIES}]" if found else master
 
 
+def under_spark_submit() -> bool:
+    """Whether this process was started by `spark-submit`, which sets the master itself."""
+    return "SPARK_SUBMIT_OPTS" in os.environ or os.environ.get("SPARK_ENV_LOADED") == "1"
+
+
 def start(master: str | None = "local[*]", app: str = "newsweave") -> SparkSession:
     """A Spark session on `master` (None: the one `spark-submit` set, else `local[*]`), its
     Python workers running this interpreter unless `PYSPARK_PYTHON` says otherwise, and no
