@@ -221,14 +221,27 @@ def eval_cluster(
     save: Annotated[
         Path | None, typer.Option(help="Write the assignment as JSONL: cluster, doc, story.")
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="embedded, or spark: also the Spark job (local mode, the spark extra), "
+            "scored and compared with the embedded engine's stories."
+        ),
+    ] = "embedded",
+    master: Annotated[str, typer.Option(help="Spark master for --engine spark.")] = "local[2]",
     as_json: JsonOption = False,
 ) -> None:
     """B-cubed and pairwise scores of story clustering against a set's clusters, with a tuned
     scikit-learn agglomerative baseline."""
     from newsweave.evaluate.cluster import evaluate_clustering
 
+    if engine not in ("embedded", "spark"):
+        error(f"--engine: {engine!r} is neither embedded nor spark")
+        raise typer.Exit(2)
     clusters = load_clusters(dataset, path)
-    report = evaluate_clustering(clusters, seed=seed, bare=bare, save=save)
+    report = evaluate_clustering(
+        clusters, seed=seed, bare=bare, save=save, engine=engine, master=master
+    )
     title = f"Story clustering of {report.documents} documents from {report.clusters} clusters of {path.name}"
     if report.baseline_threshold is not None:
         title += f" (baseline threshold {report.baseline_threshold})"

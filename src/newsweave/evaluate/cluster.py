@@ -4,7 +4,10 @@ All documents of the set are pooled, shuffled (fixed seed) and ingested as one s
 fresh store, exactly as `newsweave ingest` adds articles (cleaning, exact and near-duplicate
 detection, incremental clustering batch by batch); the stories are scored against the dataset's clusters
 with B-cubed precision, recall and F1 (per document, averaged) and pairwise F1 (over pairs of
-documents put together). The baseline in the same run is scikit-learn's agglomerative
+documents put together). With `engine="spark"` the same stream is also written as JSONL, in
+the same order, and clustered by the Spark job (`newsweave spark digest`, local mode): its
+stories are scored the same way, and against the embedded engine's (the agreement of the
+two engines, the embedded stories taken as the truth). The baseline in the same run is scikit-learn's agglomerative
 clustering (average linkage, cosine distance) over TF-IDF of the same texts, with its distance
 threshold tuned on the same data: an upper bound for that method, not a fair held-out figure.
 """
@@ -150,6 +153,35 @@ def _stream(
     return [stories.get(i, f"alone:{n}") for n, i in enumerate(ids)]
 
 
+def _spark(documents: list[RawDocument], cleaned: list[Article], master: str) -> list[str]:
+    """The documents written as JSONL in stream order, clustered by the Spark job; each
+    one's story id, as `_stream` gives them."""
+    import pyarrow.parquet as pq
+
+    from newsweave.spark.digest import spark_digest
+    from newsweave.spark.session import start
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "pool.jsonl"
+        with source.open("w", encoding="utf-8") as out:
+            for doc in documents:
+                record = {"text": doc.text, "title": doc.title, "published": doc.published}
+                out.write(json.dumps(record, default=str) + "\n")
+        spark = start(master)
+        try:
+            spark_digest(spark, [str(source)], str(Path(tmp) / "tables"), partitions=4)
+        finally:
+            spark.stop()
+        rows = pq.read_table(Path(tmp) / "tables" / "articles", columns=["id", "story_id"])
+        stories = dict(zip(rows["id"].to_pylist(), rows["story_id"].to_pylist(), strict=True))
+    return [stories.get(a.id, f"alone:{n}") for n, a in enumerate(cleaned)]
+
+
+def _labels(stories: Sequence[str]) -> list[int]:
+    numbers = {story: k for k, story in enumerate(dict.fromkeys(stories))}
+    return [numbers[s] for s in stories]
+
+
 def _baseline(cleaned: list[Article], gold: list[int]) -> tuple[Scores, float]:
     from sklearn.cluster import AgglomerativeClustering
 
@@ -189,15 +221,21 @@ def evaluate_clustering(
     baseline: bool = True,
     batch_size: int = 256,
     settings: ClusterSettings | None = None,
+    engine: str = "embedded",
+    master: str = "local[2]",
 ) -> ClusterEvalReport:
-    """Pool, shuffle, stream in and score; `bare` drops titles and dates first."""
+    """Pool, shuffle, stream in and score; `bare` drops titles and dates first; `engine`
+    "spark" also runs the Spark job on `master` (see the module docstring)."""
     documents, gold, where = pool_documents(clusters, seed, bare)
     cleaned = [prepare(d) for d in documents]
     stories = _stream(documents, cleaned, batch_size, settings)
-    labels = {story: k for k, story in enumerate(dict.fromkeys(stories))}
-    predicted = [labels[s] for s in stories]
+    predicted = _labels(stories)
     report = ClusterEvalReport(documents=len(documents), clusters=len(clusters))
     report.systems["newsweave"] = score(predicted, gold)
+    if engine == "spark":
+        on_spark = _labels(_spark(documents, cleaned, master))
+        report.systems["newsweave on Spark"] = score(on_spark, gold)
+        report.systems["Spark against embedded (agreement)"] = score(on_spark, predicted)
     if baseline and len(documents) > 1:
         report.systems["agglomerative (tuned)"], report.baseline_threshold = _baseline(
             cleaned, gold
