@@ -1,0 +1,215 @@
+"""The Spark job end to end, in local mode (`local[2]`): the same stories, summaries, facts
+and quotes as the embedded engine on the seeds; bad input as error rows; incremental runs
+that add and never duplicate; a Python worker killed mid-job; the tables imported into a
+database that `check` finds consistent.
+
+One Spark session serves the module (starting one takes seconds); the runs on the seeds are
+shared through module fixtures.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from factories import SEEDS, seed_path
+from newsweave import cli
+from newsweave.app.pipeline import build_stories, ingest
+from newsweave.contract import story_to_dict
+from newsweave.model import Story
+from newsweave.store import open_store
+from newsweave.tables import article_from_record, story_from_row
+
+pytest.importorskip("pyspark")
+pa = pytest.importorskip("pyarrow.parquet")
+if shutil.which("java") is None:
+    pytest.skip("Spark needs Java 17 (make test installs it)", allow_module_level=True)
+
+from newsweave.spark.digest import SparkRunReport, spark_digest  # noqa: E402
+from newsweave.spark.session import start  # noqa: E402
+
+MASTER = "local[2]"
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    session = start(MASTER)
+    yield session
+    session.stop()
+
+
+def run(spark: Any, inputs: list[Path], out: Path, **options: Any) -> SparkRunReport:
+    return spark_digest(spark, [str(p) for p in inputs], str(out), partitions=2, **options)
+
+
+def tables(out: Path) -> tuple[list[dict], dict[frozenset[str], Story], list[dict]]:
+    """The articles rows, the stories by their member sets, and the errors rows."""
+    articles = pa.read_table(out / "articles").to_pylist()
+    by_id = {r["id"]: article_from_record(r["record"]) for r in articles}
+    stories = [story_from_row(r, by_id) for r in pa.read_table(out / "stories").to_pylist()]
+    errors = pa.read_table(out / "errors").to_pylist()
+    return articles, {frozenset(a.id for a in s.articles): s for s in stories}, errors
+
+
+def as_compared(story: Story) -> dict:
+    return story_to_dict(story)
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory: pytest.TempPathFactory) -> dict[frozenset[str], Story]:
+    with open_store(tmp_path_factory.mktemp("embedded") / "seeds.db") as store:
+        ingest([SEEDS], store)
+        build_stories(store)
+        return {frozenset(a.id for a in s.articles): s for s in store.stories()}
+
+
+@pytest.fixture(scope="module")
+def seeds_out(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SparkRunReport]:
+    out = tmp_path_factory.mktemp("spark") / "seeds"
+    return out, run(spark, [SEEDS], out)
+
+
+def test_seeds_give_the_embedded_engines_stories(
+    seeds_out: tuple[Path, SparkRunReport], embedded: dict[frozenset[str], Story]
+) -> None:
+    out, report = seeds_out
+    articles, stories, errors = tables(out)
+    assert (report.read, report.added, report.articles, report.errors) == (5, 5, 5, 0)
+    assert sorted(r["ordinal"] for r in articles) == sorted({r["ordinal"] for r in articles})
+    assert set(stories) == set(embedded)
+    for members, story in stories.items():
+        # ids, titles, summaries with their citations, facts, disagreements, quotes,
+        # entities, coverage, storylines and timelines: everything
+        assert as_compared(story) == as_compared(embedded[members])
+    assert errors == []
+    assert (out / "run.json").exists() and not (out / ".next").exists()
+
+
+def test_the_tables_import_into_a_consistent_database(
+    seeds_out: tuple[Path, SparkRunReport], embedded: dict[frozenset[str], Story], tmp_path: Path
+) -> None:
+    out, _ = seeds_out
+    db = tmp_path / "imported.db"
+    runner = CliRunner()
+    result = runner.invoke(cli.app, ["import", str(out), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(cli.app, ["check", "--db", str(db)]).exit_code == 0
+    with open_store(db) as store:
+        imported = {frozenset(a.id for a in s.articles): s for s in store.stories()}
+    assert {k: as_compared(s) for k, s in imported.items()} == {
+        k: as_compared(s) for k, s in embedded.items()
+    }
+
+
+def bad_inputs(folder: Path) -> dict[str, str]:
+    """A corrupt gzip member, a truncated WARC and an undecodable file; what each is."""
+    folder.mkdir()
+    good = gzip.compress(b'{"text": "' + b"A sentence of news about the port. " * 20 + b'"}\n')
+    corrupt = bytearray(good)
+    corrupt[20:40] = bytes(20)  # inside the deflate data
+    (folder / "broken.jsonl.gz").write_bytes(bytes(corrupt))
+    record = (
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://paper.example/a\r\n"
+        b"Content-Type: application/http; msgtype=response\r\nContent-Length: 5000\r\n\r\n"
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>Cut off"
+    )
+    (folder / "cut.warc").write_bytes(record)
+    (folder / "noise.txt").write_bytes(bytes(range(256)) * 8)
+    return {"broken.jsonl.gz": "gzip", "cut.warc": "warc", "noise.txt": "binary"}
+
+
+def test_incremental_runs_add_what_is_new_and_nothing_twice(
+    spark: Any, seeds_out: tuple[Path, SparkRunReport], tmp_path: Path
+) -> None:
+    out = tmp_path / "growing"
+    first = run(spark, [seed_path(n) for n in ("000", "001", "002", "003")], out)
+    assert (first.added, first.stories) == (4, 1)
+    _, before, _ = tables(out)
+
+    bad = bad_inputs(tmp_path / "bad")
+    second = run(spark, [SEEDS, tmp_path / "bad"], out, incremental=True)
+    # the 2015 report is new; the four read before are duplicates
+    assert (second.added, second.duplicates, second.articles) == (1, 4, 5)
+    assert second.errors == len(bad)
+    articles, stories, errors = tables(out)
+    assert len({r["id"] for r in articles}) == len(articles) == 5
+    _, full, _ = tables(seeds_out[0])
+    assert {k: as_compared(s) for k, s in stories.items()} == {
+        k: as_compared(s) for k, s in full.items()
+    }
+    # the 2018 story kept its id and its analysis: only the new 2015 story was analysed
+    (meeting,) = before.values()
+    assert stories[frozenset(a.id for a in meeting.articles)].id == meeting.id
+    assert second.analysed == 1
+    assert sorted(Path(e["source"]).name for e in errors) == sorted(bad)
+
+    third = run(spark, [SEEDS], out, incremental=True)
+    assert (third.added, third.duplicates, third.analysed) == (0, 5, 0)
+    assert len(tables(out)[0]) == 5 and len(tables(out)[2]) == len(bad)
+
+
+def python_workers() -> list[int]:
+    """The pids of PySpark's forked Python workers (children of a `pyspark.daemon`)."""
+    daemons, children = set(), {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if b"pyspark.daemon" in command:
+            daemons.add(int(entry.name))
+            children[int(entry.name)] = parent
+    return [pid for pid, parent in children.items() if parent in daemons]
+
+
+def test_a_killed_python_worker_is_retried_and_costs_nothing(
+    spark: Any, seeds_out: tuple[Path, SparkRunReport], tmp_path: Path
+) -> None:
+    out = tmp_path / "killed"
+    done: dict[str, Any] = {}
+    job = threading.Thread(target=lambda: done.update(report=run(spark, [SEEDS], out)))
+    job.start()
+    killed = 0
+    while job.is_alive() and killed < 2:
+        for pid in python_workers():
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+            except ProcessLookupError:
+                pass
+        time.sleep(1.0)
+    job.join()
+    assert killed, "no Python worker was running to kill"
+    assert done["report"].articles == 5
+    articles, stories, _ = tables(out)
+    assert len(articles) == len({r["id"] for r in articles}) == 5
+    _, full, _ = tables(seeds_out[0])
+    assert {k: as_compared(s) for k, s in stories.items()} == {
+        k: as_compared(s) for k, s in full.items()
+    }
+
+
+def test_the_command_line_runs_the_job(tmp_path: Path) -> None:
+    """Last: the command stops the session it shares with the module's other tests."""
+    out = tmp_path / "cli"
+    result = CliRunner().invoke(
+        cli.app,
+        ["spark", "digest", str(seed_path("004")), "--out", str(out), "--master", MASTER,
+         "--partitions", "2"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "1 articles added" in result.output.replace("\n", " ")
+    assert len(tables(out)[0]) == 1
