@@ -12,6 +12,7 @@ whose bodies changed) keeps its summary and analysis rather than being analysed 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import add
@@ -105,16 +106,11 @@ def spark_digest(
     cleaned = (
         read_documents(spark, listed, partitions).mapPartitions(docs.clean_partition).persist(keep)
     )
-    tally = dict(
-        cleaned.map(lambda c: ("article" if c.article else "error", 1)).reduceByKey(add).collect()
-    )
-    report.errors = tally.get("error", 0)
-    report.warnings = cleaned.map(lambda c: len(c.warnings)).sum() if tally else 0
-    report.empty = cleaned.filter(lambda c: c.error and c.error.reason == docs.EMPTY).count()
-    report.read = tally.get("article", 0) + report.empty
-    errors = cleaned.filter(lambda c: c.error is not None).map(
-        lambda c: (c.error.source, c.error.reason)
-    )
+    tally = cleaned.map(_tally).fold(Counter(), add)
+    report.errors, report.warnings = tally["error"], tally["warnings"]
+    report.empty = tally["empty"]
+    report.read = tally["article"] + report.empty
+    errors = cleaned.flatMap(lambda c: [(c.error.source, c.error.reason)] if c.error else [])
     clock.lap("read and clean")
 
     fresh = cleaned.filter(lambda c: c.article is not None).map(lambda c: (c.ordinal, c.article))
@@ -122,7 +118,7 @@ def spark_digest(
     kept = docs.first_of_each(old.union(fresh), partitions)
     new = kept.filter(lambda oa: oa[0] >= first_rank * FILE_SPAN).persist(keep)
     report.added = new.count()
-    report.duplicates = tally.get("article", 0) - report.added
+    report.duplicates = tally["article"] - report.added
     printed = (
         new.mapPartitions(lambda rows: docs.fingerprint_partition(rows, dedup))
         .union(stored.map(lambda r: (r[0], r[1], r[2])))
@@ -140,10 +136,9 @@ def spark_digest(
     )
     shared_lines = sc.broadcast(lines)
     articles = linked.map(lambda oa: (oa[0], _stripped(oa[1], shared_lines.value))).persist(keep)
-    report.articles = articles.count()
-    report.copies = articles.filter(
-        lambda oa: oa[0] >= first_rank * FILE_SPAN and oa[1][0].copy_of is not None
-    ).count()
+    report.articles, report.copies = articles.map(
+        lambda oa: (1, int(oa[0] >= first_rank * FILE_SPAN and oa[1][0].copy_of is not None))
+    ).reduce(lambda a, b: (a[0] + b[0], a[1] + b[1]))
     clock.lap("boilerplate")
 
     plain = articles.map(lambda oa: (oa[0], oa[1][0]))
@@ -209,6 +204,17 @@ def spark_digest(
     return report
 
 
+def _tally(cleaned: docs.Cleaned) -> Counter[str]:
+    """What one document counts for: an article, an error (an empty one too), warnings."""
+    empty = cleaned.error is not None and cleaned.error.reason == docs.EMPTY
+    return Counter(
+        article=cleaned.article is not None,
+        error=cleaned.error is not None,
+        empty=empty,
+        warnings=len(cleaned.warnings),
+    )
+
+
 def _stripped(article: Article, lines: dict[str, set[int]]) -> tuple[Article, bool]:
     """The article without its site's learned lines, and whether its body changed."""
     before = article.text
@@ -257,7 +263,7 @@ def _reusable(stories: RDD, old_rows: RDD, partitions: int) -> tuple[RDD, RDD]:
             and sorted(row["article_ids"]) == sorted(a.id for _, a in members)
         )
 
-    kept = joined.filter(same).map(lambda kv: (kv[0], _restored(kv[1][1], kv[1][0][0])))
+    kept = joined.filter(same).map(lambda kv: (kv[0], _restored(kv[1][1] or {}, kv[1][0][0])))
     todo = joined.filter(lambda kv: not same(kv)).map(lambda kv: (kv[0], kv[1][0][0]))
     return kept, todo
 

@@ -186,8 +186,12 @@ def learn_boilerplate(
 ) -> dict[str, set[int]]:
     """Each site's boilerplate lines (`site_boilerplate.decide` over the whole corpus): the
     lines of its articles counted once per article, copies not counted."""
-    counted = articles.filter(lambda oa: site_of(oa[1]) is not None and oa[1].copy_of is None).map(
-        lambda oa: (site_of(oa[1]), {u.key for u in units(oa[1].text, settings)})
+    counted = articles.flatMap(
+        lambda oa: (
+            [(site, {u.key for u in units(oa[1].text, settings)})]
+            if (site := site_of(oa[1])) is not None and oa[1].copy_of is None
+            else []
+        )
     )
     counted = counted.persist()
     sizes = dict(counted.map(lambda sk: (sk[0], 1)).reduceByKey(add, partitions).collect())
@@ -199,9 +203,7 @@ def learn_boilerplate(
         counted.flatMap(lambda sk: [((key, sk[0]), 1) for key in sk[1]])
         .reduceByKey(add, partitions)
         .map(lambda kv: (kv[0][0], (kv[0][1], kv[1])))
-        .aggregateByKey(
-            Counter(), lambda c, sn: c + Counter({sn[0]: sn[1]}), lambda a, b: a + b, partitions
-        )
+        .aggregateByKey(Counter[str](), _counted, add, partitions)
         .filter(lambda kv: any(n >= settings.min_articles for n in kv[1].values()))
         .flatMap(lambda kv: decide({kv[0]: kv[1]}, shared_sizes.value, settings))
         .collect()
@@ -211,6 +213,11 @@ def learn_boilerplate(
     for site, key in learned:
         lines.setdefault(site, set()).add(key)
     return lines
+
+
+def _counted(counts: Counter[str], site_count: tuple[str, int]) -> Counter[str]:
+    counts[site_count[0]] += site_count[1]
+    return counts
 
 
 def strip_boilerplate(article: Article, lines: dict[str, set[int]]) -> Article:
