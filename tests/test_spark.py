@@ -158,8 +158,39 @@ def test_incremental_runs_add_what_is_new_and_nothing_twice(
     assert len(tables(out)[0]) == 5 and len(tables(out)[2]) == len(bad)
 
 
+def test_uris_are_read_through_spark_and_named_as_given(spark: Any, tmp_path: Path) -> None:
+    """A URI Spark's Hadoop reads (here `file://`, the route `hdfs://` and `s3a://` take) is
+    listed by Spark and its bytes read by the same readers, a gzipped file too."""
+    from newsweave.ingest import IngestError
+    from newsweave.spark.inputs import FILE_SPAN, Inputs, _hadoop_files, read_documents
+
+    folder = tmp_path / "remote"
+    folder.mkdir()
+    lines = b"".join(
+        b'{"text": "The harbour reopened on day %d after the storm. Ships came in.", '
+        b'"outlet": "Port News"}\n' % n
+        for n in range(3)
+    )
+    (folder / "day.jsonl.gz").write_bytes(gzip.compress(lines))
+    (folder / "_hidden").write_bytes(b"not read")
+    (folder / "noise.txt").write_bytes(bytes(range(256)) * 8)
+    listed = _hadoop_files(spark, folder.as_uri())
+    # named as Hadoop spells them ("file:/tmp/...")
+    assert [name.rpartition(str(folder))[2] for name in listed] == ["/day.jsonl.gz", "/noise.txt"]
+    inputs = Inputs(remote=list(enumerate(listed)))
+    items = sorted(read_documents(spark, inputs, 2).collect(), key=lambda oi: oi[0])
+    documents = [item for _, item in items if not isinstance(item, IngestError)]
+    assert [o for o, _ in items] == [0, 1, 2, FILE_SPAN]
+    assert [d.outlet for d in documents] == ["Port News"] * 3
+    assert documents[0].source == listed[0] + ":1"
+    (error,) = [item for _, item in items if isinstance(item, IngestError)]
+    assert error.source == listed[1] and "binary" in error.reason
+    missing = _hadoop_files(spark, (folder / "nothing").as_uri())
+    assert isinstance(missing, IngestError) and "no such file" in missing.reason
+
+
 def python_workers() -> list[int]:
-    """The pids of PySpark's forked Python workers (children of a `pyspark.daemon`)."""
+    """The pids of PySpark's forked Python workers (children of the daemon)."""
     daemons, children = set(), {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -169,7 +200,7 @@ def python_workers() -> list[int]:
             parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, ValueError, IndexError):
             continue
-        if b"pyspark.daemon" in command:
+        if b"spark.daemon" in command:  # pyspark.daemon, or newsweave.spark.daemon
             daemons.add(int(entry.name))
             children[int(entry.name)] = parent
     return [pid for pid, parent in children.items() if parent in daemons]

@@ -237,7 +237,9 @@ def link_storylines_and_timelines(
             if related(story, other, settings):
                 edges.append((story.id, other.id))
     edges += _stored_storylines(store, pool, settings)
-    touched = assign_storylines(_components(pool, edges), {s.id for s in changed}, timeline_settings)
+    touched = assign_storylines(
+        _components(pool, edges), {s.id for s in changed}, timeline_settings
+    )
     if touched:
         store.save_stories(touched)
     return touched

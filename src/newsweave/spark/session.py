@@ -46,7 +46,14 @@ def start(master: str | None = "local[*]", app: str = "newsweave") -> SparkSessi
         builder = builder.master(with_retries(master))
         if master.startswith("local"):
             builder = builder.config("spark.ui.enabled", "false")
-    builder = builder.config(
-        "spark.hadoop.mapreduce.input.fileinputformat.input.dir.recursive", "true"
+    # folders given as input are read whole, as `ingest` reads them; Spark's console
+    # progress bars would interleave with newsweave's own output; Python workers are forked
+    # with newsweave imported (`newsweave.spark.daemon`)
+    builder = (
+        builder.config("spark.hadoop.mapreduce.input.fileinputformat.input.dir.recursive", "true")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.python.daemon.module", "newsweave.spark.daemon")
     )
-    return builder.getOrCreate()
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
