@@ -36,6 +36,7 @@ if shutil.which("java") is None:
     pytest.skip("Spark needs Java 17 (make test installs it)", allow_module_level=True)
 
 from newsweave.spark.digest import SparkRunReport, spark_digest  # noqa: E402
+from newsweave.spark.output import OutputError  # noqa: E402
 from newsweave.spark.session import start  # noqa: E402
 
 MASTER = "local[2]"
@@ -153,9 +154,20 @@ def test_incremental_runs_add_what_is_new_and_nothing_twice(
     assert second.analysed == 1
     assert sorted(Path(e["source"]).name for e in errors) == sorted(bad)
 
-    third = run(spark, [SEEDS], out, incremental=True)
+    third = run(spark, [SEEDS, tmp_path / "bad"], out, incremental=True)
     assert (third.added, third.duplicates, third.analysed) == (0, 5, 0)
+    # nothing twice: neither an article nor the error of a file read again
     assert len(tables(out)[0]) == 5 and len(tables(out)[2]) == len(bad)
+
+
+def test_an_increment_over_tables_without_their_run_file_is_refused(
+    spark: Any, seeds_out: tuple[Path, SparkRunReport], tmp_path: Path
+) -> None:
+    out = tmp_path / "half"
+    shutil.copytree(seeds_out[0], out)
+    (out / "run.json").unlink()
+    with pytest.raises(OutputError, match=r"without run\.json"):
+        run(spark, [SEEDS], out, incremental=True)
 
 
 def test_uris_are_read_through_spark_and_named_as_given(spark: Any, tmp_path: Path) -> None:

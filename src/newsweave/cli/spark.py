@@ -69,6 +69,8 @@ def digest(
         error(str(exc))
         raise typer.Exit(2) from exc
     target = str(Path(out).resolve()) if "://" not in out and not out.startswith("file:") else out
+    from newsweave.spark.output import OutputError
+
     try:
         report = spark_digest(
             spark,
@@ -78,6 +80,9 @@ def digest(
             incremental=incremental,
             summary_settings=SummarySettings(words=words),
         )
+    except OutputError as exc:
+        error(str(exc))
+        raise typer.Exit(2) from exc
     finally:
         spark.stop()
     for message in report.messages:

@@ -27,7 +27,9 @@ from newsweave.spark import documents as docs
 from newsweave.spark.analysis import analyse_partition, link_storylines, unify_names
 from newsweave.spark.inputs import FILE_SPAN, list_inputs, read_documents
 from newsweave.spark.output import (
+    OutputError,
     article_row,
+    exists,
     read_articles,
     read_run,
     read_stories,
@@ -98,6 +100,11 @@ def spark_digest(
     clock = _Clock(report)
 
     previous = read_run(spark, out) if incremental else None
+    if incremental and previous is None and exists(spark, f"{out}/articles"):
+        raise OutputError(
+            f"{out}: tables without run.json (a run died while writing them): run again "
+            "without --incremental, over every input"
+        )
     stored = read_articles(spark, out).persist(keep) if previous else sc.emptyRDD()
     first_rank = (stored.map(lambda r: r[0]).max() // FILE_SPAN + 1) if previous else 0
 
@@ -192,7 +199,7 @@ def spark_digest(
         {
             "articles": article_rows,
             "stories": final.values().map(story_row),
-            "errors": previous_errors.union(errors),
+            "errors": previous_errors.union(errors).distinct(partitions),
             "terms": clustered.frequencies,
         },
         run,

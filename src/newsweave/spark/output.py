@@ -34,6 +34,10 @@ if TYPE_CHECKING:
 STAGING = ".next"
 
 
+class OutputError(RuntimeError):
+    """The output folder cannot be used as asked; the message names it and what to do."""
+
+
 def _schemas() -> dict[str, StructType]:
     from pyspark.sql.types import (
         ArrayType,
