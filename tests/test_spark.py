@@ -74,16 +74,57 @@ def embedded(tmp_path_factory: pytest.TempPathFactory) -> dict[frozenset[str], S
         return {frozenset(a.id for a in s.articles): s for s in store.stories()}
 
 
+def python_workers() -> list[int]:
+    """The pids of PySpark's forked Python workers (children of the daemon)."""
+    daemons, children = set(), {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if b"spark.daemon" in command:  # pyspark.daemon, or newsweave.spark.daemon
+            daemons.add(int(entry.name))
+            children[int(entry.name)] = parent
+    return [pid for pid, parent in children.items() if parent in daemons]
+
+
+def run_killing_workers(spark: Any, inputs: list[Path], out: Path) -> tuple[SparkRunReport, int]:
+    """A run during which Python workers are killed (SIGKILL, as the kernel's out-of-memory
+    killer does), two in all, a second apart; the run's report and how many were killed."""
+    done: dict[str, Any] = {}
+    job = threading.Thread(target=lambda: done.update(report=run(spark, inputs, out)))
+    job.start()
+    killed = 0
+    while job.is_alive() and killed < 2:
+        for pid in python_workers()[:1]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+            except ProcessLookupError:
+                pass
+        time.sleep(1.0)
+    job.join()
+    return done["report"], killed
+
+
+Run = tuple[Path, SparkRunReport, int]
+"""A run's output folder, its report, and how many Python workers were killed during it."""
+
+
 @pytest.fixture(scope="module")
-def seeds_out(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SparkRunReport]:
+def seeds_out(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The seeds' run; Python workers are killed while it runs (see the test of that)."""
     out = tmp_path_factory.mktemp("spark") / "seeds"
-    return out, run(spark, [SEEDS], out)
+    return (out, *run_killing_workers(spark, [SEEDS], out))
 
 
 def test_seeds_give_the_embedded_engines_stories(
-    seeds_out: tuple[Path, SparkRunReport], embedded: dict[frozenset[str], Story]
+    seeds_out: Run, embedded: dict[frozenset[str], Story]
 ) -> None:
-    out, report = seeds_out
+    out, report, _ = seeds_out
     articles, stories, errors = tables(out)
     assert (report.read, report.added, report.articles, report.errors) == (5, 5, 5, 0)
     assert sorted(r["ordinal"] for r in articles) == sorted({r["ordinal"] for r in articles})
@@ -97,9 +138,9 @@ def test_seeds_give_the_embedded_engines_stories(
 
 
 def test_the_tables_import_into_a_consistent_database(
-    seeds_out: tuple[Path, SparkRunReport], embedded: dict[frozenset[str], Story], tmp_path: Path
+    seeds_out: Run, embedded: dict[frozenset[str], Story], tmp_path: Path
 ) -> None:
-    out, _ = seeds_out
+    out, _, _ = seeds_out
     db = tmp_path / "imported.db"
     runner = CliRunner()
     result = runner.invoke(cli.app, ["import", str(out), "--db", str(db)])
@@ -129,39 +170,39 @@ def bad_inputs(folder: Path) -> dict[str, str]:
     return {"broken.jsonl.gz": "gzip", "cut.warc": "warc", "noise.txt": "binary"}
 
 
-def test_incremental_runs_add_what_is_new_and_nothing_twice(
-    spark: Any, seeds_out: tuple[Path, SparkRunReport], tmp_path: Path
-) -> None:
-    out = tmp_path / "growing"
+@pytest.fixture(scope="module")
+def grown(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Four 2018 seeds in a first run; then, incrementally, every seed and bad files."""
+    folder = tmp_path_factory.mktemp("grown")
+    out = folder / "tables"
     first = run(spark, [seed_path(n) for n in ("000", "001", "002", "003")], out)
-    assert (first.added, first.stories) == (4, 1)
     _, before, _ = tables(out)
+    bad = bad_inputs(folder / "bad")
+    second = run(spark, [SEEDS, folder / "bad"], out, incremental=True)
+    return {"out": out, "first": first, "before": before, "second": second, "bad": bad}
 
-    bad = bad_inputs(tmp_path / "bad")
-    second = run(spark, [SEEDS, tmp_path / "bad"], out, incremental=True)
+
+def test_incremental_runs_add_what_is_new(grown: dict[str, Any], seeds_out: Run) -> None:
+    first, second, bad = grown["first"], grown["second"], grown["bad"]
+    assert (first.added, first.stories) == (4, 1)
     # the 2015 report is new; the four read before are duplicates
     assert (second.added, second.duplicates, second.articles) == (1, 4, 5)
     assert second.errors == len(bad)
-    articles, stories, errors = tables(out)
+    articles, stories, errors = tables(grown["out"])
     assert len({r["id"] for r in articles}) == len(articles) == 5
     _, full, _ = tables(seeds_out[0])
     assert {k: as_compared(s) for k, s in stories.items()} == {
         k: as_compared(s) for k, s in full.items()
     }
     # the 2018 story kept its id and its analysis: only the new 2015 story was analysed
-    (meeting,) = before.values()
+    (meeting,) = grown["before"].values()
     assert stories[frozenset(a.id for a in meeting.articles)].id == meeting.id
     assert second.analysed == 1
     assert sorted(Path(e["source"]).name for e in errors) == sorted(bad)
 
-    third = run(spark, [SEEDS, tmp_path / "bad"], out, incremental=True)
-    assert (third.added, third.duplicates, third.analysed) == (0, 5, 0)
-    # nothing twice: neither an article nor the error of a file read again
-    assert len(tables(out)[0]) == 5 and len(tables(out)[2]) == len(bad)
-
 
 def test_an_increment_over_tables_without_their_run_file_is_refused(
-    spark: Any, seeds_out: tuple[Path, SparkRunReport], tmp_path: Path
+    spark: Any, seeds_out: Run, tmp_path: Path
 ) -> None:
     out = tmp_path / "half"
     shutil.copytree(seeds_out[0], out)
@@ -201,58 +242,33 @@ def test_uris_are_read_through_spark_and_named_as_given(spark: Any, tmp_path: Pa
     assert isinstance(missing, IngestError) and "no such file" in missing.reason
 
 
-def python_workers() -> list[int]:
-    """The pids of PySpark's forked Python workers (children of the daemon)."""
-    daemons, children = set(), {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes()
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        if b"spark.daemon" in command:  # pyspark.daemon, or newsweave.spark.daemon
-            daemons.add(int(entry.name))
-            children[int(entry.name)] = parent
-    return [pid for pid, parent in children.items() if parent in daemons]
-
-
 def test_a_killed_python_worker_is_retried_and_costs_nothing(
-    spark: Any, seeds_out: tuple[Path, SparkRunReport], tmp_path: Path
+    seeds_out: Run,
 ) -> None:
-    out = tmp_path / "killed"
-    done: dict[str, Any] = {}
-    job = threading.Thread(target=lambda: done.update(report=run(spark, [SEEDS], out)))
-    job.start()
-    killed = 0
-    while job.is_alive() and killed < 2:
-        for pid in python_workers():
-            try:
-                os.kill(pid, signal.SIGKILL)
-                killed += 1
-            except ProcessLookupError:
-                pass
-        time.sleep(1.0)
-    job.join()
+    """The seeds' run lost Python workers mid-job (`run_killing_workers`); Spark ran their
+    tasks again, and the tables hold each article once (and the embedded engine's stories:
+    the test above)."""
+    out, report, killed = seeds_out
     assert killed, "no Python worker was running to kill"
-    assert done["report"].articles == 5
-    articles, stories, _ = tables(out)
-    assert len(articles) == len({r["id"] for r in articles}) == 5
-    _, full, _ = tables(seeds_out[0])
-    assert {k: as_compared(s) for k, s in stories.items()} == {
-        k: as_compared(s) for k, s in full.items()
-    }
+    articles, _, _ = tables(out)
+    assert len(articles) == len({r["id"] for r in articles}) == report.articles == 5
 
 
-def test_the_command_line_runs_the_job(tmp_path: Path) -> None:
-    """Last: the command stops the session it shares with the module's other tests."""
-    out = tmp_path / "cli"
+def test_the_command_line_adds_nothing_twice(grown: dict[str, Any]) -> None:
+    """Last: the command stops the Spark session the module's other tests share.
+
+    The same inputs again, through `newsweave spark digest --incremental`: nothing added,
+    nothing analysed, neither an article nor the error of a file read again twice."""
+    out = grown["out"]
+    bad = out.parent / "bad"
     result = CliRunner().invoke(
         cli.app,
-        ["spark", "digest", str(seed_path("004")), "--out", str(out), "--master", MASTER,
-         "--partitions", "2"],
+        ["spark", "digest", str(SEEDS), str(bad), "--out", str(out), "--incremental",
+         "--master", MASTER, "--partitions", "2"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "1 articles added" in result.output.replace("\n", " ")
-    assert len(tables(out)[0]) == 1
+    said = " ".join(result.output.split())
+    assert "0 articles added (5 duplicates" in said and "(0 analysed in this run)" in said
+    assert f"{len(grown['bad'])} inputs could not be read" in said
+    articles, _, errors = tables(out)
+    assert len(articles) == 5 and len(errors) == len(grown["bad"])
