@@ -147,7 +147,7 @@ def spark_child(path: str, out: str, master: str, partitions: int, analyse: bool
 
 def run_spark(path: Path, tmp: Path, master: str, partitions: int, analyse: bool) -> dict:
     out = tmp / f"spark-{master[6]}"
-    cmd = [sys.executable, __file__, "--spark-child", str(path), str(out), master,
+    cmd = [sys.executable, __file__, "-", "--spark-child", str(path), str(out), master,
            str(partitions), "1" if analyse else "0"]  # fmt: skip
     env = {**os.environ, "PYSPARK_PYTHON": sys.executable}
     wall, stdout, peak = timed(cmd, env)
