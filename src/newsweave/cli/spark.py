@@ -51,6 +51,14 @@ def digest(
         ),
     ] = False,
     words: Annotated[int, typer.Option(min=10, help="Summary length in words.")] = DEFAULT_WORDS,
+    analyse: Annotated[
+        bool,
+        typer.Option(
+            "--analyse/--no-analyse",
+            help="Summarise and analyse the stories; --no-analyse stops after clustering and "
+            "writes them bare, to measure what the steps up to clustering cost.",
+        ),
+    ] = True,
 ) -> None:
     """Read INPUTs, build and analyse the stories on Spark and write them as Parquet tables
     under --out (articles, stories, errors, terms, and run.json). `newsweave import OUT --db
@@ -63,6 +71,11 @@ def digest(
     from newsweave.spark.digest import spark_digest
     from newsweave.spark.session import start, under_spark_submit
 
+    if incremental and not analyse:
+        error(
+            "--no-analyse writes stories a later run would keep unanalysed: not with --incremental"
+        )
+        raise typer.Exit(2)
     try:
         spark = start(master or (None if under_spark_submit() else "local[*]"))
     except RuntimeError as exc:
@@ -79,6 +92,7 @@ def digest(
             partitions=partitions,
             incremental=incremental,
             summary_settings=SummarySettings(words=words),
+            analyse=analyse,
         )
     except OutputError as exc:
         error(str(exc))

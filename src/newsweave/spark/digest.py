@@ -7,6 +7,11 @@ copy of a stored article links to it; lines learned as a site's boilerplate stay
 the stories are clustered again over everything, each keeping the id of the stored story it
 shares most members with, and a story whose members are the same as stored (and none of
 whose bodies changed) keeps its summary and analysis rather than being analysed again.
+
+A cluster-only run (`analyse=False`, `--no-analyse`) stops after clustering: the stories are
+written with their members and no title, summary, analysis or storyline. It is a mode for
+measuring what the steps up to clustering cost on a corpus too large to analyse in the time
+at hand (bench/spark_scale.py), not a digest to read; `newsweave import` loads its tables.
 """
 
 from __future__ import annotations
@@ -87,8 +92,10 @@ def spark_digest(
     incremental: bool = False,
     cluster_settings: ClusterSettings | None = None,
     summary_settings: SummarySettings | None = None,
+    analyse: bool = True,
 ) -> SparkRunReport:
-    """Read `inputs`, build and analyse the stories, write the tables under `out`."""
+    """Read `inputs`, build and analyse the stories, write the tables under `out`; with
+    `analyse` False, build them and write them unsummarised and unanalysed (see above)."""
     from pyspark import StorageLevel
 
     sc = spark.sparkContext
@@ -156,22 +163,28 @@ def spark_digest(
     report.stories = stories.count()
     clock.lap("cluster")
 
-    old_rows = read_stories(spark, out) if previous else sc.emptyRDD()
-    reused, todo = _reusable(stories, old_rows, partitions)
-    analysed = (
-        todo.map(lambda kv: (kv[0], [a for _, a in kv[1]]))
-        .mapPartitions(lambda part: analyse_partition(part, summary_settings))
-        .persist(keep)
-    )
-    report.analysed = analysed.count()
-    report.messages = analysed.flatMap(lambda sw: sw[1]).take(20)
-    fresh_stories = analysed.map(lambda sw: (sw[0].id, sw[0]))
-    every = unify_names(sc, fresh_stories.union(reused), partitions).persist(keep)
-    clock.lap("summarise and analyse")
+    if analyse:
+        old_rows = read_stories(spark, out) if previous else sc.emptyRDD()
+        reused, todo = _reusable(stories, old_rows, partitions)
+        analysed = (
+            todo.map(lambda kv: (kv[0], [a for _, a in kv[1]]))
+            .mapPartitions(lambda part: analyse_partition(part, summary_settings))
+            .persist(keep)
+        )
+        report.analysed = analysed.count()
+        report.messages = analysed.flatMap(lambda sw: sw[1]).take(20)
+        fresh_stories = analysed.map(lambda sw: (sw[0].id, sw[0]))
+        every = unify_names(sc, fresh_stories.union(reused), partitions).persist(keep)
+        clock.lap("summarise and analyse")
 
-    final = link_storylines(every, partitions).persist(keep)
-    final.count()
-    clock.lap("storylines")
+        final = link_storylines(every, partitions).persist(keep)
+        final.count()
+        clock.lap("storylines")
+    else:
+        analysed = every = sc.emptyRDD()
+        final = stories.map(
+            lambda kv: (kv[0], Story(id=kv[0], articles=[a for _, a in kv[1][0]]))
+        ).persist(keep)
 
     extras = (
         printed.map(lambda r: (r[1].id, (r[0], r[2])))
