@@ -41,7 +41,9 @@ def digest(
     ] = None,
     partitions: Annotated[
         int | None,
-        typer.Option(min=1, help="Partitions of every shuffle (default: the cores, at least 2)."),
+        typer.Option(
+            min=1, help="Partitions of every shuffle (default: twice the cores, at least 2)."
+        ),
     ] = None,
     incremental: Annotated[
         bool,

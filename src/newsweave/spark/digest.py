@@ -99,7 +99,8 @@ def spark_digest(
     from pyspark import StorageLevel
 
     sc = spark.sparkContext
-    partitions = partitions or max(2, sc.defaultParallelism)
+    # two tasks a core: one slow task (a large story) leaves the core less idle
+    partitions = partitions or max(2, 2 * sc.defaultParallelism)
     cluster_settings = cluster_settings or ClusterSettings()
     dedup, learning = DedupSettings(), BoilerplateSettings()
     keep = StorageLevel.MEMORY_AND_DISK
@@ -158,7 +159,10 @@ def spark_digest(
     plain = articles.map(lambda oa: (oa[0], oa[1][0]))
     clustered = cluster_stories(sc, plain, cluster_settings, partitions)
     changed = articles.filter(lambda oa: oa[1][1]).map(lambda oa: (oa[1][0].id, True))
-    stories = _named(clustered.stories, stored, changed, partitions)
+    if previous:
+        stories = _named(clustered.stories, stored, changed, partitions)
+    else:  # nothing stored: every story is new, named by its members
+        stories = clustered.stories.mapValues(lambda members: (members, False))
     stories.persist(keep)
     report.stories = stories.count()
     clock.lap("cluster")

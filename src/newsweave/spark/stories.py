@@ -36,11 +36,11 @@ import numpy as np
 from newsweave.cluster.batch import (
     ClusterSettings,
     TermStats,
-    Vocabulary,
     cluster_articles,
     document_bag,
     document_terms,
 )
+from newsweave.cluster.batch import Vocabulary as TermNumbers
 from newsweave.model import Article, story_id
 from newsweave.spark.graph import connected_components
 
@@ -51,44 +51,70 @@ UNDATED = -1
 """The window key of the postings undated articles are paired through."""
 
 
-def term_counts(article: Article) -> tuple[Counter[str], list[str]]:
-    terms, names = document_terms(article)
-    return Counter(terms), names
+def term_counts(article: Article) -> Counter[str]:
+    return Counter(document_terms(article)[0])
 
 
-def document_frequencies(counts: RDD, partitions: int) -> RDD:
-    """(term, df) over (id, (Counter, names)) rows, terms in more than one article only."""
-    return (
-        counts.flatMap(lambda row: [(t, 1) for t in row[1][0]])
-        .reduceByKey(add, partitions)
-        .filter(lambda kv: kv[1] > 1)
-    )
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The terms of more than one article, numbered, with their document frequencies: what
+    weighing needs of the corpus (a term of one article weighs as df 1)."""
+
+    numbers: dict[str, int]
+    df: np.ndarray
+    documents: int
+
+    def frequency(self, term: str) -> int:
+        number = self.numbers.get(term)
+        return 1 if number is None else int(self.df[number])
 
 
-def weights(counts: Counter[str], df: dict[str, int], documents: int) -> dict[str, float]:
-    """The article's L2-normalised TF-IDF weights, as `cluster.batch.vectorize` gives them
-    (sublinear tf, smoothed idf) under these document frequencies."""
+@dataclass(frozen=True, slots=True)
+class Weighed:
+    """An article as clustering compares it: its L2-normalised TF-IDF weights, as
+    `cluster.batch.vectorize` gives them (sublinear tf, smoothed idf), on the vocabulary's
+    numbers of its shared terms (terms of one article weigh in the norm, but no other
+    article has them); the numbers of the shared terms it is posted under (`posted_terms`);
+    its `salient_terms` highest-weighted terms, spelled out, for the story index."""
+
+    columns: np.ndarray  # int64, sorted
+    weights: np.ndarray  # float64, by column
+    posted: list[int]
+    salient: list[str]
+
+
+def weigh(counts: Counter[str], vocabulary: Vocabulary, k: int) -> Weighed:
+    documents = vocabulary.documents
     raw = {
-        t: (1 + math.log(min(c, 65_535))) * (math.log((1 + documents) / (1 + df.get(t, 1))) + 1)
+        t: (1 + math.log(min(c, 65_535)))
+        * (math.log((1 + documents) / (1 + vocabulary.frequency(t))) + 1)
         for t, c in counts.items()
     }
     norm = math.sqrt(sum(w * w for w in raw.values())) or 1.0
-    return {t: w / norm for t, w in raw.items()}
+    numbers = vocabulary.numbers
+    shared = sorted((numbers[t], w / norm) for t, w in raw.items() if t in numbers)
+    top = posted_terms(raw, k)
+    return Weighed(
+        np.fromiter((n for n, _ in shared), np.int64, len(shared)),
+        np.fromiter((w for _, w in shared), np.float64, len(shared)),
+        [numbers[t] for t in top if t in numbers],
+        top[:k],
+    )
 
 
-def salient(vector: dict[str, float], k: int) -> list[str]:
+def salient(weights: dict[str, float], k: int) -> list[str]:
     """The `k` highest-weighted terms, highest first (ties by term)."""
-    return [t for _, t in heapq.nsmallest(k, ((-w, t) for t, w in vector.items()))]
+    return [t for _, t in heapq.nsmallest(k, ((-w, t) for t, w in weights.items()))]
 
 
-def posted_terms(vector: dict[str, float], k: int) -> list[str]:
-    """The terms an article is posted under: its `k` highest-weighted and any tied with the
-    `k`-th, so that no term clustering could rank among its `k` is left out."""
-    top = salient(vector, k)
+def posted_terms(weights: dict[str, float], k: int) -> list[str]:
+    """An article's `k` highest-weighted terms and any tied with the `k`-th, so that no term
+    clustering could rank among its `k` is left out."""
+    top = salient(weights, k)
     if len(top) < k:
         return top
-    last = vector[top[-1]]
-    return top + [t for t, w in vector.items() if w >= last and t not in set(top)]
+    last, chosen = weights[top[-1]], set(top)
+    return top + [t for t, w in weights.items() if w >= last and t not in chosen]
 
 
 def window(published: date | None, settings: ClusterSettings) -> int:
@@ -96,47 +122,110 @@ def window(published: date | None, settings: ClusterSettings) -> int:
 
 
 def postings(
-    article_id: str,
+    number: int,
     published: date | None,
-    terms: Iterable[str],
+    terms: Iterable[int],
     settings: ClusterSettings,
     undated: bool,
-) -> Iterator[tuple[tuple[str, int], tuple[str, int | None, bool]]]:
-    """((term, window), (id, day, home)) keys an article is posted under: its own window
-    (home), the next one (a visitor, met by that window's articles), and the undated key
-    (a visitor there too) when the corpus has undated articles."""
-    day = published.toordinal() if published else None
+) -> Iterator[tuple[tuple[int, int], tuple[int, int, bool]]]:
+    """((term, window), (article number, day, home)) keys an article is posted under: its
+    own window (home), the next one (a visitor, met by that window's articles), and the
+    undated key (a visitor there too) when the corpus has undated articles. An undated
+    article's day is `UNDATED`."""
+    day = published.toordinal() if published else UNDATED
     own = window(published, settings)
     for term in terms:
-        yield (term, own), (article_id, day, True)
+        yield (term, own), (number, day, True)
         if own != UNDATED:
-            yield (term, own + 1), (article_id, day, False)
+            yield (term, own + 1), (number, day, False)
             if undated:
-                yield (term, UNDATED), (article_id, day, False)
+                yield (term, UNDATED), (number, day, False)
 
 
 def pairs_in(
-    key: int, members: list[tuple[str, int | None, bool]], settings: ClusterSettings
-) -> Iterator[tuple[tuple[str, str], int]]:
-    """((a, b), 1) for each pair of one window `key` that could share a story: two home
-    members, or a home member and a visitor; dated pairs within `max_span_days`. The
-    undated key counts its visitors towards `max_postings` (they are the term's postings)."""
+    key: int, members: list[tuple[int, int, bool]], settings: ClusterSettings, count: int
+) -> np.ndarray:
+    """The pairs of one window `key` that could share a story, as codes `low * count +
+    high` of their article numbers: two home members, or a home member and a visitor;
+    dated pairs within `max_span_days`. The undated key counts its visitors towards
+    `max_postings` (they are the term's postings)."""
+    if len(members) < 2:
+        return np.zeros(0, np.int64)
+    if len(members) <= SMALL_GROUP:  # numpy's set-up costs more than a few pairs
+        return _small_pairs(key, members, settings, count)
+    number = np.fromiter((m[0] for m in members), np.int64, len(members))
+    day = np.fromiter((m[1] for m in members), np.int64, len(members))
+    home = np.fromiter((m[2] for m in members), bool, len(members))
+    at_home = np.flatnonzero(home)
+    if (len(members) if key == UNDATED else len(at_home)) > settings.max_postings:
+        return np.zeros(0, np.int64)
+    away = np.flatnonzero(~home)
+    first, second = np.triu_indices(len(at_home), k=1)
+    left = np.concatenate([at_home[first], np.repeat(at_home, len(away))])
+    right = np.concatenate([at_home[second], np.tile(away, len(at_home))])
+    a, b = number[left], number[right]
+    dated = (day[left] != UNDATED) & (day[right] != UNDATED)
+    keep = (a != b) & ~(dated & (np.abs(day[left] - day[right]) > settings.max_span_days))
+    a, b = a[keep], b[keep]
+    return np.minimum(a, b) * count + np.maximum(a, b)
+
+
+SMALL_GROUP = 12
+"""Posting groups up to this size are paired in Python: most groups are this small."""
+
+
+def _small_pairs(
+    key: int, members: list[tuple[int, int, bool]], settings: ClusterSettings, count: int
+) -> np.ndarray:
+    """`pairs_in` for a small group, one pair at a time."""
     home = [m for m in members if m[2]]
-    if len(members if key == UNDATED else home) > settings.max_postings:
-        return
-    visitors = [m for m in members if not m[2]]
+    away = [m for m in members if not m[2]]
     span = settings.max_span_days
+    codes = []
     for k, (a, day_a, _) in enumerate(home):
-        for b, day_b, _ in [*home[k + 1 :], *visitors]:
-            if a == b or (day_a is not None and day_b is not None and abs(day_a - day_b) > span):
+        for b, day_b, _ in [*home[k + 1 :], *away]:
+            if a == b or (day_a != UNDATED and day_b != UNDATED and abs(day_a - day_b) > span):
                 continue
-            yield ((a, b) if a < b else (b, a)), 1
+            codes.append(min(a, b) * count + max(a, b))
+    return np.array(codes, np.int64)
 
 
-def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b[t] for t, w in a.items() if t in b)
+PAIR_BATCH = 4_000_000
+"""Pair codes a task tallies at once before handing on their counts."""
+
+
+def shared_terms(
+    groups: Iterable[tuple[tuple[int, int], Iterable[tuple[int, int, bool]]]],
+    settings: ClusterSettings,
+    count: int,
+) -> Iterator[tuple[int, int]]:
+    """(pair code, terms the pair shares among these groups) for the posting groups of one
+    partition: counted with numpy a batch at a time, so what is shuffled is each pair once
+    per batch rather than once per term."""
+    pending: list[np.ndarray] = []
+    size = 0
+    for (_, key), members in groups:
+        codes = pairs_in(key, list(members), settings, count)
+        if len(codes):
+            pending.append(codes)
+            size += len(codes)
+        if size >= PAIR_BATCH:
+            yield from _tallied(pending)
+            pending, size = [], 0
+    yield from _tallied(pending)
+
+
+def _tallied(pending: list[np.ndarray]) -> Iterator[tuple[int, int]]:
+    if not pending:
+        return
+    codes, counts = np.unique(np.concatenate(pending), return_counts=True)
+    yield from zip(codes.tolist(), counts.tolist(), strict=True)
+
+
+def cosine(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> float:
+    """The cosine of two `Weighed` articles' (columns, weights)."""
+    _, left, right = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
+    return float(a[1][left] @ b[1][right])
 
 
 @dataclass(slots=True)
@@ -161,23 +250,39 @@ def cluster_stories(
 ) -> Clustered:
     """Stories of (ordinal, Article) rows (see the module docstring). `articles` should be
     persisted: it is read several times."""
-    counts = articles.map(lambda oa: (oa[1].id, term_counts(oa[1]))).persist()
+    # articles numbered 0..N-1: pairs of them are single integers, cheap to count and move
+    numbered = articles.zipWithIndex().map(lambda ai: (ai[1], ai[0])).persist()
+    counts = numbered.mapValues(lambda oa: (oa[1].id, term_counts(oa[1]))).persist()
     documents = counts.count()
-    df_rows = document_frequencies(counts, partitions).persist()
-    df = sc.broadcast(dict(df_rows.collect()))
-    vectors = counts.mapValues(lambda c: weights(c[0], df.value, documents)).persist()
-    undated = not articles.filter(lambda oa: oa[1].published is None).isEmpty()
-    dates = articles.map(lambda oa: (oa[1].id, oa[1].published))
+    df_rows = (
+        counts.flatMap(lambda row: [(t, 1) for t in row[1][1]])
+        .reduceByKey(add, partitions)
+        .filter(lambda kv: kv[1] > 1)
+        .persist()
+    )
+    shared = df_rows.collect()
+    vocabulary = sc.broadcast(
+        Vocabulary(
+            {t: n for n, (t, _) in enumerate(shared)},
+            np.fromiter((df for _, df in shared), np.int64, len(shared)),
+            documents,
+        )
+    )
+    del shared
     k = settings.salient_terms
-    posted = vectors.join(dates, partitions).flatMap(
-        lambda kv: postings(kv[0], kv[1][1], posted_terms(kv[1][0], k), settings, undated)
+    weighed = counts.mapValues(lambda ic: (ic[0], weigh(ic[1], vocabulary.value, k))).persist()
+    vectors = weighed.mapValues(lambda iw: (iw[1].columns, iw[1].weights)).persist()
+    undated = not articles.filter(lambda oa: oa[1].published is None).isEmpty()
+    dates = numbered.mapValues(lambda oa: oa[1].published)
+    posted = weighed.join(dates, partitions).flatMap(
+        lambda kv: postings(kv[0], kv[1][1], kv[1][0][1].posted, settings, undated)
     )
     candidates = (
         posted.groupByKey(partitions)
-        .flatMap(lambda kv: pairs_in(kv[0][1], list(kv[1]), settings))
+        .mapPartitions(lambda groups: shared_terms(groups, settings, documents))
         .reduceByKey(add, partitions)
         .filter(lambda kv: kv[1] >= settings.min_shared_terms)
-        .keys()
+        .map(lambda kv: divmod(kv[0], documents))
     )
     bonus = settings.entity_weight  # entity overlap can add at most this much
     edges = (
@@ -190,36 +295,33 @@ def cluster_stories(
         .map(lambda kv: (kv[1][0][0], kv[0]))
     )
     labels = connected_components(edges, partitions)
-    by_id = articles.map(lambda oa: (oa[1].id, oa))
     components = (
-        by_id.leftOuterJoin(labels, partitions)
-        .map(lambda kv: (kv[1][1] or kv[0], kv[1][0]))
+        numbered.leftOuterJoin(labels, partitions)
+        .map(lambda kv: (kv[0] if kv[1][1] is None else kv[1][1], kv[1][0]))
         .groupByKey(partitions)
     )
     stories = components.flatMap(
         lambda kv: _cluster_component(
-            sorted(kv[1], key=lambda oa: oa[0]), df.value, documents, settings
+            sorted(kv[1], key=lambda oa: oa[0]), vocabulary.value, settings
         )
     )
-    terms = vectors.mapValues(lambda v: salient(v, k))
-    return Clustered(stories, terms, df_rows, documents, [counts, vectors, df_rows])
+    terms = weighed.values().map(lambda iw: (iw[0], iw[1].salient))
+    kept = [numbered, counts, weighed, vectors, df_rows]
+    return Clustered(stories, terms, df_rows, documents, kept)
 
 
 def _cluster_component(
-    members: list[tuple[int, Article]],
-    df: dict[str, int],
-    documents: int,
-    settings: ClusterSettings,
+    members: list[tuple[int, Article]], vocabulary: Vocabulary, settings: ClusterSettings
 ) -> Iterator[tuple[str, list[tuple[int, Article]]]]:
     """The stories of one component, by `cluster_articles` under the corpus's frequencies;
     each story's id is made from its members (`model.story_id`)."""
     if len(members) == 1:
         groups = [[0]]
     else:
-        vocabulary = Vocabulary()
-        bags = [document_bag(a, vocabulary) for _, a in members]
-        frequencies = np.fromiter((df.get(t, 1) for t in vocabulary.terms), np.int64)
-        stats = TermStats(documents, frequencies)
+        numbered = TermNumbers()
+        bags = [document_bag(a, numbered) for _, a in members]
+        frequencies = np.fromiter((vocabulary.frequency(t) for t in numbered.terms), np.int64)
+        stats = TermStats(vocabulary.documents, frequencies)
         groups = cluster_articles([a for _, a in members], settings, stats=stats, bags=bags)
     for group in groups:
         story = [members[i] for i in group]
