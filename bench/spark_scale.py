@@ -115,14 +115,25 @@ class Peaks:
         return self.peak
 
 
+def busy_seconds() -> float:
+    """CPU seconds the whole machine has been busy since boot (/proc/stat: user, nice,
+    system, irq, softirq): over a run on an otherwise idle machine, the run's CPU time,
+    JVM, driver and Python workers together (a JVM's threads are not reaped children, so
+    `getrusage` of the children would miss them)."""
+    with open("/proc/stat", encoding="ascii") as f:
+        fields = f.readline().split()[1:]
+    return sum(int(fields[i]) for i in (0, 1, 2, 5, 6)) / os.sysconf("SC_CLK_TCK")
+
+
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, str, dict]:
-    """Run `cmd`; its wall seconds, its stdout and its tree's peak RSS."""
-    start = time.perf_counter()
+    """Run `cmd`; its wall seconds, its stdout and its tree's peak RSS (with "cpu": the
+    machine's busy CPU seconds over the run, `busy_seconds`)."""
+    start, busy = time.perf_counter(), busy_seconds()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peaks = Peaks(proc.pid)
     out, err = proc.communicate()
     wall = time.perf_counter() - start
-    peak = peaks.stop()
+    peak = {**peaks.stop(), "cpu": busy_seconds() - busy}
     if proc.returncode:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
     return wall, out, peak
@@ -199,6 +210,7 @@ def summarise(size: int, analyse: bool, spark: dict, ingest: list, digest: list)
             "wall": _median(r["wall"] for r in ingest),
             "process_wall": _median(r["process_wall"] for r in ingest),
             "peak": _median(r["peak_mib"] for r in ingest),
+            "cpu": _median(r["peak"]["cpu"] for r in ingest),
             "stages": {k: _median(r["stages"][k] for r in ingest) for k in ingest[0]["stages"]},
             "stories": ingest[-1]["stories"],
         }
@@ -206,21 +218,29 @@ def summarise(size: int, analyse: bool, spark: dict, ingest: list, digest: list)
         row["digest"] = {
             "wall": _median(r["wall"] for r in digest),
             "peak": _median(r["peak"]["driver"] for r in digest),
+            "cpu": _median(r["peak"]["cpu"] for r in digest),
         }
     return row
 
 
+def cpu(seconds: float, wall: float, size: int) -> str:
+    """CPU seconds, cores kept busy on average, CPU milliseconds an article: table cells."""
+    return f"{seconds:.0f} | {seconds / wall:.2f} | {1000 * seconds / size:.1f}"
+
+
 def print_tables(rows: list[dict]) -> None:
     print("| articles | analysis | engine | wall s | session s | job s | articles/s (job) | "
-          "stories | driver MiB | JVM MiB | largest worker MiB | workers MiB |")  # fmt: skip
-    print("|---:|---|---|" + "---:|" * 9)
+          "CPU s | cores busy | CPU ms/article | stories | driver MiB | JVM MiB | "
+          "largest worker MiB | workers MiB |")  # fmt: skip
+    print("|---:|---|---|" + "---:|" * 12)
     for row in rows:
         size, mode = row["size"], "yes" if row["analyse"] else "cluster-only"
         for master, m in row["masters"].items():
             p = m["peak"]
             print(
                 f"| {size:,} | {mode} | Spark {master} | {m['wall']:.1f} | {m['session']:.1f} | "
-                f"{m['job']:.1f} | {size / m['job']:,.1f} | {m['counts']['stories']:,} | "
+                f"{m['job']:.1f} | {size / m['job']:,.1f} | {cpu(p['cpu'], m['wall'], size)} | "
+                f"{m['counts']['stories']:,} | "
                 f"{p['driver']:,.0f} | {p['jvm']:,.0f} | {p['worker']:,.0f} | "
                 f"{p['workers']:,.0f} |"
             )
@@ -228,14 +248,16 @@ def print_tables(rows: list[dict]) -> None:
             i = row["ingest"]
             print(
                 f"| {size:,} | no | embedded ingest --no-summarise | {i['process_wall']:.1f} | – | "
-                f"{i['wall']:.1f} | {size / i['wall']:,.1f} | {i['stories']:,} | "
+                f"{i['wall']:.1f} | {size / i['wall']:,.1f} | "
+                f"{cpu(i['cpu'], i['process_wall'], size)} | {i['stories']:,} | "
                 f"{i['peak']:,.0f} | – | – | – |"
             )
         if "digest" in row:
             d = row["digest"]
             print(
                 f"| {size:,} | yes | embedded digest | {d['wall']:.1f} | – | {d['wall']:.1f} | "
-                f"{size / d['wall']:,.1f} | – | {d['peak']:,.0f} | – | – | – |"
+                f"{size / d['wall']:,.1f} | {cpu(d['cpu'], d['wall'], size)} | – | "
+                f"{d['peak']:,.0f} | – | – | – |"
             )
 
     print("\n| articles | analysis | step | local[1] s | local[2] s | speedup | "
