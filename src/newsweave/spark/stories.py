@@ -4,15 +4,19 @@
 embedded engine builds batch by batch agree with it (B-cubed F1 0.99 on Multi-News). Here
 it runs on pieces that cannot interact:
 
-1. document frequencies are counted over the corpus (terms of one article only need not
-   travel: their frequency is 1), and each article weighed by them, as `vectorize` weighs;
+1. document frequencies are counted over the corpus; the terms of more than one article are
+   numbered (`Vocabulary`, broadcast: terms of one article need not travel, their
+   frequency is 1), and each article is weighed by them as `vectorize` weighs
+   (`Weighed`); articles are numbered too, so that a pair of them is one integer;
 2. each article is posted under its salient terms (the `salient_terms` highest-weighted,
    and any tied with the last) keyed by time window: a story spans at most
    `max_span_days`, so an article is posted in its own window of that many days and as a
    visitor in the next, and two dated articles are paired only within one key; undated
    articles are paired with everything posted under the term. A key with more than
    `max_postings` articles says nothing and pairs none;
-3. pairs sharing `min_shared_terms` are scored by cosine, an upper bound of the score
+3. the terms each pair shares are counted (`shared_terms`: with numpy, a partition's
+   posting groups at a time, so a pair travels once per task rather than once per term);
+   pairs sharing `min_shared_terms` are scored by cosine, an upper bound of the score
    clustering gives them (the names test only lowers it), and those at the merging
    threshold are edges: clustering merges groups only over such a pair;
 4. the connected components of the edges are clustered whole by `cluster_articles` under
