@@ -71,6 +71,7 @@ def digest(
     """
     from newsweave.analysis.summarize import SummarySettings
     from newsweave.spark.digest import spark_digest
+    from newsweave.spark.output import OutputError
     from newsweave.spark.session import start, under_spark_submit
 
     if incremental and not analyse:
@@ -84,8 +85,6 @@ def digest(
         error(str(exc))
         raise typer.Exit(2) from exc
     target = str(Path(out).resolve()) if "://" not in out and not out.startswith("file:") else out
-    from newsweave.spark.output import OutputError
-
     try:
         report = spark_digest(
             spark,

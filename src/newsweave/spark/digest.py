@@ -276,7 +276,8 @@ def _named(stories: RDD, stored: RDD, changed: RDD, partitions: int) -> RDD:
 
 def _reusable(stories: RDD, old_rows: RDD, partitions: int) -> tuple[RDD, RDD]:
     """((id, Story) rows kept from the stored analysis, (id, members) rows to analyse): a
-    story is kept when its stored row has the same members and none of them changed."""
+    story is kept when its stored row was analysed, has the same members and none of them
+    changed."""
     joined = stories.leftOuterJoin(old_rows, partitions)
 
     def same(kv: tuple[str, tuple[tuple[list, bool], dict | None]]) -> bool:
@@ -284,6 +285,7 @@ def _reusable(stories: RDD, old_rows: RDD, partitions: int) -> tuple[RDD, RDD]:
         return (
             row is not None
             and not touched
+            and row.get("summary") not in (None, "", "[]")  # a cluster-only run's: never analysed
             and sorted(row["article_ids"]) == sorted(a.id for _, a in members)
         )
 
