@@ -227,7 +227,10 @@ def test_uris_are_read_through_spark_and_named_as_given(spark: Any, tmp_path: Pa
     (folder / "day.jsonl.gz").write_bytes(gzip.compress(lines))
     (folder / "_hidden").write_bytes(b"not read")
     (folder / "noise.txt").write_bytes(bytes(range(256)) * 8)
-    listed = _hadoop_files(spark, folder.as_uri())
+    found = _hadoop_files(spark, folder.as_uri())
+    assert not isinstance(found, IngestError)
+    listed = [name for name, _ in found]
+    assert [size for _, size in found] == [(folder / "day.jsonl.gz").stat().st_size, 2048]
     # named as Hadoop spells them ("file:/tmp/...")
     assert [name.rpartition(str(folder))[2] for name in listed] == ["/day.jsonl.gz", "/noise.txt"]
     inputs = Inputs(remote=list(enumerate(listed)))

@@ -65,6 +65,8 @@ class SparkRunReport:
     analysed: int = 0
     """Stories summarised and analysed in this run (the rest kept their analysis)."""
     learned: int = 0
+    size: int = 0
+    """Input bytes of the corpus so far (this run's and the earlier runs')."""
     seconds: dict[str, float] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
     """The first analysis warnings, for the user to read."""
@@ -99,8 +101,6 @@ def spark_digest(
     from pyspark import StorageLevel
 
     sc = spark.sparkContext
-    # two tasks a core: one slow task (a large story) leaves the core less idle
-    partitions = partitions or max(2, 2 * sc.defaultParallelism)
     cluster_settings = cluster_settings or ClusterSettings()
     dedup, learning = DedupSettings(), BoilerplateSettings()
     keep = StorageLevel.MEMORY_AND_DISK
@@ -118,6 +118,8 @@ def spark_digest(
 
     listed = list_inputs(spark, inputs, first_rank)
     report.files = listed.files
+    report.size = listed.size + (previous or {}).get("size", 0)
+    partitions = partitions or default_partitions(sc.defaultParallelism, report.size)
     cleaned = (
         read_documents(spark, listed, partitions).mapPartitions(docs.clean_partition).persist(keep)
     )
@@ -208,6 +210,7 @@ def spark_digest(
         "articles": report.articles,
         "stories": report.stories,
         "documents": clustered.documents,
+        "size": report.size,
         "boilerplate": {site: sorted(keys) for site, keys in sorted(lines.items())},
     }
     write_tables(
@@ -226,6 +229,18 @@ def spark_digest(
     for rdd in (cleaned, new, printed, articles, stories, analysed, every, final, stored):
         rdd.unpersist()
     return report
+
+
+PARTITION_BYTES = 16 * 1024 * 1024
+"""Input bytes a partition is given at most: Spark holds a persisted partition whole in the
+JVM's memory when it reads it back, and the articles of 16 MB of news, pickled with their
+annotations, fit in a local run's default heap (1 GB) several times over."""
+
+
+def default_partitions(cores: int, size: int) -> int:
+    """Two tasks a core (a slow task, a large story, then leaves its core less idle), and
+    more for a large input, so that no partition outgrows `PARTITION_BYTES`."""
+    return max(2, 2 * cores, -(-size // PARTITION_BYTES))
 
 
 def _tally(cleaned: docs.Cleaned) -> Counter[str]:

@@ -27,6 +27,12 @@ if TYPE_CHECKING:
 
 FILE_SPAN = 1 << 32
 """Ordinals a file's documents may take: a file holds fewer than four billion documents."""
+GZIP_RATIO = 4
+"""About how much a gzipped file of news grows when read: what sizing partitions assumes."""
+
+
+def read_size(name: str, size: int) -> int:
+    return size * GZIP_RATIO if name.endswith(".gz") else size
 
 
 @dataclass(slots=True)
@@ -37,6 +43,8 @@ class Inputs:
     local: list[tuple[int, str]] = field(default_factory=list)
     remote: list[tuple[int, str]] = field(default_factory=list)
     errors: list[IngestError] = field(default_factory=list)
+    size: int = 0
+    """The files' bytes as read (a gzipped file counted `GZIP_RATIO` times its size)."""
 
     @property
     def files(self) -> int:
@@ -63,21 +71,30 @@ def list_inputs(spark: SparkSession, uris: Sequence[str], first_rank: int = 0) -
                     found.errors.append(item)
                 else:
                     found.local.append((rank, str(item)))
+                    found.size += read_size(item.name, _size(item))
                     rank += 1
             continue
         listed = _hadoop_files(spark, uri)
         if isinstance(listed, IngestError):
             found.errors.append(listed)
             continue
-        for name in listed:
+        for name, size in listed:
             found.remote.append((rank, name))
+            found.size += read_size(name, size)
             rank += 1
     return found
 
 
-def _hadoop_files(spark: SparkSession, uri: str) -> list[str] | IngestError:
-    """The files under `uri` on its Hadoop file system, sorted, hidden ones (`.`, `_`) left
-    out as Spark and `ingest` leave them."""
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # its reader will say why it cannot be read
+        return 0
+
+
+def _hadoop_files(spark: SparkSession, uri: str) -> list[tuple[str, int]] | IngestError:
+    """The files under `uri` on its Hadoop file system and their sizes, sorted, hidden ones
+    (`.`, `_`) left out as Spark and `ingest` leave them."""
     jvm = spark.sparkContext._jvm
     assert jvm is not None
     try:
@@ -88,10 +105,11 @@ def _hadoop_files(spark: SparkSession, uri: str) -> list[str] | IngestError:
         files = []
         listing = fs.listFiles(path, True)
         while listing.hasNext():
-            name = listing.next().getPath().toString()
+            status = listing.next()
+            name = status.getPath().toString()
             parts = name[len(uri) :].split("/") if name.startswith(uri) else [name.rsplit("/")[-1]]
             if not any(p.startswith((".", "_")) for p in parts if p):
-                files.append(name)
+                files.append((name, int(status.getLen())))
         return sorted(files)
     except Exception as exc:  # py4j wraps the file system's own errors
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
