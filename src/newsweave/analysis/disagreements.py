@@ -40,6 +40,7 @@ from newsweave.analysis.claims import (
 )
 from newsweave.analysis.crossref import Alignment, AlignSettings, Unit
 from newsweave.analysis.polarity import polarity_conflicts
+from newsweave.components import union_find
 from newsweave.model import Disagreement, Evolution, Version
 from newsweave.tfidf import tfidf
 
@@ -225,20 +226,9 @@ def _matched(
 
 
 def _components(edges: list[tuple[int, int]]) -> list[list[int]]:
-    parent: dict[int, int] = {}
-
-    def find(i: int) -> int:
-        parent.setdefault(i, i)
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, j in edges:
-        parent[find(i)] = find(j)
     groups: dict[int, list[int]] = defaultdict(list)
-    for i in parent:
-        groups[find(i)].append(i)
+    for node, label in union_find(edges).items():
+        groups[label].append(node)
     return [sorted(g) for g in groups.values()]
 
 

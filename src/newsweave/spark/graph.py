@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from newsweave.components import union_find
+
 if TYPE_CHECKING:
     from pyspark import RDD
 
@@ -24,7 +26,7 @@ def connected_components(edges: RDD, partitions: int) -> RDD:
     label being the smallest node of its component. Nodes with no edge are not listed."""
     links = edges.flatMap(lambda e: [(e[0], e[1]), (e[1], e[0])]).distinct(partitions).persist()
     if links.count() <= 2 * LOCAL_EDGES:
-        found = _union_find(links.collect())
+        found = union_find(links.collect())
         links.unpersist()
         return links.context.parallelize(sorted(found.items()), partitions)
     labels = links.map(lambda e: (e[0], e[0])).distinct(partitions).persist()
@@ -39,21 +41,3 @@ def connected_components(edges: RDD, partitions: int) -> RDD:
             break
     links.unpersist()
     return labels
-
-
-def _union_find(links: list[tuple[str, str]]) -> dict[str, str]:
-    """Each node's label (the smallest node of its component), from edges in memory."""
-    parent: dict[str, str] = {}
-
-    def root(node: str) -> str:
-        parent.setdefault(node, node)
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    for a, b in links:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {node: root(node) for node in parent}
