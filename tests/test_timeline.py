@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from factories import SEEDS, make_article, make_story
-from newsweave.analysis.storyline import link_storylines
+from newsweave.analysis.storyline import link_storylines, storyline_timeline
 from newsweave.analysis.timeline import build_timeline, merge_timelines, past_mentions, within
 from newsweave.cli import app
 from newsweave.model import StoryEntity, TimelineEvent
@@ -102,8 +102,11 @@ def test_two_stories_one_storyline_in_every_output(run: dict) -> None:
         assert story["timeline"], story["id"]
         assert {"date", "granularity", "text", "outlets"} <= set(story["timeline"][0])
     html = (run["out"] / "index.html").read_text(encoding="utf-8")
-    assert html.count("<svg") == 2 and "<script" not in html
-    assert "Same storyline" in html
+    line = stories[0]["storyline"]
+    # one timeline per story and one for the storyline, listed once with both stories
+    assert html.count("<svg") == 3 and "<script" not in html
+    assert html.count(f'id="storyline-{line}"') == 1
+    assert html.count(f'href="#storyline-{line}"') == 2
     markdown = (run["out"] / "stories.md").read_text(encoding="utf-8")
     assert "### Timeline" in markdown and "- 2017-12 · " in markdown
 
@@ -206,7 +209,9 @@ def test_storylines_link_without_merging() -> None:
     assert [a.outlet for a in sochi.articles] == ["A"] and [a.outlet for a in moscow.articles] == [
         "B"
     ]
-    assert {e.story_id for e in sochi.timeline} >= {"sochi"}
+    # a story's page holds the events it is or cites; the storyline's timeline holds them all
+    assert sochi.timeline == [] and moscow.timeline == []
+    assert [e.story_id for e in storyline_timeline([sochi, moscow])] == ["sochi"]
 
 
 def test_svg_escapes_everything() -> None:

@@ -46,6 +46,7 @@ with warnings.catch_warnings():  # Starlette's test client would rather have htt
 
 TOKEN = "s3cret-token-for-tests"
 SOCHI, MOSCOW, EVIL = "a0000000sochi", "b000000moscow", "c0000000evil0"
+LINE = "d0000000line0"  # the storyline of the Sochi and Moscow stories
 XSS_TITLE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
 
 
@@ -168,6 +169,7 @@ def build(store: Store) -> dict[str, Article]:
             OutletCoverage("DW", ["Assad thanked Russia for its military support."], []),
             OutletCoverage("Kurdistan 24", ["A Kurdish delegation was not invited."], []),
         ],
+        storyline=LINE,
         timeline=[
             TimelineEvent(date(2015, 10, 1), "month", "Assad's visit to Moscow", ["DW"], [dw.id]),
             TimelineEvent(
@@ -181,6 +183,7 @@ def build(store: Store) -> dict[str, Article]:
             moscow,
             id=MOSCOW,
             title="Assad meets with Putin in Moscow",
+            storyline=LINE,
             event_date=date(2015, 10, 20),
             summary=[cite(moscow, 0)],
             entities=[
@@ -421,6 +424,27 @@ def test_supports_follow_the_story(db: tuple[Path, dict[str, Article]]) -> None:
     (chips,) = supports(story)
     assert [c.outlet for c in chips] == ["Kurdistan 24"]
     assert chips[0].passages[0].text == "A Kurdish delegation was not invited."
+
+
+def test_storyline_page(client: TestClient) -> None:
+    page = client.get(f"/storylines/{LINE}").text
+    assert "2 stories" in page and "Vladimir Putin" in page
+    # its stories oldest first, and one timeline of all of them
+    assert page.index(f'href="/stories/{MOSCOW}"') < page.index(f'href="/stories/{SOCHI}"')
+    # the month DW cites is the Moscow story's event: one row
+    assert "2 events" in page and "Assad&#39;s visit" not in page and "show all" not in page
+    shortened = client.get(f"/storylines/{LINE}", params={"events": 1}).text
+    assert "Showing 1 of 2 events" in shortened
+    assert 'href="?events=0">show all</a>' in shortened
+    assert client.get(f"/storylines/{SOCHI}").text == page  # a story's storyline
+    assert client.get(f"/storylines/{EVIL}").status_code == 404  # in no storyline
+    assert client.get("/storylines/nothing").status_code == 404
+    api = client.get(f"/api/storylines/{LINE}").json()
+    assert api["total"] == 2 and [c["id"] for c in api["stories"]] == [MOSCOW, SOCHI]
+    assert len(api["timeline"]) == 2 and api["entities"][0] == "Vladimir Putin"
+    story = client.get(f"/stories/{SOCHI}").text
+    assert f'href="/storylines/{LINE}"' in story
+    assert story.index("<h3>Facts</h3>") < story.index("<h3>Timeline</h3>")
 
 
 def test_story_without_timeline_shows_none(client: TestClient) -> None:

@@ -5,7 +5,10 @@ they are two events. A reader of either still wants to see the other, so stories
 their salient entities (weighted by salience: the people and places a story is about, not
 the ones it mentions once) and their topic (the words of their titles and summaries) are
 linked into a storyline. Each story stays a story; it only gains `storyline`, an id shared
-by the linked stories, and a `timeline` built from all of them (`newsweave.analysis.timeline`).
+by the linked stories, and a `timeline`: the events of the storyline's timeline (built from all
+of them, `newsweave.analysis.timeline`) that the story is or that its articles cite. The
+storyline's whole timeline is read from its stories' (`storyline_timeline`), once per
+storyline, never copied into every story.
 
 Candidates come from an index over salient entities, as the clusterer's come from salient
 terms: a story is only compared with stories that name at least `min_shared` of its top
@@ -22,21 +25,25 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import pairwise
 
 from newsweave.analysis.timeline import (
     TimelineSettings,
     build_timeline,
+    merge_timelines,
 )
-from newsweave.model import Story, StoryEntity
+from newsweave.components import union_find
+from newsweave.model import Story, StoryEntity, TimelineEvent
 from newsweave.store import BrowseStore, Store
 from newsweave.store.browse import StoryFilter
 from newsweave.tfidf import tokens
 
+TOP_ENTITIES = 10
+"""How many of a story's most salient entities describe it."""
+
 
 @dataclass(frozen=True, slots=True)
 class StorylineSettings:
-    top_entities: int = 10
+    top_entities: int = TOP_ENTITIES
     """How many of a story's most salient entities describe it."""
     min_shared: int = 2
     """Top entities two stories must share before they are compared at all."""
@@ -50,6 +57,11 @@ class StorylineSettings:
     """Candidates followed per entity of a story (the most recent)."""
     max_members: int = 200
     """Stored stories of one storyline brought in when it changes (the most recent)."""
+    centre_overlap: float = 0.5
+    """Share of a story's salience on its storyline's central entities (the storyline's
+    `top_entities` by summed salience) for it to stay in the storyline."""
+    centre_topic: float = 0.1
+    """Cosine of a story's title and summary words with all its storyline's."""
 
 
 def entity_key(entity: StoryEntity) -> str:
@@ -108,49 +120,128 @@ def _earliest(stories: Iterable[Story]) -> Story:
     return min(stories, key=lambda s: (s.event_date or date.max, s.id))
 
 
-def _components(stories: dict[str, Story], edges: Iterable[tuple[str, str]]) -> list[list[Story]]:
-    parent = {i: i for i in stories}
-
-    def root(i: str) -> str:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for a, b in edges:
-        parent[root(a)] = root(b)
+def _components(stories: Sequence[Story], edges: Iterable[tuple[str, str]]) -> list[list[Story]]:
+    labels = union_find(edges)
     groups: dict[str, list[Story]] = defaultdict(list)
-    for i, story in stories.items():
-        groups[root(i)].append(story)
+    for story in stories:
+        groups[labels.get(story.id, story.id)].append(story)
     return list(groups.values())
 
 
-def assign_storylines(
-    components: list[list[Story]], changed: set[str], timeline_settings: TimelineSettings | None
-) -> list[Story]:
-    """Set storyline and timeline on every component that holds a changed story; returns the
-    stories whose storyline or timeline changed.
+def _centre(stories: Sequence[Story], settings: StorylineSettings) -> tuple[set[str], Counter[str]]:
+    """What a group of stories is about: its `top_entities` entities by salience summed over
+    the stories, and the words of all their titles and summaries."""
+    weights: Counter[str] = Counter()
+    words: Counter[str] = Counter()
+    for story in stories:
+        weights.update(entity_weights(story, settings.top_entities))
+        words.update(topic_words(story))
+    return {key for key, _ in weights.most_common(settings.top_entities)}, words
 
-    A storyline keeps the id it already has (that of its earliest member carrying one), so
-    links made earlier stay valid; a new one takes its id from its earliest story.
+
+def _fits(story: Story, centre: tuple[set[str], Counter[str]], settings: StorylineSettings) -> bool:
+    """Whether the story is about what its group is about: most of its salience on the
+    group's central entities, and its words close to the group's."""
+    central, words = centre
+    weights = entity_weights(story, settings.top_entities)
+    on_centre = sum(w for key, w in weights.items() if key in central)
+    return (
+        on_centre >= settings.centre_overlap
+        and _cosine(topic_words(story), words) >= settings.centre_topic
+    )
+
+
+def _without_drift(
+    group: list[Story], edges: list[tuple[str, str]], settings: StorylineSettings
+) -> list[list[Story]]:
+    """`group` (linked stories) split until every storyline's members are about what the
+    storyline is about: the members that do not fit its centre leave, and the members on
+    each side stay together only where links still join them. A chain of links can thus
+    carry a storyline from one matter to the next only as far as the matter holds."""
+    if len(group) <= 2:
+        return [group]
+    centre = _centre(group, settings)
+    core = {s.id for s in group if _fits(s, centre, settings)}
+    if not core or len(core) == len(group):
+        return [group]
+    out = []
+    for side in (core, {s.id for s in group} - core):
+        inner = [(a, b) for a, b in edges if a in side and b in side]
+        for part in _components([s for s in group if s.id in side], inner):
+            out += _without_drift(part, inner, settings)
+    return out
+
+
+def storylines_among(
+    stories: Sequence[Story], settings: StorylineSettings | None = None
+) -> list[list[Story]]:
+    """The storylines of `stories` (each a list of stories; a story alone is a list of one):
+    related stories linked (candidates from an index over their salient entities), linked
+    groups split where they drift (`_without_drift`)."""
+    settings = settings or StorylineSettings()
+    by_id = {s.id: s for s in stories}
+    index = _postings(stories, settings)
+    edges = []
+    for story in stories:
+        keys = entity_weights(story, settings.top_entities)
+        for other in _candidates(keys, lambda k: index.get(k, []), story.id, settings):
+            if other > story.id and related(story, by_id[other], settings):
+                edges.append((story.id, other))
+    groups = []
+    for group in _components(stories, edges):
+        ids = {s.id for s in group}
+        groups += _without_drift(group, [(a, b) for a, b in edges if a in ids], settings)
+    return groups
+
+
+def assign_storylines(
+    groups: list[list[Story]], changed: set[str], timeline_settings: TimelineSettings | None
+) -> list[Story]:
+    """Set storyline and timeline on every group (`storylines_among`) that holds a changed
+    story, and on every group holding a member of the storylines those groups reach (a
+    storyline a new link split); returns the stories whose storyline or timeline changed.
+
+    A storyline keeps the id it already has (that of its earliest member carrying one not
+    already taken by an earlier group), so links made earlier stay valid; a new one takes its
+    id from its earliest story.
     """
+    active = [g for g in groups if changed & {s.id for s in g}]
+    reached = {s.storyline for g in active for s in g if s.storyline}
+    active += [
+        g for g in groups if not changed & {s.id for s in g} and reached & {s.storyline for s in g}
+    ]
+    active.sort(key=lambda g: (-len(g), _earliest(g).event_date or date.max, _earliest(g).id))
+    taken: set[str] = set()
     touched: list[Story] = []
-    for members in components:
-        if not changed & {s.id for s in members}:
-            continue
-        if len(members) == 1:
-            line = None
-        else:
-            carrying = [s for s in members if s.storyline]
-            line = (
-                _earliest(carrying).storyline if carrying else storyline_id(_earliest(members).id)
-            )
+    for members in active:
+        line = _line_id(members, taken)
         timeline = build_timeline(members, timeline_settings)
         for story in members:
-            if story.storyline != line or story.timeline != timeline or story.id in changed:
-                story.storyline, story.timeline = line, list(timeline)
+            own = own_events(timeline, story)
+            if story.storyline != line or story.timeline != own or story.id in changed:
+                story.storyline, story.timeline = line, own
                 touched.append(story)
     return touched
+
+
+def _line_id(members: list[Story], taken: set[str]) -> str | None:
+    """The id a group's storyline goes by (None for a story alone), recorded in `taken`."""
+    if len(members) == 1:
+        return None
+    ordered = sorted(members, key=lambda s: (s.event_date or date.max, s.id))
+    line = next((s.storyline for s in ordered if s.storyline and s.storyline not in taken), None)
+    line = line or storyline_id(ordered[0].id)
+    taken.add(line)
+    return line
+
+
+def own_events(timeline: Sequence[TimelineEvent], story: Story) -> list[TimelineEvent]:
+    """The events of a storyline's timeline that belong on `story`'s page: the story itself
+    and the events its own articles cite (other stories of the storyline among them). None
+    when that is the story alone: one dated event places nothing."""
+    articles = {a.id for a in story.articles}
+    own = [e for e in timeline if e.story_id == story.id or articles & set(e.article_ids)]
+    return own if any(e.story_id != story.id for e in own) else []
 
 
 def _postings(stories: Sequence[Story], settings: StorylineSettings) -> dict[str, list[str]]:
@@ -180,16 +271,8 @@ def link_storylines(
     timeline_settings: TimelineSettings | None = None,
 ) -> list[Story]:
     """Link `stories` (all in memory) into storylines and give each its timeline."""
-    settings = settings or StorylineSettings()
-    by_id = {s.id: s for s in stories}
-    index = _postings(stories, settings)
-    edges = []
-    for story in stories:
-        keys = entity_weights(story, settings.top_entities)
-        for other in _candidates(keys, lambda k: index.get(k, []), story.id, settings):
-            if other > story.id and related(story, by_id[other], settings):
-                edges.append((story.id, other))
-    return assign_storylines(_components(by_id, edges), set(by_id), timeline_settings)
+    groups = storylines_among(stories, settings)
+    return assign_storylines(groups, {s.id for s in stories}, timeline_settings)
 
 
 def _store_lookup(
@@ -218,45 +301,103 @@ def link_storylines_and_timelines(
     those storylines' timelines and save every story whose storyline or timeline changed.
 
     Candidates come from the store's entity index (names and aliases of each changed story's
-    top entities), so the cost follows the changed stories, not the store.
+    top entities), so the cost follows the changed stories, not the store; the stored members
+    of every storyline they reach join them, so a storyline is always split or grown whole.
     """
     settings = settings or StorylineSettings()
     pool: dict[str, Story] = {s.id: s for s in changed}
     lookup = _store_lookup(store, settings)
-    edges = []
     for story in changed:
-        top = story.entities[: settings.top_entities]
         by_key: dict[str, list[str]] = defaultdict(list)
-        for entity in top:
+        for entity in story.entities[: settings.top_entities]:
             by_key[entity_key(entity)] += lookup(entity)
         for other_id in _candidates(by_key, by_key.__getitem__, story.id, settings):
-            other = pool.get(other_id) or store.story(other_id)
-            if other is None:
-                continue
-            pool[other.id] = other
-            if related(story, other, settings):
-                edges.append((story.id, other.id))
-    edges += _stored_storylines(store, pool, settings)
-    touched = assign_storylines(
-        _components(pool, edges), {s.id for s in changed}, timeline_settings
-    )
+            if other_id not in pool and (other := store.story(other_id)) is not None:
+                pool[other.id] = other
+    _add_stored_members(store, pool, settings)
+    groups = storylines_among(list(pool.values()), settings)
+    touched = assign_storylines(groups, {s.id for s in changed}, timeline_settings)
     if touched:
         store.save_stories(touched)
     return touched
 
 
-def _stored_storylines(
-    store: Store, pool: dict[str, Story], settings: StorylineSettings
-) -> list[tuple[str, str]]:
-    """Bring the stored members of every storyline in `pool` into it, linked as they were, so
-    that two storylines joined by a new link become one whole (and not only the members the
-    entity lookup happened to find)."""
-    edges = []
+def _add_stored_members(store: Store, pool: dict[str, Story], settings: StorylineSettings) -> None:
+    """Bring the stored members of every storyline in `pool` into it, so that a storyline a
+    new story joins, splits or links to another is read whole (its `max_members` most
+    recent stories), and not only the members the entity lookup happened to find."""
     for line in {s.storyline for s in list(pool.values()) if s.storyline}:
-        members = store.story_cards(StoryFilter(storyline=line), limit=settings.max_members)
-        ids = [c.id for c in members]
-        for card_id in ids:
-            if card_id not in pool and (story := store.story(card_id)) is not None:
-                pool[card_id] = story
-        edges += [(a, b) for a, b in pairwise(ids) if a in pool and b in pool]
-    return edges
+        for card in store.story_cards(StoryFilter(storyline=line), limit=settings.max_members):
+            if card.id not in pool and (story := store.story(card.id)) is not None:
+                pool[card.id] = story
+
+
+# ---- reading a storyline ----
+
+
+@dataclass(slots=True)
+class Storyline:
+    """The stories of one storyline, oldest first, the entities they share most and the dated
+    events of all of them as one timeline."""
+
+    id: str
+    stories: list[Story]
+    entities: list[str]
+    timeline: list[TimelineEvent]
+
+
+def storyline_entities(stories: Iterable[Story], top: int = 8) -> list[str]:
+    """The names the stories are most about: salience summed over the stories, one name per
+    real-world entity (the name the stories use most)."""
+    weight: Counter[str] = Counter()
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    for story in stories:
+        for entity in story.entities[:TOP_ENTITIES]:
+            key = entity_key(entity)
+            weight[key] += max(entity.salience, 1e-6)
+            names[key][entity.name] += 1
+    return [names[key].most_common(1)[0][0] for key, _ in weight.most_common(top)]
+
+
+def own_event(story: Story) -> TimelineEvent | None:
+    """The story as an event at its event date; None while it has no date."""
+    if story.event_date is None:
+        return None
+    return TimelineEvent(
+        story.event_date,
+        "day",
+        story.title or "Untitled story",
+        story.outlets,
+        [a.id for a in story.articles],
+        story_id=story.id,
+    )
+
+
+def storyline_timeline(
+    stories: Sequence[Story], settings: TimelineSettings | None = None
+) -> list[TimelineEvent]:
+    """One timeline of the stories' own timelines: each story once at its event date, each
+    earlier event their articles cite once with every outlet that cites it."""
+    events = [e for story in stories for e in story.timeline]
+    dated = {e.story_id for e in events if e.story_id}
+    events += [e for s in stories if s.id not in dated and (e := own_event(s))]
+    return merge_timelines(events, settings)
+
+
+def gather_storylines(stories: Iterable[Story]) -> list[Storyline]:
+    """The storylines of `stories` (those of two stories or more), biggest first."""
+    members: dict[str, list[Story]] = defaultdict(list)
+    for story in stories:
+        if story.storyline:
+            members[story.storyline].append(story)
+    lines = [
+        Storyline(
+            line,
+            sorted(group, key=lambda s: (s.event_date or date.max, s.id)),
+            storyline_entities(group),
+            storyline_timeline(group),
+        )
+        for line, group in members.items()
+        if len(group) > 1
+    ]
+    return sorted(lines, key=lambda line: (-len(line.stories), line.id))

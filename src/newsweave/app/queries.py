@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from newsweave.analysis.storyline import storyline_entities, storyline_timeline
 from newsweave.analysis.summarize import SummarySettings, summarize
 from newsweave.analysis.timeline import build_timeline, entity_timeline, names_entity, within
 from newsweave.app.evidence import Support, supports
@@ -73,7 +74,8 @@ def timeline(
     Events overlapping `since`..`until` only (both inclusive, either open)."""
     story = store.story(query) if _STORY_ID.fullmatch(query) else None
     if story is not None:
-        events = story.timeline or build_timeline([story])
+        line = storyline_of(store, story.storyline) if story.storyline else None
+        events = line.timeline if line else story.timeline or build_timeline([story])
         return Timeline(f"story {story.id}: {story.title or ''}", within(events, since, until))
     found = entity_timeline_of(store, query)
     if found is not None:
@@ -143,4 +145,57 @@ def search(store: Store, query: str, limit: int = 20) -> SearchResults:
         query,
         store.search_stories(query, limit=limit),
         store.search_articles(query, limit=limit),
+    )
+
+
+STORYLINE_STORIES = 200
+"""Stories of one storyline a storyline view reads whole (the most recent)."""
+
+
+@dataclass
+class StorylineView:
+    """A storyline as a reader follows it: its stories oldest first, the entities they share
+    and the dated events of all of them as one timeline."""
+
+    id: str
+    stories: list[StoryCard]
+    entities: list[str]
+    timeline: list[TimelineEvent]
+    total: int
+    """Stories in the storyline (`stories` holds the `STORYLINE_STORIES` most recent)."""
+
+    @property
+    def title(self) -> str:
+        names = ", ".join(self.entities[:3])
+        return f"{names}: {self.total} stories" if names else f"{self.total} stories"
+
+    @property
+    def first(self) -> date | None:
+        return min((c.event_date for c in self.stories if c.event_date), default=None)
+
+    @property
+    def last(self) -> date | None:
+        return max((c.event_date for c in self.stories if c.event_date), default=None)
+
+
+def storyline_of(store: Store, storyline_id: str) -> StorylineView | None:
+    """The storyline of this id, or the one the story of this id (or prefix) belongs to;
+    None when neither exists. A story that belongs to no storyline is not one."""
+    where = StoryFilter(storyline=storyline_id)
+    cards = store.story_cards(where, limit=STORYLINE_STORIES)
+    if not cards:
+        story = store.story(storyline_id)
+        if story is None or story.storyline is None:
+            return None
+        where = StoryFilter(storyline=story.storyline)
+        cards = store.story_cards(where, limit=STORYLINE_STORIES)
+    if not cards:
+        return None
+    stories = [s for s in (store.story(c.id) for c in cards) if s is not None]
+    return StorylineView(
+        id=where.storyline or storyline_id,
+        stories=sorted(cards, key=lambda c: (c.event_date or date.max, c.id)),
+        entities=storyline_entities(stories),
+        timeline=storyline_timeline(stories),
+        total=store.story_count(where),
     )

@@ -36,8 +36,10 @@ help does not import the harness (a test checks that the two agree)."""
 UPDATE_SYSTEMS = ("newsweave", "newsweave-unaware", "lexrank", "lead")
 """`newsweave.evaluate.update.SYSTEMS`, spelled out for the same reason."""
 
-DatasetArgument = Annotated[Path, typer.Argument(help="The dataset file.")]
-DatasetOption = Annotated[str, typer.Option(help="Format: multinews (CSV) or clusters (JSONL).")]
+DatasetArgument = Annotated[Path, typer.Argument(help="The dataset: a file, or a folder (t17).")]
+DatasetOption = Annotated[
+    str, typer.Option(help="Format: multinews (CSV), clusters (JSONL) or t17 (a folder).")
+]
 
 
 def load_clusters(dataset: str, path: Path) -> list[Cluster]:
@@ -219,7 +221,8 @@ def eval_cluster(
     bare: Annotated[bool, typer.Option(help="Drop titles and dates before clustering.")] = False,
     seed: Annotated[int, typer.Option(help="Seed of the shuffle.")] = 13,
     save: Annotated[
-        Path | None, typer.Option(help="Write the assignment as JSONL: cluster, doc, story.")
+        Path | None,
+        typer.Option(help="Write the assignment as JSONL: cluster, doc, story (and storyline)."),
     ] = None,
     engine: Annotated[
         str,
@@ -229,10 +232,17 @@ def eval_cluster(
         ),
     ] = "embedded",
     master: Annotated[str, typer.Option(help="Spark master for --engine spark.")] = "local[2]",
+    storylines: Annotated[
+        bool,
+        typer.Option(
+            help="Also analyse the stories, link storylines and score them against the "
+            'matters (t17: a topic; clusters JSONL: each cluster\'s "storyline"); slow.'
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """B-cubed and pairwise scores of story clustering against a set's clusters, with a tuned
-    scikit-learn agglomerative baseline."""
+    scikit-learn agglomerative baseline; with --storylines, of storylines too."""
     from newsweave.evaluate.cluster import evaluate_clustering
 
     if engine not in ("embedded", "spark"):
@@ -240,8 +250,9 @@ def eval_cluster(
         raise typer.Exit(2)
     clusters = load_clusters(dataset, path)
     report = evaluate_clustering(
-        clusters, seed=seed, bare=bare, save=save, engine=engine, master=master
-    )
+        clusters, seed=seed, bare=bare, save=save, engine=engine, master=master,
+        storylines=storylines,
+    )  # fmt: skip
     title = f"Story clustering of {report.documents} documents from {report.clusters} clusters of {path.name}"
     if report.baseline_threshold is not None:
         title += f" (baseline threshold {report.baseline_threshold})"

@@ -10,6 +10,12 @@ stories are scored the same way, and against the embedded engine's (the agreemen
 two engines, the embedded stories taken as the truth). The baseline in the same run is scikit-learn's agglomerative
 clustering (average linkage, cosine distance) over TF-IDF of the same texts, with its distance
 threshold tuned on the same data: an upper bound for that method, not a fair held-out figure.
+
+With `storylines`, every story is then analysed and linked into storylines as `digest` does,
+and each document's storyline (its story's, or the story itself when it is in none) is scored
+against the matter its cluster belongs to (`Cluster.storyline`: a Timeline17 topic covered by
+two outlets is one matter); the stories themselves scored against the matters show what the
+linking adds.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsweave.app.pipeline import ingest_documents, prepare
+from newsweave.app.pipeline import build_stories, ingest_documents, prepare
 from newsweave.cluster.batch import ClusterSettings
 from newsweave.evaluate.datasets import Cluster
 from newsweave.model import Article, RawDocument
@@ -142,15 +148,24 @@ def _stream(
     cleaned: list[Article],
     batch_size: int,
     settings: ClusterSettings | None,
-) -> list[str]:
+    storylines: bool = False,
+) -> tuple[list[str], list[str]]:
     """Ingest the documents in order into a temporary store; each one's story id (an
-    exact duplicate shares its original's; a document left empty by cleaning is alone).
+    exact duplicate shares its original's; a document left empty by cleaning is alone) and,
+    with `storylines`, once every story is analysed and linked as `digest` does, its story's
+    storyline id (the story id for a story in none; else empty strings).
     `cleaned` are the documents as `prepare` leaves them, for their ids."""
     with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "eval.db") as store:
         ingest_documents(documents, store, batch_size=batch_size, cluster_settings=settings)
         ids = [a.id for a in cleaned]
         stories = store.story_ids_of(ids)
-    return [stories.get(i, f"alone:{n}") for n, i in enumerate(ids)]
+        lines: dict[str, str] = {}
+        if storylines:
+            build_stories(store, cluster_settings=settings)
+            total = store.story_count()
+            lines = {c.id: c.storyline or c.id for c in store.story_cards(limit=total)}
+    story_of = [stories.get(i, f"alone:{n}") for n, i in enumerate(ids)]
+    return story_of, [lines.get(s, s) if storylines else "" for s in story_of]
 
 
 def _spark(documents: list[RawDocument], cleaned: list[Article], master: str) -> list[str]:
@@ -223,15 +238,23 @@ def evaluate_clustering(
     settings: ClusterSettings | None = None,
     engine: str = "embedded",
     master: str = "local[2]",
+    storylines: bool = False,
 ) -> ClusterEvalReport:
     """Pool, shuffle, stream in and score; `bare` drops titles and dates first; `engine`
-    "spark" also runs the Spark job on `master` (see the module docstring)."""
+    "spark" also runs the Spark job on `master` (see the module docstring); `storylines`
+    analyses every story, links storylines and scores them against the clusters' matters
+    (`Cluster.storyline`, the cluster itself where it names none)."""
     documents, gold, where = pool_documents(clusters, seed, bare)
     cleaned = [prepare(d) for d in documents]
-    stories = _stream(documents, cleaned, batch_size, settings)
+    stories, lines = _stream(documents, cleaned, batch_size, settings, storylines)
     predicted = _labels(stories)
     report = ClusterEvalReport(documents=len(documents), clusters=len(clusters))
     report.systems["newsweave"] = score(predicted, gold)
+    if storylines:
+        matters = {c.id: c.storyline or c.id for c in clusters}
+        gold_lines = _labels([matters[cluster_id] for cluster_id, _ in where])
+        report.systems["newsweave storylines (against matters)"] = score(_labels(lines), gold_lines)
+        report.systems["stories as storylines (against matters)"] = score(predicted, gold_lines)
     if engine == "spark":
         on_spark = _labels(_spark(documents, cleaned, master))
         report.systems["newsweave on Spark"] = score(on_spark, gold)
@@ -243,8 +266,11 @@ def evaluate_clustering(
     report.systems["ceiling (true clusters, empty documents alone)"] = ceiling(cleaned, gold)
     if save is not None:
         with save.open("w", encoding="utf-8") as out:
-            for (cluster_id, n), story in zip(where, predicted, strict=True):
-                out.write(json.dumps({"cluster": cluster_id, "doc": n, "story": story}) + "\n")
+            for (cluster_id, n), story, line in zip(where, predicted, lines, strict=True):
+                row = {"cluster": cluster_id, "doc": n, "story": story}
+                if storylines:
+                    row["storyline"] = line
+                out.write(json.dumps(row) + "\n")
     return report
 
 

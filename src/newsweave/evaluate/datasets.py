@@ -6,8 +6,12 @@ Formats:
 - `clusters`: JSONL, one cluster a line:
   `{"id", "documents": [{"text", "title"?, "published"?, "source"?}], "references": ["..."],
   "query"?, "update"?: {"known": [documents]}}`. `query` asks for a focused summary; `update`
-  lists documents the reader has already seen, and the references summarise only what is new.
+  lists documents the reader has already seen, and the references summarise only what is new;
+  `storyline` names the ongoing matter a cluster belongs to.
   Any multi-document set converts to it.
+- `t17`: a Timeline17 directory, each topic folder one cluster (its articles, published on
+  their `dct`); folders of one topic from several outlets (`bpoil_bbc`, `bpoil_guardian`) are one
+  storyline, the topic named before the last underscore.
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ class Cluster:
     references: list[str] = field(default_factory=list)
     query: str | None = None
     known: list[ClusterDocument] = field(default_factory=list)  # update task: already read
+    storyline: str | None = None
+    """The ongoing matter the cluster belongs to (clusters of one matter share it); None:
+    the cluster is a matter of its own."""
 
 
 def load_multinews(path: Path) -> list[Cluster]:
@@ -83,17 +90,46 @@ def load_clusters_jsonl(path: Path) -> list[Cluster]:
             except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise DatasetError(f"{path}: line {n}: not a valid cluster ({exc})") from exc
             clusters.append(
-                Cluster(str(raw.get("id", n)), docs, references, raw.get("query"), known)
+                Cluster(
+                    str(raw.get("id", n)),
+                    docs,
+                    references,
+                    raw.get("query"),
+                    known,
+                    raw.get("storyline"),
+                )
             )
     return clusters
 
 
-LOADERS = {"multinews": load_multinews, "clusters": load_clusters_jsonl}
+def load_t17_clusters(directory: Path) -> list[Cluster]:
+    """Each topic folder of a Timeline17 directory as one cluster of its articles."""
+    from newsweave.evaluate.timeline import load_t17_topic, t17_topics
+
+    clusters = []
+    for folder in t17_topics(directory):
+        topic = load_t17_topic(folder)
+        documents = [
+            ClusterDocument(text=a.text, published=a.published, source=a.source)
+            for a in topic.articles
+        ]
+        storyline = folder.name.rsplit("_", 1)[0]
+        clusters.append(Cluster(folder.name, documents, storyline=storyline))
+    return clusters
+
+
+LOADERS = {
+    "multinews": load_multinews,
+    "clusters": load_clusters_jsonl,
+    "t17": load_t17_clusters,
+}
 
 
 def load_dataset(fmt: str, path: Path) -> list[Cluster]:
     if fmt not in LOADERS:
         raise DatasetError(f"unknown dataset format {fmt!r}; known: {', '.join(LOADERS)}")
-    if not path.is_file():
+    if fmt == "t17" and not path.is_dir():
+        raise DatasetError(f"{path}: not a directory")
+    if fmt != "t17" and not path.is_file():
         raise DatasetError(f"{path}: no such file")
     return LOADERS[fmt](path)

@@ -16,7 +16,8 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from newsweave import __version__
-from newsweave.model import Article, Story, citations, paragraphs
+from newsweave.analysis.storyline import gather_storylines
+from newsweave.model import Article, Story, TimelineEvent, citations, paragraphs
 from newsweave.nlp.language import is_analysed, language_name, not_analysed_note
 from newsweave.render.timeline_svg import timeline_svg
 
@@ -42,7 +43,13 @@ def environment() -> Environment:
     env.globals["timeline_svg"] = lambda events: Markup(timeline_svg(events))  # escaped inside
     env.globals["language_label"] = language_label
     env.globals["not_analysed_note"] = not_analysed_note
+    env.filters["top_events"] = shown_events
     return env
+
+
+def shown_events(events: list[TimelineEvent], limit: int) -> list[TimelineEvent]:
+    """The `limit` most salient events in date order; all of them for 0."""
+    return list(events) if limit <= 0 else list(events)[:limit]  # MERGE: top_events
 
 
 def language_label(article: Article) -> Markup:
@@ -55,14 +62,28 @@ def language_label(article: Article) -> Markup:
     )
 
 
-def render_html(stories: Iterable[Story], generated_at: datetime | None = None) -> str:
-    """The report page: a table of contents, then each story with its cited summary and articles."""
+TIMELINE_EVENTS = 20
+"""Events a report shows per timeline: the most salient (`top_events`)."""
+
+
+def render_html(
+    stories: Iterable[Story],
+    generated_at: datetime | None = None,
+    timeline_events: int = TIMELINE_EVENTS,
+) -> str:
+    """The report page: a table of contents, the storylines once each (their stories and one
+    timeline), then each story with its cited summary, its own timeline and its articles."""
     moment = (generated_at or datetime.now(UTC)).astimezone(UTC)
+    stories = list(stories)
+    storylines = gather_storylines(stories)
     return (
         environment()
         .get_template("report.html.j2")
         .render(
-            stories=list(stories),
+            stories=stories,
+            storylines=storylines,
+            storyline_ids={line.id for line in storylines},
+            events_shown=timeline_events,
             generated_at=moment.strftime("%Y-%m-%d %H:%M UTC"),
             version=__version__,
         )

@@ -154,7 +154,8 @@ def _analysis(story: Story) -> list[str]:
 
 
 def _timeline(story: Story) -> list[str]:
-    """The storyline's dated events, oldest first; this story's own event in bold."""
+    """The story's dated events, oldest first (its own event in bold): it, and the earlier
+    events its articles cite."""
     if not story.timeline:
         return []
     lines = ["", "### Timeline", ""]

@@ -5,8 +5,8 @@ task: Spark reuses its Python workers), and each story goes through `refresh_sto
 `refresh_stories` takes it in the embedded engine; people are then named alike across the
 whole corpus (`unify_names`), as `unify_across_stories` names them across a batch there. Storylines are `analysis.storyline.link_storylines` spread out: stories
 posted under their salient entities, pairs sharing `min_shared` of them checked by
-`related`, the connected components of the links given their storyline and timeline by
-`assign_storylines`.
+`related`, the connected components of the links split where they drift and given their
+storyline and timeline (`storylines_among`, `assign_storylines`) one component per task.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from newsweave.analysis.storyline import (
     assign_storylines,
     entity_weights,
     related,
+    storylines_among,
 )
 from newsweave.analysis.summarize import SummarySettings
 from newsweave.app.pipeline import Annotator, RunReport, refresh_story
@@ -108,7 +109,7 @@ def link_storylines(
         stories.leftOuterJoin(labels, partitions)
         .map(lambda kv: (kv[1][1] or kv[0], kv[1][0]))
         .groupByKey(partitions)
-        .flatMap(lambda kv: _assigned(list(kv[1])))
+        .flatMap(lambda kv: _assigned(list(kv[1]), settings))
     )
     return lines
 
@@ -121,8 +122,10 @@ def _pairs(ids: list[str], limit: int) -> Iterator[tuple[tuple[str, str], int]]:
             yield (a, b), 1
 
 
-def _assigned(members: list[Story]) -> Iterator[tuple[str, Story]]:
+def _assigned(members: list[Story], settings: StorylineSettings) -> Iterator[tuple[str, Story]]:
+    """The stories of one linked component with their storylines (split where the component
+    drifts, `storylines_among`) and timelines."""
     members.sort(key=lambda s: s.id)
-    assign_storylines([members], {s.id for s in members}, None)
+    assign_storylines(storylines_among(members, settings), {s.id for s in members}, None)
     for story in members:
         yield story.id, story

@@ -62,6 +62,16 @@ def get_story(state: State, story_id: str) -> dict[str, Any]:
     return found
 
 
+@router.get("/storylines/{storyline_id}", response_model=views.StorylineJSON)
+def get_storyline(state: State, storyline_id: str) -> views.StorylineJSON:
+    """A storyline (its id, or the id of one of its stories): its stories oldest first, the
+    entities they share and one timeline of all of them."""
+    found = queries.storyline_of(state.store, storyline_id)
+    if found is None:
+        raise HTTPException(404, f"no storyline {storyline_id!r}")
+    return views.storyline_json(found)
+
+
 @router.get("/search", response_model=queries.SearchResults)
 def search(
     state: State, q: Annotated[str, Query(max_length=200)], limit: Limit = views.PER_PAGE

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from newsweave.model import TimelineEvent, citations, paragraphs
 from newsweave.nlp.language import not_analysed_note
 from newsweave.render.dates import date_label
-from newsweave.render.html import language_label, safe_url
+from newsweave.render.html import language_label, safe_url, shown_events
 from newsweave.store import Store, open_store
 from newsweave.web.upload import MAX_UPLOAD_BYTES
 
@@ -125,6 +125,7 @@ def templates() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(safe_url=safe_url, paragraphs=paragraphs, path=path_part, day=day)
+    env.filters.update(top_events=shown_events)
     env.globals.update(citations=citations, query=query, timeline_graphic=timeline_graphic)
     env.globals.update(language_label=language_label, not_analysed_note=not_analysed_note)
     return env

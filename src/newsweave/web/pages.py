@@ -1,4 +1,4 @@
-"""The HTML pages: stories, one story, search, entities, outlets, one article.
+"""The HTML pages: stories, one story, a storyline, search, entities, outlets, one article.
 
 Every page is server-rendered and complete without JavaScript: citation chips and collapsed
 sections are `<details>` elements, filters are a GET form, pagination is links.
@@ -20,6 +20,9 @@ router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 State = Annotated[Web, Depends(web)]
 Page = Annotated[int, Query(ge=1, le=100_000)]
 Text = Annotated[str | None, Query(max_length=200)]
+EventLimit = Annotated[int, Query(ge=0, le=100_000)]
+TIMELINE_EVENTS = 20
+"""Timeline events a page shows before "all N events" (0 in `?events=` shows them all)."""
 
 
 @router.get("/")
@@ -42,14 +45,26 @@ def stories_page(
 
 
 @router.get("/stories/{story_id}")
-def story_page(state: State, story_id: str) -> str:
+def story_page(state: State, story_id: str, events: EventLimit = TIMELINE_EVENTS) -> str:
     found = queries.story_with_evidence(state.store, story_id)
     if found is None:
         raise HTTPException(404, f"no story {story_id!r}")
     story = found.story
     return render(
-        "story.html.j2", story=story, supports=found.supports, title=story.title or "Story"
+        "story.html.j2",
+        story=story,
+        supports=found.supports,
+        shown=events,
+        title=story.title or "Story",
     )
+
+
+@router.get("/storylines/{storyline_id}")
+def storyline_page(state: State, storyline_id: str, events: EventLimit = TIMELINE_EVENTS) -> str:
+    found = queries.storyline_of(state.store, storyline_id)
+    if found is None:
+        raise HTTPException(404, f"no storyline {storyline_id!r}")
+    return render("storyline.html.j2", view=found, shown=events, title=f"Storyline: {found.title}")
 
 
 @router.get("/search")

@@ -89,6 +89,24 @@ class EntityJSON:
     timeline: list[TimelineEntry]
 
 
+@dataclass
+class StorylineJSON:
+    """`queries.StorylineView` for the API: its stories oldest first, the entities they share
+    and the timeline of all of them."""
+
+    id: str
+    total: int
+    stories: list[StoryCard]
+    entities: list[str]
+    timeline: list[TimelineEntry]
+
+
+def storyline_json(view: queries.StorylineView) -> StorylineJSON:
+    return StorylineJSON(
+        view.id, view.total, view.stories, view.entities, timeline_entries(view.timeline)
+    )
+
+
 def entity_page(store: Store, name: str, page: int) -> EntityPage | None:
     """The entity, a page of its stories, and its timeline (`queries.entity_timeline_of`)."""
     entity = store.entity(name)
