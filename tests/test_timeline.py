@@ -4,18 +4,24 @@ mentions of one event, granularity, past-only references, linking without mergin
 
 from __future__ import annotations
 
+import itertools
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from factories import SEEDS, make_article, make_story
-from newsweave.analysis.storyline import link_storylines, storyline_timeline
+from newsweave.analysis.storyline import (
+    link_storylines,
+    related,
+    storyline_timeline,
+    storylines_among,
+)
 from newsweave.analysis.timeline import build_timeline, merge_timelines, past_mentions, within
 from newsweave.cli import app
-from newsweave.model import StoryEntity, TimelineEvent
+from newsweave.model import Story, StoryEntity, TimelineEvent
 from newsweave.render.dates import date_label
 from newsweave.render.timeline_svg import timeline_svg
 
@@ -212,6 +218,49 @@ def test_storylines_link_without_merging() -> None:
     # a story's page holds the events it is or cites; the storyline's timeline holds them all
     assert sochi.timeline == [] and moscow.timeline == []
     assert [e.story_id for e in storyline_timeline([sochi, moscow])] == ["sochi"]
+
+
+def _talks(n: int, title: str, *entities: tuple[str, str, float]) -> Story:
+    day = date(2020, 1, 1) + timedelta(days=n)
+    story = make_story(
+        make_article(f"{title}.", outlet=f"O{n}", published=day),
+        id=f"s{n:02d}",
+        event_date=day,
+        title=title,
+    )
+    story.entities = _entities(*entities)
+    return story
+
+
+def test_storylines_do_not_drift_along_a_chain() -> None:
+    """Syria talks, then talks with Turkey, then Ukraine: each story like the next, so the
+    links join them all, but they are two matters that share one person."""
+    putin, assad, syria = (
+        ("Vladimir Putin", "PERSON"),
+        ("Bashar al-Assad", "PERSON"),
+        ("Syria", "GPE"),
+    )
+    erdogan, turkey = ("Recep Tayyip Erdogan", "PERSON"), ("Turkey", "GPE")
+    zelensky, ukraine, kyiv = ("Volodymyr Zelensky", "PERSON"), ("Ukraine", "GPE"), ("Kyiv", "GPE")
+    stories = [
+        *(_talks(n, f"Putin and Assad hold talks on the war in Syria, round {n}",
+                 (*putin, 4), (*assad, 4), (*syria, 3)) for n in range(5)),
+        _talks(5, "Putin, Assad and Erdogan hold talks on the war in Syria and Turkey",
+               (*putin, 4), (*assad, 2), (*syria, 2), (*erdogan, 3)),
+        _talks(6, "Putin and Erdogan hold talks on Turkey and the war in Ukraine",
+               (*putin, 4), (*erdogan, 3), (*turkey, 2), (*ukraine, 2)),
+        *(_talks(n, f"Putin and Zelensky hold talks on the war in Ukraine, round {n}",
+                 (*putin, 4), (*zelensky, 4), (*ukraine, 3), (*kyiv, 1)) for n in range(7, 12)),
+    ]  # fmt: skip
+    assert all(related(a, b) for a, b in itertools.pairwise(stories))  # one chain of links
+    groups = storylines_among(stories)
+    assert sorted([s.id for s in g] for g in groups) == [
+        [f"s{n:02d}" for n in range(6)],
+        [f"s{n:02d}" for n in range(6, 12)],
+    ]
+    link_storylines(stories)
+    assert len({s.storyline for s in stories[:6]}) == len({s.storyline for s in stories[6:]}) == 1
+    assert stories[0].storyline != stories[-1].storyline
 
 
 def test_svg_escapes_everything() -> None:

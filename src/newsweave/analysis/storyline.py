@@ -26,6 +26,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import networkx as nx
+from networkx.algorithms.community import louvain_communities
+
 from newsweave.analysis.timeline import (
     TimelineSettings,
     build_timeline,
@@ -57,11 +60,6 @@ class StorylineSettings:
     """Candidates followed per entity of a story (the most recent)."""
     max_members: int = 200
     """Stored stories of one storyline brought in when it changes (the most recent)."""
-    centre_overlap: float = 0.5
-    """Share of a story's salience on its storyline's central entities (the storyline's
-    `top_entities` by summed salience) for it to stay in the storyline."""
-    centre_topic: float = 0.1
-    """Cosine of a story's title and summary words with all its storyline's."""
 
 
 def entity_key(entity: StoryEntity) -> str:
@@ -128,48 +126,71 @@ def _components(stories: Sequence[Story], edges: Iterable[tuple[str, str]]) -> l
     return list(groups.values())
 
 
-def _centre(stories: Sequence[Story], settings: StorylineSettings) -> tuple[set[str], Counter[str]]:
-    """What a group of stories is about: its `top_entities` entities by salience summed over
-    the stories, and the words of all their titles and summaries."""
+def _centre(
+    stories: Iterable[Story], settings: StorylineSettings
+) -> tuple[dict[str, float], Counter[str]]:
+    """What a group of stories is about: its entities' salience summed over the stories (the
+    `top_entities` heaviest, weights summing to 1) and the words of their titles and summaries."""
     weights: Counter[str] = Counter()
     words: Counter[str] = Counter()
     for story in stories:
         weights.update(entity_weights(story, settings.top_entities))
         words.update(topic_words(story))
-    return {key for key, _ in weights.most_common(settings.top_entities)}, words
+    top = weights.most_common(settings.top_entities)
+    total = sum(w for _, w in top) or 1.0
+    return {key: w / total for key, w in top}, words
 
 
-def _fits(story: Story, centre: tuple[set[str], Counter[str]], settings: StorylineSettings) -> bool:
-    """Whether the story is about what its group is about: most of its salience on the
-    group's central entities, and its words close to the group's."""
-    central, words = centre
-    weights = entity_weights(story, settings.top_entities)
-    on_centre = sum(w for key, w in weights.items() if key in central)
-    return (
-        on_centre >= settings.centre_overlap
-        and _cosine(topic_words(story), words) >= settings.centre_topic
-    )
+def _centres_related(
+    a: tuple[dict[str, float], Counter[str]],
+    b: tuple[dict[str, float], Counter[str]],
+    settings: StorylineSettings,
+) -> float | None:
+    """The entity overlap of two groups' centres when they are about one matter (as `related`
+    asks of two stories), else None."""
+    overlap = sum(min(a[0][k], b[0][k]) for k in a[0].keys() & b[0].keys())
+    if overlap < settings.entity_overlap or _cosine(a[1], b[1]) < settings.topic_similarity:
+        return None
+    return overlap
 
 
-def _without_drift(
-    group: list[Story], edges: list[tuple[str, str]], settings: StorylineSettings
+def _one_matter_each(
+    group: list[Story], edges: list[tuple[str, str, float]], settings: StorylineSettings
 ) -> list[list[Story]]:
-    """`group` (linked stories) split until every storyline's members are about what the
-    storyline is about: the members that do not fit its centre leave, and the members on
-    each side stay together only where links still join them. A chain of links can thus
-    carry a storyline from one matter to the next only as far as the matter holds."""
+    """`group` (stories joined by links) as storylines that each stay about one matter.
+
+    Links chain: A like B, B like C does not make A like C, and a long chain can carry a
+    group from one matter to another (Syria talks, then Turkey, then Ukraine). The group is
+    cut into communities of densely linked stories (Louvain, weighted by entity overlap), and
+    linked communities are joined back, the most alike first, while what the joined groups are
+    about (their summed entities and words, `_centre`) stays alike: a matter followed over
+    months is one storyline, two matters that share a person are two.
+    """
     if len(group) <= 2:
         return [group]
-    centre = _centre(group, settings)
-    core = {s.id for s in group if _fits(s, centre, settings)}
-    if not core or len(core) == len(group):
-        return [group]
-    out = []
-    for side in (core, {s.id for s in group} - core):
-        inner = [(a, b) for a, b in edges if a in side and b in side]
-        for part in _components([s for s in group if s.id in side], inner):
-            out += _without_drift(part, inner, settings)
-    return out
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(s.id for s in group))
+    graph.add_weighted_edges_from(sorted(edges))
+    communities = [sorted(c) for c in louvain_communities(graph, seed=0)]
+    by_id = {s.id: s for s in group}
+    parts: dict[int, list[str]] = dict(enumerate(sorted(communities)))
+    centres = {k: _centre((by_id[i] for i in ids), settings) for k, ids in parts.items()}
+    part_of = {i: k for k, ids in parts.items() for i in ids}
+    while True:
+        adjacent = {tuple(sorted((part_of[a], part_of[b]))) for a, b, _ in edges}
+        scored = [
+            (score, k, j)
+            for k, j in adjacent
+            if k != j and (score := _centres_related(centres[k], centres[j], settings))
+        ]
+        if not scored:
+            break
+        _, k, j = max(scored, key=lambda t: (t[0], -t[1], -t[2]))
+        parts[k] += parts.pop(j)
+        del centres[j]
+        centres[k] = _centre((by_id[i] for i in parts[k]), settings)
+        part_of.update({i: k for i in parts[k]})
+    return [[by_id[i] for i in sorted(ids)] for ids in parts.values()]
 
 
 def storylines_among(
@@ -177,7 +198,7 @@ def storylines_among(
 ) -> list[list[Story]]:
     """The storylines of `stories` (each a list of stories; a story alone is a list of one):
     related stories linked (candidates from an index over their salient entities), linked
-    groups split where they drift (`_without_drift`)."""
+    groups kept to one matter each (`_one_matter_each`)."""
     settings = settings or StorylineSettings()
     by_id = {s.id: s for s in stories}
     index = _postings(stories, settings)
@@ -185,12 +206,14 @@ def storylines_among(
     for story in stories:
         keys = entity_weights(story, settings.top_entities)
         for other in _candidates(keys, lambda k: index.get(k, []), story.id, settings):
-            if other > story.id and related(story, by_id[other], settings):
-                edges.append((story.id, other))
+            if other > story.id:
+                overlap, topic = relatedness(story, by_id[other], settings)
+                if overlap >= settings.entity_overlap and topic >= settings.topic_similarity:
+                    edges.append((story.id, other, overlap))
     groups = []
-    for group in _components(stories, edges):
+    for group in _components(stories, [(a, b) for a, b, _ in edges]):
         ids = {s.id for s in group}
-        groups += _without_drift(group, [(a, b) for a, b in edges if a in ids], settings)
+        groups += _one_matter_each(group, [e for e in edges if e[0] in ids], settings)
     return groups
 
 
