@@ -60,3 +60,55 @@ def test_harness_on_two_events(tmp_path: Path) -> None:
         ("vote", 0),
         ("vote", 1),
     ]
+
+
+def _t17_topic(folder: Path, texts: list[str], day: str) -> None:
+    folder.mkdir(parents=True)
+    articles = [{"uid": n, "dct": day, "text": t} for n, t in enumerate(texts)]
+    (folder / "articles.json").write_text(json.dumps(articles), encoding="utf-8")
+    (folder / "x.timeline.json").write_text(json.dumps([{"date": day, "text": texts[0]}]))
+
+
+def test_storylines_against_t17_topics(tmp_path: Path) -> None:
+    """Timeline17 folders of one topic from two outlets are one matter; storylines are scored
+    against the matters, and never split a story or join two matters here."""
+    from newsweave.evaluate.datasets import load_dataset
+
+    _t17_topic(
+        tmp_path / "t17" / "flood_bbc",
+        [
+            "Heavy rain flooded the river town of Elmsford on Sunday, forcing hundreds of residents to leave their homes.",
+            "Residents of Elmsford were evacuated on Sunday after the River Alder burst its banks following heavy rain.",
+        ],
+        "2021-03-07",
+    )
+    _t17_topic(
+        tmp_path / "t17" / "flood_cnn",
+        [
+            "Elmsford began to rebuild on Monday, a week after the River Alder flooded the town and forced hundreds from their homes.",
+        ],
+        "2021-03-15",
+    )
+    _t17_topic(
+        tmp_path / "t17" / "vote_cnn",
+        [
+            "The parliament of Norland approved the new budget on Tuesday after a long night of debate over tax cuts.",
+        ],
+        "2021-03-09",
+    )
+    clusters = load_dataset("t17", tmp_path / "t17")
+    assert [(c.id, c.storyline, len(c.documents)) for c in clusters] == [
+        ("flood_bbc", "flood", 2),
+        ("flood_cnn", "flood", 1),
+        ("vote_cnn", "vote", 1),
+    ]
+    save = tmp_path / "assignment.jsonl"
+    report = evaluate_clustering(clusters, save=save, baseline=False, storylines=True)
+    lines = report.systems["newsweave storylines (against matters)"]
+    stories = report.systems["stories as storylines (against matters)"]
+    assert lines.bcubed_p == 1.0 and lines.bcubed_r >= stories.bcubed_r
+    rows = [json.loads(line) for line in save.read_text().splitlines()]
+    by_story: dict[int, set[str]] = {}
+    for row in rows:
+        by_story.setdefault(row["story"], set()).add(row["storyline"])
+    assert all(len(lines) == 1 for lines in by_story.values())  # a story is in one storyline
