@@ -193,28 +193,46 @@ def _one_matter_each(
     return [[by_id[i] for i in sorted(ids)] for ids in parts.values()]
 
 
-def storylines_among(
+def story_links(
     stories: Sequence[Story], settings: StorylineSettings | None = None
-) -> list[list[Story]]:
-    """The storylines of `stories` (each a list of stories; a story alone is a list of one):
-    related stories linked (candidates from an index over their salient entities), linked
-    groups kept to one matter each (`_one_matter_each`)."""
+) -> list[tuple[str, str, float]]:
+    """Related pairs of `stories` as (id, larger id, entity overlap): candidates from an index
+    over their salient entities, never all pairs."""
     settings = settings or StorylineSettings()
     by_id = {s.id: s for s in stories}
     index = _postings(stories, settings)
-    edges = []
+    links = []
     for story in stories:
         keys = entity_weights(story, settings.top_entities)
         for other in _candidates(keys, lambda k: index.get(k, []), story.id, settings):
             if other > story.id:
                 overlap, topic = relatedness(story, by_id[other], settings)
                 if overlap >= settings.entity_overlap and topic >= settings.topic_similarity:
-                    edges.append((story.id, other, overlap))
+                    links.append((story.id, other, overlap))
+    return links
+
+
+def storylines_of_links(
+    stories: Sequence[Story],
+    links: Sequence[tuple[str, str, float]],
+    settings: StorylineSettings | None = None,
+) -> list[list[Story]]:
+    """The storylines of `stories` joined by `links` (`story_links`), each a list of stories
+    (a story alone is a list of one): linked groups kept to one matter each
+    (`_one_matter_each`)."""
+    settings = settings or StorylineSettings()
     groups = []
-    for group in _components(stories, [(a, b) for a, b, _ in edges]):
+    for group in _components(stories, [(a, b) for a, b, _ in links]):
         ids = {s.id for s in group}
-        groups += _one_matter_each(group, [e for e in edges if e[0] in ids], settings)
+        groups += _one_matter_each(group, [e for e in links if e[0] in ids], settings)
     return groups
+
+
+def storylines_among(
+    stories: Sequence[Story], settings: StorylineSettings | None = None
+) -> list[list[Story]]:
+    """The storylines of `stories`, all in memory (`story_links`, `storylines_of_links`)."""
+    return storylines_of_links(stories, story_links(stories, settings), settings)
 
 
 def assign_storylines(

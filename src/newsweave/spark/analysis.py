@@ -19,8 +19,8 @@ from newsweave.analysis.storyline import (
     StorylineSettings,
     assign_storylines,
     entity_weights,
-    related,
-    storylines_among,
+    relatedness,
+    storylines_of_links,
 )
 from newsweave.analysis.summarize import SummarySettings
 from newsweave.app.pipeline import Annotator, RunReport, refresh_story
@@ -97,21 +97,25 @@ def link_storylines(
         .filter(lambda kv: kv[1] >= settings.min_shared)
         .keys()
     )
-    edges = (
+    links = (
         shared.join(light, partitions)
         .map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
         .join(light, partitions)
-        .filter(lambda kv: related(kv[1][0][1], kv[1][1], settings))
-        .map(lambda kv: (kv[1][0][0], kv[0]))
+        .map(lambda kv: (kv[1][0][0], kv[0], relatedness(kv[1][0][1], kv[1][1], settings)))
+        .filter(
+            lambda e: e[2][0] >= settings.entity_overlap and e[2][1] >= settings.topic_similarity
+        )
+        .map(lambda e: (e[0], e[1], e[2][0]))
+        .persist()
     )
-    labels = connected_components(edges, partitions)
-    lines = (
-        stories.leftOuterJoin(labels, partitions)
-        .map(lambda kv: (kv[1][1] or kv[0], kv[1][0]))
-        .groupByKey(partitions)
-        .flatMap(lambda kv: _assigned(list(kv[1]), settings))
+    labels = connected_components(links.map(lambda e: (e[0], e[1])), partitions)
+    inner = links.map(lambda e: (e[0], e)).join(labels, partitions).map(lambda kv: kv[1][::-1])
+    members = stories.leftOuterJoin(labels, partitions).map(
+        lambda kv: (kv[1][1] or kv[0], kv[1][0])
     )
-    return lines
+    return members.cogroup(inner, partitions).flatMap(
+        lambda kv: _assigned(list(kv[1][0]), list(kv[1][1]), settings)
+    )
 
 
 def _pairs(ids: list[str], limit: int) -> Iterator[tuple[tuple[str, str], int]]:
@@ -122,10 +126,13 @@ def _pairs(ids: list[str], limit: int) -> Iterator[tuple[tuple[str, str], int]]:
             yield (a, b), 1
 
 
-def _assigned(members: list[Story], settings: StorylineSettings) -> Iterator[tuple[str, Story]]:
-    """The stories of one linked component with their storylines (split where the component
-    drifts, `storylines_among`) and timelines."""
+def _assigned(
+    members: list[Story], links: list[tuple[str, str, float]], settings: StorylineSettings
+) -> Iterator[tuple[str, Story]]:
+    """The stories of one linked component with their storylines (kept to one matter each,
+    `storylines_of_links`) and timelines."""
     members.sort(key=lambda s: s.id)
-    assign_storylines(storylines_among(members, settings), {s.id for s in members}, None)
+    groups = storylines_of_links(members, links, settings)
+    assign_storylines(groups, {s.id for s in members}, None)
     for story in members:
         yield story.id, story
