@@ -48,12 +48,17 @@ TOP_ENTITIES = 10
 class StorylineSettings:
     top_entities: int = TOP_ENTITIES
     """How many of a story's most salient entities describe it."""
-    min_shared: int = 2
+    min_shared: int = 1
     """Top entities two stories must share before they are compared at all."""
+    link_overlap: float = 0.2
+    """Salience-weighted share of top entities two stories have in common to be linked."""
+    link_topic: float = 0.1
+    """... and cosine of the words of their titles and summaries."""
     entity_overlap: float = 0.5
-    """Salience-weighted share of top entities two linked stories have in common."""
+    """Salience-weighted share of top entities two groups of stories (or two stories taken
+    alone) have in common to be one storyline: what keeps a storyline to one matter."""
     topic_similarity: float = 0.12
-    """Cosine of the words of their titles and summaries."""
+    """... and cosine of the words of all their titles and summaries."""
     max_postings: int = 200
     """An entity named by more stories than this finds no candidates."""
     max_candidates: int = 30
@@ -93,20 +98,48 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
     return dot / norm if norm else 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What a story, or a group of stories, is about: entity keys with weights summing to 1,
+    and the words of the titles and summaries."""
+
+    weights: dict[str, float]
+    words: Counter[str]
+
+
+def profile(story: Story, settings: StorylineSettings) -> Profile:
+    return Profile(entity_weights(story, settings.top_entities), topic_words(story))
+
+
+def profiles_alike(a: Profile, b: Profile) -> tuple[float, float]:
+    """(entity overlap, topic similarity): the weight two profiles' entities share, and the
+    cosine of their words."""
+    overlap = sum(min(a.weights[k], b.weights[k]) for k in a.weights.keys() & b.weights.keys())
+    return overlap, _cosine(a.words, b.words)
+
+
 def relatedness(a: Story, b: Story, settings: StorylineSettings) -> tuple[float, float]:
     """(entity overlap, topic similarity) of two stories."""
-    wa, wb = entity_weights(a, settings.top_entities), entity_weights(b, settings.top_entities)
-    overlap = sum(min(wa[k], wb[k]) for k in wa.keys() & wb.keys())
-    return overlap, _cosine(topic_words(a), topic_words(b))
+    return profiles_alike(profile(a, settings), profile(b, settings))
 
 
 def related(a: Story, b: Story, settings: StorylineSettings | None = None) -> bool:
-    """Whether two distinct stories belong to one storyline."""
+    """Whether two distinct stories, taken alone, are about one matter."""
     settings = settings or StorylineSettings()
     if a.id == b.id:
         return False
     overlap, topic = relatedness(a, b, settings)
     return overlap >= settings.entity_overlap and topic >= settings.topic_similarity
+
+
+def linked(a: Profile, b: Profile, settings: StorylineSettings) -> float | None:
+    """The entity overlap of two stories close enough to be linked (`link_overlap`,
+    `link_topic`), else None. A link only proposes: storylines keep what their linked
+    stories are about alike (`_one_matter_each`)."""
+    overlap, topic = profiles_alike(a, b)
+    if overlap < settings.link_overlap or topic < settings.link_topic:
+        return None
+    return overlap
 
 
 def storyline_id(story_id: str) -> str:
@@ -126,30 +159,24 @@ def _components(stories: Sequence[Story], edges: Iterable[tuple[str, str]]) -> l
     return list(groups.values())
 
 
-def _centre(
-    stories: Iterable[Story], settings: StorylineSettings
-) -> tuple[dict[str, float], Counter[str]]:
-    """What a group of stories is about: its entities' salience summed over the stories (the
-    `top_entities` heaviest, weights summing to 1) and the words of their titles and summaries."""
+def _centre(stories: Iterable[Profile], settings: StorylineSettings) -> Profile:
+    """What a group of stories is about: its entities' weights summed over the stories (the
+    `top_entities` heaviest, summing to 1) and the words of all its titles and summaries."""
     weights: Counter[str] = Counter()
     words: Counter[str] = Counter()
-    for story in stories:
-        weights.update(entity_weights(story, settings.top_entities))
-        words.update(topic_words(story))
+    for one in stories:
+        weights.update(one.weights)
+        words.update(one.words)
     top = weights.most_common(settings.top_entities)
     total = sum(w for _, w in top) or 1.0
-    return {key: w / total for key, w in top}, words
+    return Profile({key: w / total for key, w in top}, words)
 
 
-def _centres_related(
-    a: tuple[dict[str, float], Counter[str]],
-    b: tuple[dict[str, float], Counter[str]],
-    settings: StorylineSettings,
-) -> float | None:
+def _centres_related(a: Profile, b: Profile, settings: StorylineSettings) -> float | None:
     """The entity overlap of two groups' centres when they are about one matter (as `related`
     asks of two stories), else None."""
-    overlap = sum(min(a[0][k], b[0][k]) for k in a[0].keys() & b[0].keys())
-    if overlap < settings.entity_overlap or _cosine(a[1], b[1]) < settings.topic_similarity:
+    overlap, topic = profiles_alike(a, b)
+    if overlap < settings.entity_overlap or topic < settings.topic_similarity:
         return None
     return overlap
 
@@ -166,15 +193,16 @@ def _one_matter_each(
     about (their summed entities and words, `_centre`) stays alike: a matter followed over
     months is one storyline, two matters that share a person are two.
     """
-    if len(group) <= 2:
+    if len(group) == 1:
         return [group]
+    profiles = {s.id: profile(s, settings) for s in group}
     graph = nx.Graph()
     graph.add_nodes_from(sorted(s.id for s in group))
     graph.add_weighted_edges_from(sorted(edges))
     communities = [sorted(c) for c in louvain_communities(graph, seed=0)]
     by_id = {s.id: s for s in group}
     parts: dict[int, list[str]] = dict(enumerate(sorted(communities)))
-    centres = {k: _centre((by_id[i] for i in ids), settings) for k, ids in parts.items()}
+    centres = {k: _centre((profiles[i] for i in ids), settings) for k, ids in parts.items()}
     part_of = {i: k for k, ids in parts.items() for i in ids}
     while True:
         adjacent = {tuple(sorted((part_of[a], part_of[b]))) for a, b, _ in edges}
@@ -188,7 +216,7 @@ def _one_matter_each(
         _, k, j = max(scored, key=lambda t: (t[0], -t[1], -t[2]))
         parts[k] += parts.pop(j)
         del centres[j]
-        centres[k] = _centre((by_id[i] for i in parts[k]), settings)
+        centres[k] = _centre((profiles[i] for i in parts[k]), settings)
         part_of.update({i: k for i in parts[k]})
     return [[by_id[i] for i in sorted(ids)] for ids in parts.values()]
 
@@ -199,16 +227,14 @@ def story_links(
     """Related pairs of `stories` as (id, larger id, entity overlap): candidates from an index
     over their salient entities, never all pairs."""
     settings = settings or StorylineSettings()
-    by_id = {s.id: s for s in stories}
+    profiles = {s.id: profile(s, settings) for s in stories}
     index = _postings(stories, settings)
     links = []
     for story in stories:
-        keys = entity_weights(story, settings.top_entities)
-        for other in _candidates(keys, lambda k: index.get(k, []), story.id, settings):
-            if other > story.id:
-                overlap, topic = relatedness(story, by_id[other], settings)
-                if overlap >= settings.entity_overlap and topic >= settings.topic_similarity:
-                    links.append((story.id, other, overlap))
+        own = profiles[story.id]
+        for other in _candidates(own.weights, lambda k: index.get(k, []), story.id, settings):
+            if other > story.id and (overlap := linked(own, profiles[other], settings)):
+                links.append((story.id, other, overlap))
     return links
 
 

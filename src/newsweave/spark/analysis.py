@@ -3,10 +3,11 @@
 A Python worker keeps one `Annotator` (the spaCy pipelines load once per worker, not per
 task: Spark reuses its Python workers), and each story goes through `refresh_story`, as
 `refresh_stories` takes it in the embedded engine; people are then named alike across the
-whole corpus (`unify_names`), as `unify_across_stories` names them across a batch there. Storylines are `analysis.storyline.link_storylines` spread out: stories
-posted under their salient entities, pairs sharing `min_shared` of them checked by
-`related`, the connected components of the links split where they drift and given their
-storyline and timeline (`storylines_among`, `assign_storylines`) one component per task.
+whole corpus (`unify_names`), as `unify_across_stories` names them across a batch there.
+Storylines are `analysis.storyline.link_storylines` spread out: stories posted under their
+salient entities, pairs sharing `min_shared` of them checked by `linked`, and each connected
+component of the links, with its links, kept to one matter per storyline and given its
+storylines and timelines (`storylines_of_links`, `assign_storylines`) in one task.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from typing import TYPE_CHECKING
 from newsweave.analysis.storyline import (
     StorylineSettings,
     assign_storylines,
-    entity_weights,
-    relatedness,
+    linked,
+    profile,
     storylines_of_links,
 )
 from newsweave.analysis.summarize import SummarySettings
@@ -72,24 +73,14 @@ def _renamed(story: Story, preferred: dict) -> Story:
     return story
 
 
-def _light(story: Story) -> Story:
-    """What `related` reads of a story: its title, summary and entities, no articles."""
-    return Story(
-        id=story.id, articles=[], title=story.title, summary=story.summary,
-        entities=story.entities, event_date=story.event_date,
-    )  # fmt: skip
-
-
 def link_storylines(
     stories: RDD, partitions: int, settings: StorylineSettings | None = None
 ) -> RDD:
     """(story id, Story) rows with storylines and timelines set. `stories` are (id, Story)
     rows, persisted: they are read twice."""
     settings = settings or StorylineSettings()
-    light = stories.mapValues(_light).persist()
-    keys = light.flatMap(
-        lambda kv: [(key, kv[0]) for key in entity_weights(kv[1], settings.top_entities)]
-    )
+    light = stories.mapValues(lambda story: profile(story, settings)).persist()
+    keys = light.flatMap(lambda kv: [(key, kv[0]) for key in kv[1].weights])
     shared = (
         keys.groupByKey(partitions)
         .flatMap(lambda kv: _pairs(sorted(set(kv[1])), settings.max_postings))
@@ -101,11 +92,8 @@ def link_storylines(
         shared.join(light, partitions)
         .map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
         .join(light, partitions)
-        .map(lambda kv: (kv[1][0][0], kv[0], relatedness(kv[1][0][1], kv[1][1], settings)))
-        .filter(
-            lambda e: e[2][0] >= settings.entity_overlap and e[2][1] >= settings.topic_similarity
-        )
-        .map(lambda e: (e[0], e[1], e[2][0]))
+        .map(lambda kv: (kv[1][0][0], kv[0], linked(kv[1][0][1], kv[1][1], settings)))
+        .filter(lambda e: e[2] is not None)
         .persist()
     )
     labels = connected_components(links.map(lambda e: (e[0], e[1])), partitions)
