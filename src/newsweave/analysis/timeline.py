@@ -19,20 +19,19 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from newsweave.model import Article, Story, TimelineEvent
-from newsweave.nlp.dates import (
-    MONTHS,
-    context_direction,
-    event_date_candidates,
-    find_time_expressions,
-)
+from newsweave.nlp.dates import MONTHS, context_direction, find_time_expressions, name_spans
+from newsweave.nlp.event_dates import lead_event_date
 from newsweave.nlp.language import analysed
 from newsweave.tfidf import tokens
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 # Granularities a timeline places events at; vaguer ones (decades, "recently") place nothing.
 _MONTHS_IN = {"month": 1, "quarter": 3, "season": 3, "half": 6, "year": 12}
@@ -62,18 +61,22 @@ class TimelineSettings:
     """Longer "sentences" are unsplit paragraphs or tables, not statements of one event."""
 
 
-def infer_event_date(articles: Sequence[Article]) -> date | None:
+def infer_event_date(
+    articles: Sequence[Article], docs: Mapping[str, Doc] | None = None
+) -> date | None:
+    """The day the articles' leads report most often (`nlp.event_dates.lead_event_date`: the
+    lead's own event, not the background it cites), the earliest on a tie; else the earliest
+    publication date. `docs`: spaCy parses by article id, where the caller has them, to tell
+    a lead's main clause from its background by syntax as well as by wording."""
     votes: Counter[date] = Counter()
     for article in articles:
         if article.published is None or article.published_estimated:
             continue
-        candidates = [
-            c.date
-            for c in event_date_candidates(article.text, article.published)
-            if c.date and c.date <= article.published
-        ]
-        if candidates:
-            votes[candidates[0]] += 1
+        doc = docs.get(article.id) if docs else None
+        names = name_spans(None, article.entities)
+        day = lead_event_date(article.text, article.published, doc, names=names)
+        if day is not None:
+            votes[day] += 1
     if votes:
         best = max(votes.values())
         return min(d for d, n in votes.items() if n == best)
@@ -150,7 +153,8 @@ def past_mentions(
     spans = _sentence_spans(article)
     found: list[Mention] = []
     seen: set[tuple[int, str]] = set()
-    for expr in find_time_expressions(article.text, base):
+    names = name_spans(None, article.entities)  # "the March 14 alliance" is no date
+    for expr in find_time_expressions(article.text, base, names=names):
         if expr.date is None or expr.granularity not in KEPT:
             continue
         period = (expr.date, period_end(expr.date, expr.granularity))
