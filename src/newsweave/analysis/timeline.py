@@ -243,10 +243,12 @@ class _Weights:
 
 def _story_node(story: Story) -> _Node:
     words = Counter(w for a in story.articles for w in _content(f"{a.title or ''}\n{a.text}"))
-    period = (story.event_date, period_end(story.event_date, "day")) if story.event_date else None
+    # a date inferred from mentions is placed by them again, not taken as evidence
+    own = story.event_date if not story.event_date_inferred else None
+    period = (own, period_end(own, "day")) if own else None
     return _Node(
         period=period,
-        granularity="day" if story.event_date else None,
+        granularity="day" if own else None,
         texts=[],
         outlets=list(story.outlets),
         article_ids=[a.id for a in story.articles],
@@ -403,6 +405,28 @@ def build_timeline(
         return []
     nodes = [_story_node(s) for s in stories] + [_mention_node(m) for m in mentions]
     return _sorted(_to_event(n) for n in _merge_nodes(nodes, settings))
+
+
+def date_undated_stories(stories: Iterable[Story], events: Iterable[TimelineEvent]) -> list[Story]:
+    """Give each story whose articles date no event the date a timeline placed it at, with
+    that date's granularity and marked inferred; returns the stories whose date changed.
+
+    `events` is `build_timeline(stories)`: where mentions in other stories' articles name an
+    undated story's event ("Assad visited Moscow in October 2015"), its event is at their
+    period (2015-10, a month), and so is the story. A date found in the story's own articles
+    is never replaced; an inferred one that no event supports any more is cleared.
+    """
+    placed = {e.story_id: e for e in events if e.story_id}
+    changed = []
+    for story in stories:
+        if story.event_date is not None and not story.event_date_inferred:
+            continue
+        event = placed.get(story.id)
+        dated = (event.date, event.granularity, True) if event else (None, "day", False)
+        if (story.event_date, story.event_date_granularity, story.event_date_inferred) != dated:
+            story.event_date, story.event_date_granularity, story.event_date_inferred = dated
+            changed.append(story)
+    return changed
 
 
 def merge_timelines(

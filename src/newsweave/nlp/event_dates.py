@@ -60,9 +60,7 @@ _MODIFIED_NOUN = re.compile(
     r"|are|has|had|will|would|but|after|before)\b)[a-z][a-z-]+)"
 )
 # Dependencies under which a date belongs to a noun or a subordinate clause.
-_BACKGROUND_DEPS = frozenset(
-    {"relcl", "acl", "advcl", "appos", "compound", "poss", "amod", "nmod", "nummod"}
-)
+_BACKGROUND_DEPS = frozenset({"relcl", "acl", "advcl", "appos", "compound", "poss", "amod", "nmod"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from newsweave import __version__
 from newsweave.model import Article, Story, citations, paragraphs
 from newsweave.nlp.language import is_analysed, language_name, not_analysed_note
+from newsweave.render.dates import event_date_label
 from newsweave.render.timeline_svg import timeline_svg
 
 
@@ -42,6 +43,7 @@ def environment() -> Environment:
     env.globals["timeline_svg"] = lambda events: Markup(timeline_svg(events))  # escaped inside
     env.globals["language_label"] = language_label
     env.globals["not_analysed_note"] = not_analysed_note
+    env.globals["event_date_label"] = event_date_label
     return env
 
 
