@@ -846,7 +846,7 @@ def load_name_rules() -> NameRules:
     words = "|".join(re.escape(w) for w in data["date_prepositions"])
     return NameRules(
         after=re.compile(rf"^(?:'s)?\s+(?:[A-Z][\w'’-]*\s+){{0,2}}?{heads}"),
-        before=re.compile(rf"\b{heads}\s+of\s+(?:the\s+)?$"),
+        before=re.compile(rf"\b(?:{groups}|{places})\s+of\s+(?:the\s+)?$"),  # capitalised
         date_word=re.compile(rf"\b(?i:{words})\s+$"),
     )
 
@@ -858,15 +858,16 @@ def is_name(text: str, start: int, end: int, names: Iterable[tuple[int, int]] = 
     """Whether `text[start:end]` is part of a name rather than a date: a bloc, movement or
     place named after a day ("Lebanon's March 14 alliance", "the 26th of July Movement",
     "6th of October Bridge"), by the words around it or by a named entity (`names`: spans of
-    organisations, places, nationalities) that holds it and more. A holiday is a date."""
+    organisations, places, nationalities) that holds it and more. A holiday is a date, and so
+    is an expression with its year ("the 1956 uprising" names the year it happened)."""
     if _HOLIDAY_ONLY.match(text[start:end]):
         return False
     if any(s <= start and end <= e and e - s > end - start for s, e in names):
         return True
     rules = load_name_rules()
     before = text[max(0, start - 40) : start]
-    if rules.date_word.search(before):
-        return False
+    if rules.date_word.search(before) or re.search(_YEAR, text[start:end]):
+        return False  # "on Tuesday forces ...", "the 1956 uprising" (a year is its own)
     return bool(rules.after.match(text[end : end + 60]) or rules.before.search(before))
 
 
