@@ -1,9 +1,12 @@
 """When things happened: a story's event date, the past events its articles cite, and timelines.
 
 An article's lead says when its event happened ("met Thursday" in a Friday article is the day
-before); the event date of a story is the day its dated articles' leads point to most often.
-Only articles with a publication date can resolve a relative day, so nothing is guessed for
-undated ones. With no such evidence, the earliest publication date stands in.
+before), besides the earlier events it cites ("an inquiry into the May 3 crash"), which do not
+date it (`newsweave.nlp.event_dates`); the event date of a story is the day its dated articles'
+leads point to most often. Only articles with a publication date can resolve a relative day, so
+nothing is guessed for undated ones. With no such evidence, the earliest publication date stands
+in; a story with none at all is dated by other stories' mentions of its event, at their
+granularity and marked inferred (`date_undated_stories`).
 
 Articles also cite earlier events ("Assad visited Moscow in October 2015", "they last met in
 December at a Russian air base"). Each such dated past reference is a *mention*: the sentence,
