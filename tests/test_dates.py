@@ -11,7 +11,8 @@ import pytest
 from factories import seed_text
 from newsweave.clean import clean_text
 from newsweave.evaluate.dates import evaluate_dates
-from newsweave.nlp.dates import event_date_candidates, find_time_expressions, normalise
+from newsweave.nlp.dates import find_time_expressions, normalise
+from newsweave.nlp.event_dates import event_date_candidates
 
 FRIDAY = date(2018, 5, 18)
 

@@ -79,8 +79,10 @@ def timeline_event_to_dict(event: TimelineEvent) -> dict[str, Any]:
     return data
 
 
-def analysis_to_dict(story: Story) -> dict[str, list[dict[str, Any]]]:
-    """The story's cross-source analysis: the `ANALYSIS` sections, in that order."""
+def analysis_to_dict(story: Story) -> dict[str, Any]:
+    """The story's cross-source analysis: the `ANALYSIS` sections, in that order, then how
+    its event date is known (granularity, inferred), which the stories table's `event_date`
+    column does not hold."""
     return {
         "entities": [asdict(e) for e in story.entities],
         "facts": [
@@ -104,6 +106,8 @@ def analysis_to_dict(story: Story) -> dict[str, list[dict[str, Any]]]:
             {"about": e.about, "kind": e.kind, "versions": [asdict(v) for v in e.versions]}
             for e in story.evolutions
         ],
+        "event_date_granularity": story.event_date_granularity,
+        "event_date_inferred": story.event_date_inferred,
     }  # fmt: skip
 
 
@@ -131,10 +135,15 @@ def analysis_from_dict(story: Story, data: dict[str, Any]) -> None:
         TimelineEvent(**{**e, "date": date.fromisoformat(e["date"])})
         for e in data.get("timeline", [])
     ]
+    story.event_date_granularity = data.get("event_date_granularity", "day")
+    story.event_date_inferred = bool(data.get("event_date_inferred", False))
 
 
 def story_to_dict(story: Story) -> dict[str, Any]:
-    """One story; each summary sentence also says which article sentence it was taken from."""
+    """One story; each summary sentence also says which article sentence it was taken from.
+    `event_date_granularity` says how precisely `event_date` is known ("day", "month",
+    "year"), `event_date_inferred` whether it comes from other stories' mentions of this
+    story's event rather than from its own articles."""
     analysis = analysis_to_dict(story)
     return {
         "id": story.id,
@@ -160,4 +169,6 @@ def story_to_dict(story: Story) -> dict[str, Any]:
         "storyline": story.storyline,
         "timeline": analysis["timeline"],
         "evolutions": analysis["evolutions"],
+        "event_date_granularity": story.event_date_granularity,
+        "event_date_inferred": story.event_date_inferred,
     }

@@ -365,6 +365,11 @@ class Story:
     articles: list[Article]
     title: str | None = None
     event_date: date | None = None
+    event_date_granularity: str = "day"
+    """How precisely `event_date` is known: "day", or "month"/"year" when it was inferred."""
+    event_date_inferred: bool = False
+    """The date comes from other stories' articles that mention this story's event ("Assad
+    visited Moscow in October 2015"), not from its own articles, which give none."""
     summary: list[SummarySentence] = field(default_factory=list)
     entities: list[StoryEntity] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)

@@ -1,9 +1,12 @@
 """When things happened: a story's event date, the past events its articles cite, and timelines.
 
 An article's lead says when its event happened ("met Thursday" in a Friday article is the day
-before); the event date of a story is the day its dated articles' leads point to most often.
-Only articles with a publication date can resolve a relative day, so nothing is guessed for
-undated ones. With no such evidence, the earliest publication date stands in.
+before), besides the earlier events it cites ("an inquiry into the May 3 crash"), which do not
+date it (`newsweave.nlp.event_dates`); the event date of a story is the day its dated articles'
+leads point to most often. Only articles with a publication date can resolve a relative day, so
+nothing is guessed for undated ones. With no such evidence, the earliest publication date stands
+in; a story with none at all is dated by other stories' mentions of its event, at their
+granularity and marked inferred (`date_undated_stories`).
 
 Articles also cite earlier events ("Assad visited Moscow in October 2015", "they last met in
 December at a Russian air base"). Each such dated past reference is a *mention*: the sentence,
@@ -19,20 +22,19 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from newsweave.model import Article, Story, TimelineEvent
-from newsweave.nlp.dates import (
-    MONTHS,
-    context_direction,
-    event_date_candidates,
-    find_time_expressions,
-)
+from newsweave.nlp.dates import MONTHS, context_direction, find_time_expressions, name_spans
+from newsweave.nlp.event_dates import lead_event_date
 from newsweave.nlp.language import analysed
 from newsweave.tfidf import tokens
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 # Granularities a timeline places events at; vaguer ones (decades, "recently") place nothing.
 _MONTHS_IN = {"month": 1, "quarter": 3, "season": 3, "half": 6, "year": 12}
@@ -62,18 +64,22 @@ class TimelineSettings:
     """Longer "sentences" are unsplit paragraphs or tables, not statements of one event."""
 
 
-def infer_event_date(articles: Sequence[Article]) -> date | None:
+def infer_event_date(
+    articles: Sequence[Article], docs: Mapping[str, Doc] | None = None
+) -> date | None:
+    """The day the articles' leads report most often (`nlp.event_dates.lead_event_date`: the
+    lead's own event, not the background it cites), the earliest on a tie; else the earliest
+    publication date. `docs`: spaCy parses by article id, where the caller has them, to tell
+    a lead's main clause from its background by syntax as well as by wording."""
     votes: Counter[date] = Counter()
     for article in articles:
         if article.published is None or article.published_estimated:
             continue
-        candidates = [
-            c.date
-            for c in event_date_candidates(article.text, article.published)
-            if c.date and c.date <= article.published
-        ]
-        if candidates:
-            votes[candidates[0]] += 1
+        doc = docs.get(article.id) if docs else None
+        names = name_spans(None, article.entities)
+        day = lead_event_date(article.text, article.published, doc, names=names)
+        if day is not None:
+            votes[day] += 1
     if votes:
         best = max(votes.values())
         return min(d for d, n in votes.items() if n == best)
@@ -150,7 +156,8 @@ def past_mentions(
     spans = _sentence_spans(article)
     found: list[Mention] = []
     seen: set[tuple[int, str]] = set()
-    for expr in find_time_expressions(article.text, base):
+    names = name_spans(None, article.entities)  # "the March 14 alliance" is no date
+    for expr in find_time_expressions(article.text, base, names=names):
         if expr.date is None or expr.granularity not in KEPT:
             continue
         period = (expr.date, period_end(expr.date, expr.granularity))
@@ -239,10 +246,12 @@ class _Weights:
 
 def _story_node(story: Story) -> _Node:
     words = Counter(w for a in story.articles for w in _content(f"{a.title or ''}\n{a.text}"))
-    period = (story.event_date, period_end(story.event_date, "day")) if story.event_date else None
+    # a date inferred from mentions is placed by them again, not taken as evidence
+    own = story.event_date if not story.event_date_inferred else None
+    period = (own, period_end(own, "day")) if own else None
     return _Node(
         period=period,
-        granularity="day" if story.event_date else None,
+        granularity="day" if own else None,
         texts=[],
         outlets=list(story.outlets),
         article_ids=[a.id for a in story.articles],
@@ -399,6 +408,28 @@ def build_timeline(
         return []
     nodes = [_story_node(s) for s in stories] + [_mention_node(m) for m in mentions]
     return _sorted(_to_event(n) for n in _merge_nodes(nodes, settings))
+
+
+def date_undated_stories(stories: Iterable[Story], events: Iterable[TimelineEvent]) -> list[Story]:
+    """Give each story whose articles date no event the date a timeline placed it at, with
+    that date's granularity and marked inferred; returns the stories whose date changed.
+
+    `events` is `build_timeline(stories)`: where mentions in other stories' articles name an
+    undated story's event ("Assad visited Moscow in October 2015"), its event is at their
+    period (2015-10, a month), and so is the story. A date found in the story's own articles
+    is never replaced; an inferred one that no event supports any more is cleared.
+    """
+    placed = {e.story_id: e for e in events if e.story_id}
+    changed = []
+    for story in stories:
+        if story.event_date is not None and not story.event_date_inferred:
+            continue
+        event = placed.get(story.id)
+        dated = (event.date, event.granularity, True) if event else (None, "day", False)
+        if (story.event_date, story.event_date_granularity, story.event_date_inferred) != dated:
+            story.event_date, story.event_date_granularity, story.event_date_inferred = dated
+            changed.append(story)
+    return changed
 
 
 def merge_timelines(

@@ -14,21 +14,29 @@ overlaps only a TIME, DURATION or SET annotation is left out, as those are not s
 
 `newsweave eval dates DIR` prints the value accuracy; `--end-to-end` adds the end-to-end table
 and `--spacy` lets a spaCy pipeline's DATE entities help recognition.
+
+Event dates: the day an article's lead reports (`nlp.event_dates.lead_event_date`, the
+publication date where it gives none) against leads labelled by hand
+(`bench/data/event_dates_labelled.jsonl`; `bench/event_dates.py` prints the table).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 import dateparser
 
 from newsweave.nlp.dates import find_time_expressions, normalise
+from newsweave.nlp.event_dates import lead_event_date
 
 GROUPS = ("all", "day", "month", "year", "other")
 _TAG = re.compile(r"<(/?)(\w+)([^>]*)>")
@@ -283,4 +291,105 @@ def evaluate_dates(directory: Path, *, end_to_end: bool = True, nlp=None) -> Dat
                 report.errors.append((item.text, item.value, item.dct.isoformat(), predicted))
     if end_to_end:
         report.end_to_end = _end_to_end(documents, nlp)
+    return report
+
+
+# ---- event dates: the day an article's lead reports ----
+
+
+@dataclass(slots=True)
+class LabelledLead:
+    """An article's lead with its publication date and the event date judged by hand."""
+
+    topic: str
+    uid: str
+    published: date
+    lead: str
+    event_date: date
+    reason: str
+
+
+def read_labelled_leads(path: Path) -> list[LabelledLead]:
+    """`bench/data/event_dates_labelled.jsonl`: one JSON object a line."""
+    leads = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            leads.append(
+                LabelledLead(
+                    item["topic"],
+                    item["uid"],
+                    date.fromisoformat(item["published"]),
+                    item["lead"],
+                    date.fromisoformat(item["event_date"]),
+                    item.get("reason", ""),
+                )
+            )
+    return leads
+
+
+def first_lead_day(lead: str, published: date) -> date:
+    """The baseline: the first day the lead names, up to publication, else publication."""
+    days = [
+        t.date
+        for t in find_time_expressions(lead, published)
+        if t.granularity == "day" and t.date and t.date <= published
+    ]
+    return days[0] if days else published
+
+
+EVENT_SYSTEMS: dict[str, Callable[[LabelledLead, Any], date]] = {
+    "publication date": lambda x, doc: x.published,
+    "first day in the lead": lambda x, doc: first_lead_day(x.lead, x.published),
+    "newsweave (wording)": lambda x, doc: lead_event_date(x.lead, x.published) or x.published,
+    "newsweave (wording + parse)": lambda x, doc: (
+        lead_event_date(x.lead, x.published, doc) or x.published
+    ),
+}
+
+
+@dataclass
+class EventDateReport:
+    """Accuracy of each system's event date against the labels; `dated`: the leads whose
+    event is not on the publication day (where a system must read the lead)."""
+
+    total: int = 0
+    dated: int = 0
+    right: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    right_dated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    misses: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
+
+    @staticmethod
+    def header() -> list[str]:
+        return ["system", "accuracy", "event before/after publication"]
+
+    def rows(self) -> list[list[str]]:
+        return [
+            [
+                system,
+                f"{self.right[system] / self.total:.3f} ({self.right[system]}/{self.total})",
+                f"{self.right_dated[system]}/{self.dated}",
+            ]
+            for system in self.right
+        ]
+
+
+def evaluate_event_dates(path: Path, nlp: Any = None) -> EventDateReport:
+    """Each system's event date for each labelled lead; `nlp`, a spaCy pipeline with a parser,
+    for the parse system (left out without one)."""
+    leads = read_labelled_leads(path)
+    report = EventDateReport(total=len(leads))
+    systems = {k: f for k, f in EVENT_SYSTEMS.items() if nlp is not None or "parse" not in k}
+    docs = list(nlp.pipe(x.lead for x in leads)) if nlp is not None else [None] * len(leads)
+    for lead, doc in zip(leads, docs, strict=True):
+        moved = lead.event_date != lead.published
+        report.dated += moved
+        for system, predict in systems.items():
+            got = predict(lead, doc)
+            report.right[system] += got == lead.event_date
+            report.right_dated[system] += moved and got == lead.event_date
+            if got != lead.event_date:
+                report.misses[system].append(
+                    (lead.uid, lead.event_date.isoformat(), got.isoformat())
+                )
     return report

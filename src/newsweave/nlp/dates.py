@@ -19,12 +19,17 @@ handles the rest. Without a publication date only absolute expressions get a val
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import tomllib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
+from importlib import resources
 from typing import TYPE_CHECKING
 
 import dateparser
+
+from newsweave.model import Entity
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -61,11 +66,18 @@ AHEAD_DAYS = 92
 
 # Words before an expression, in its sentence, that say it looks ahead or back; ahead wins.
 TENSE_CUES = re.compile(
-    r"\b(?:(?P<future>will|shall|'ll|would|could|might|may|must|can|to be|going to|is to|are to"
+    r"\b(?:(?P<future>will|shall|'ll|would|could|might|may|must|can|(?<!had )to be|going to|is to|are to"
     r"|plans? to|planned to|planning|scheduled|expects?|expected|due|set to|supposed to|until|till|next"
     r"|upcoming|deadline|ahead of|as soon as|as early as|hopes? to|wants? to|intends? to|aims? to)"
     r"|(?P<past>said|says|was|were|had|did|met|told|announced|reported|last|since|ago|\w{3,}ed))\b"
     r"(?=[^.;]{0,40}$)",
+    re.I,
+)
+# Words that put an expression in the small hours of its day: "early Wednesday", "2 a.m.
+# Wednesday", "shortly after midnight on Wednesday", "in the early hours of Wednesday".
+SMALL_HOURS = re.compile(
+    r"\b(?:early|overnight|(?:after|past) midnight|before dawn|pre-?dawn|(?:small|wee) hours"
+    r"|(?:[1-5]|12)(?:[:.][0-5]\d)?\s*a\.?m\b)",
     re.I,
 )
 # Cues that the text compares quarterly results, where "a year ago" is a quarter.
@@ -94,7 +106,7 @@ _DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixt
 _HOLIDAY = (
     r"(?:christmas(?: day| eve)?|new year's(?: day| eve)?|thanksgiving(?: day)?|easter(?: sunday"
     r"| monday| week)?|good friday|independence day|election day|memorial day|labor day"
-    r"|valentine's day|halloween|veterans day|boxing day)"
+    r"|valentine's day|halloween|veterans day|boxing day|(?:the )?fourth of july|july fourth)"
 )
 
 
@@ -112,6 +124,7 @@ class TimeExpression:
 class _Cues:
     direction: str | None = None  # "past" or "future" from the tense around the expression
     preceding: str = ""  # text before the expression, for earnings-report cues
+    small_hours: bool = False  # the expression is the small hours of its day ("2 a.m. Wednesday")
 
 
 Value = tuple[str, str | None]
@@ -265,6 +278,9 @@ HOLIDAYS: dict[str, Callable[[int], date]] = {
     "valentine's day": lambda y: date(y, 2, 14),
     "independence day": lambda y: date(y, 7, 4),
     "halloween": lambda y: date(y, 10, 31),
+    "fourth of july": lambda y: date(y, 7, 4),
+    "the fourth of july": lambda y: date(y, 7, 4),
+    "july fourth": lambda y: date(y, 7, 4),
     "veterans day": lambda y: date(y, 11, 11),
     "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4),
     "thanksgiving day": lambda y: _nth_weekday(y, 11, 3, 4),
@@ -348,7 +364,9 @@ def _weekday(m, base, cues):
         return _day(base - timedelta(days=back or 7))
     if modifier in ("next", "this coming", "coming"):
         return _day(base + timedelta(days=forward or 7))
-    if cues.direction == "future":
+    if cues.direction == "future" or (forward == 1 and cues.small_hours and not modifier):
+        # "early Wednesday" in a Tuesday article: a night that ran past midnight, or a late
+        # edition dated in a time zone behind the event's, not the Wednesday before
         return _day(base + timedelta(days=forward))
     return _day(base - timedelta(days=back))
 
@@ -649,15 +667,20 @@ def normalise(
     *,
     context: str = "",
     direction: str | None = None,
+    following: str = "",
 ) -> tuple[str | None, str | None]:
     """(TimeML value, granularity) of one temporal expression relative to `base`.
 
     `context` is the text just before the expression: its tense decides whether a bare
     weekday or month looks back ("met Thursday") or ahead ("will meet on Friday"), and in an
     earnings report it names the quarter being compared. `direction` ("past"/"future")
-    overrides the tense read from the context.
+    overrides the tense read from the context. `following` is the text just after it: "at 2
+    a.m." there, or "early" before it, puts a weekday in its small hours, so the day after
+    publication is that day (a match that ended after midnight), not the week before.
     """
-    cues = _Cues(direction or context_direction(context[-120:]), context)
+    before, after = context[-50:].rsplit("\n", 1)[-1], following[:25].split("\n", 1)[0]
+    small_hours = bool(SMALL_HOURS.search(f"{before} {expression} {after}"))
+    cues = _Cues(direction or context_direction(context[-120:]), context, small_hours)
     text = " ".join(expression.strip().strip(".,;:\"'()").split())
     candidates = [text]
     stripped = _TRAILER.sub("", _MODIFIER.sub("", text))
@@ -797,40 +820,93 @@ def _entity_spans(doc: Doc | None) -> list[tuple[int, int]]:
     ]
 
 
+# ---- names that hold a date ("the March 14 alliance") ----
+
+NAME_LABELS = frozenset({"ORG", "FAC", "GPE", "NORP", "LOC"})
+"""spaCy labels of names that may hold a date: a span of one of these around an expression
+makes it part of a name."""
+
+
+@dataclass(frozen=True, slots=True)
+class NameRules:
+    """Patterns of `rules/dates.toml`: words around an expression that make it part of a name."""
+
+    after: re.Pattern[str]  # "... Alliance", "... Youth Movement"
+    before: re.Pattern[str]  # "Movement of ..."
+    date_word: re.Pattern[str]  # "on ...": a date, whatever follows
+
+
+@cache
+def load_name_rules() -> NameRules:
+    text = resources.files("newsweave.rules").joinpath("dates.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    groups = "|".join(re.escape(w) for w in data["group_heads"])
+    places = "|".join(re.escape(w) for w in data["place_heads"])
+    heads = rf"(?:(?i:{groups})|{places})\b"
+    words = "|".join(re.escape(w) for w in data["date_prepositions"])
+    return NameRules(
+        after=re.compile(rf"^(?:'s)?\s+(?:[A-Z][\w'’-]*\s+){{0,2}}?{heads}"),
+        before=re.compile(rf"\b(?:{groups}|{places})\s+of\s+(?:the\s+)?$"),  # capitalised
+        date_word=re.compile(rf"\b(?i:{words})\s+$"),
+    )
+
+
+_HOLIDAY_ONLY = re.compile(rf"^(?:(?:last|this|next|this past) )?{_HOLIDAY}$", re.I)
+
+
+def is_name(text: str, start: int, end: int, names: Iterable[tuple[int, int]] = ()) -> bool:
+    """Whether `text[start:end]` is part of a name rather than a date: a bloc, movement or
+    place named after a day ("Lebanon's March 14 alliance", "the 26th of July Movement",
+    "6th of October Bridge"), by the words around it or by a named entity (`names`: spans of
+    organisations, places, nationalities) that holds it and more. A holiday is a date, and so
+    is an expression with its year ("the 1956 uprising" names the year it happened)."""
+    if _HOLIDAY_ONLY.match(text[start:end]):
+        return False
+    if any(s <= start and end <= e and e - s > end - start for s, e in names):
+        return True
+    rules = load_name_rules()
+    before = text[max(0, start - 40) : start]
+    if rules.date_word.search(before) or re.search(_YEAR, text[start:end]):
+        return False  # "on Tuesday forces ...", "the 1956 uprising" (a year is its own)
+    return bool(rules.after.match(text[end : end + 60]) or rules.before.search(before))
+
+
+def name_spans(doc: Doc | None, entities: Iterable[Entity] = ()) -> list[tuple[int, int]]:
+    """Character spans of the names (`NAME_LABELS`) among a spaCy `doc`'s entities and an
+    article's stored `entities`."""
+    ents = doc.ents if doc is not None else ()
+    spans = [(e.start_char, e.end_char) for e in ents if e.label_ in NAME_LABELS]
+    return spans + [(e.start, e.end) for e in entities if e.label in NAME_LABELS]
+
+
 def find_time_expressions(
-    text: str, published: date | None, doc: Doc | None = None
+    text: str,
+    published: date | None,
+    doc: Doc | None = None,
+    *,
+    names: Iterable[tuple[int, int]] = (),
 ) -> list[TimeExpression]:
     """Every temporal expression in `text`, normalised against `published`.
 
     With a spaCy `doc` of the same text its DATE entities are candidates too; ours win where
-    they overlap, and an entity we cannot give a value is dropped.
+    they overlap, and an entity we cannot give a value is dropped. An expression that is part
+    of a name (`is_name`; `names`: spans of named entities, the doc's own are added) is not a
+    date and is left out.
     """
     found = []
     entities = set(_entity_spans(doc))
+    named = [*names, *name_spans(doc)]
     for start, end in _spans(text, list(entities)):
+        if is_name(text, start, end, named):
+            continue
         phrase = text[start:end]
-        value, granularity = normalise(phrase, published, context=text[max(0, start - 400) : start])
+        value, granularity = normalise(
+            phrase,
+            published,
+            context=text[max(0, start - 400) : start],
+            following=text[end : end + 40],
+        )
         if value is None and (start, end) in entities:
             continue
         found.append(TimeExpression(phrase, start, end, value, granularity, _to_date(value)))
     return found
-
-
-def event_date_candidates(
-    text: str, published: date | None, lead_chars: int = 600
-) -> list[TimeExpression]:
-    """Day-granularity dates in an article's lead, the likeliest first, for its event date.
-
-    News leads say when the reported event happened ("met Thursday"); later paragraphs bring
-    background. A day in the week before publication (or on it) ranks first, then other past
-    days, then future ones; ties go by position in the text.
-    """
-
-    def rank(t: TimeExpression) -> tuple[int, int]:
-        if published is None or t.date is None:
-            return 1, t.start
-        days = (published - t.date).days
-        return (0 if 0 <= days <= 7 else 1 if days > 0 else 2), t.start
-
-    lead = find_time_expressions(text[:lead_chars], published)
-    return sorted((t for t in lead if t.granularity == "day" and t.value), key=rank)

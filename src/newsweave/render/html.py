@@ -19,6 +19,7 @@ from newsweave import __version__
 from newsweave.analysis.storyline import gather_storylines
 from newsweave.model import Article, Story, TimelineEvent, citations, paragraphs
 from newsweave.nlp.language import is_analysed, language_name, not_analysed_note
+from newsweave.render.dates import event_date_label
 from newsweave.render.timeline_svg import timeline_svg
 
 
@@ -44,6 +45,7 @@ def environment() -> Environment:
     env.globals["language_label"] = language_label
     env.globals["not_analysed_note"] = not_analysed_note
     env.filters["top_events"] = shown_events
+    env.globals["event_date_label"] = event_date_label
     return env
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from newsweave.model import Article, Story
 from newsweave.nlp.language import is_analysed, language_name, not_analysed_note
-from newsweave.render.dates import date_label
+from newsweave.render.dates import date_label, event_date_label
 
 # Inline markup: code spans, emphasis, strikethrough, link and image openers, raw HTML and
 # autolinks, entity references, and a backslash that would escape what follows it. `_` between
@@ -59,7 +59,9 @@ def _link(article: Article) -> str:
 
 def render_story(story: Story) -> str:
     title = heading(story.title) if story.title else "Untitled story"
-    when = story.event_date.isoformat() if story.event_date else "unknown"
+    when = event_date_label(
+        story.event_date, story.event_date_granularity, story.event_date_inferred
+    )
     outlets = ", ".join(escape(o) for o in story.outlets)
     count = f"{len(story.articles)} article{'s' if len(story.articles) != 1 else ''}"
     lines = [

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from newsweave.model import TimelineEvent, citations, paragraphs
 from newsweave.nlp.language import not_analysed_note
-from newsweave.render.dates import date_label
+from newsweave.render.dates import date_label, event_date_label
 from newsweave.render.html import language_label, safe_url, shown_events
 from newsweave.store import Store, open_store
 from newsweave.web.upload import MAX_UPLOAD_BYTES
@@ -128,6 +128,7 @@ def templates() -> Environment:
     env.filters.update(top_events=shown_events)
     env.globals.update(citations=citations, query=query, timeline_graphic=timeline_graphic)
     env.globals.update(language_label=language_label, not_analysed_note=not_analysed_note)
+    env.globals.update(event_date_label=event_date_label)
     return env
 
 
