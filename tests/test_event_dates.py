@@ -191,12 +191,10 @@ def test_example_2015_story_is_dated_by_mentions_end_to_end(tmp_path: Path) -> N
     db, out = tmp_path / "newsweave.db", tmp_path / "report"
     result = CliRunner().invoke(app, ["digest", str(SEEDS), "--db", str(db), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    with open_store(db) as store:
+    with open_store(db) as store:  # the storylines dated it: nothing left to date
         stories = store.stories()
-        changed = date_undated_stories(stories, build_timeline(stories))
-        store.save_stories(changed)
-    moscow = [s for s in changed if s.title == "Assad meets with Putin in Moscow"]
-    assert len(changed) == 1 and moscow
+        assert date_undated_stories(stories, build_timeline(stories)) == []
+    moscow = [s for s in stories if s.title == "Assad meets with Putin in Moscow"]
     with open_store(db) as store:
         reloaded = store.story(moscow[0].id)
     assert reloaded is not None

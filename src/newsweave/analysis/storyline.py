@@ -32,6 +32,7 @@ from networkx.algorithms.community import louvain_communities
 from newsweave.analysis.timeline import (
     TimelineSettings,
     build_timeline,
+    date_undated_stories,
     merge_timelines,
 )
 from newsweave.components import union_find
@@ -264,8 +265,9 @@ def storylines_among(
 def assign_storylines(
     groups: list[list[Story]], changed: set[str], timeline_settings: TimelineSettings | None
 ) -> list[Story]:
-    """Set storyline and timeline on every group (`storylines_among`) that holds a changed
-    story, and on every group holding a member of the storylines those groups reach (a
+    """Set storyline and timeline (and the date the timeline infers for a member whose
+    articles date nothing, `date_undated_stories`) on every group (`storylines_among`) that
+    holds a changed story, and on every group holding a member of the storylines those groups reach (a
     storyline a new link split); returns the stories whose storyline or timeline changed.
 
     A storyline keeps the id it already has (that of its earliest member carrying one not
@@ -283,9 +285,15 @@ def assign_storylines(
     for members in active:
         line = _line_id(members, taken)
         timeline = build_timeline(members, timeline_settings)
+        dated = {s.id for s in date_undated_stories(members, timeline)}
         for story in members:
             own = own_events(timeline, story)
-            if story.storyline != line or story.timeline != own or story.id in changed:
+            if (
+                story.storyline != line
+                or story.timeline != own
+                or story.id in changed
+                or story.id in dated
+            ):
                 story.storyline, story.timeline = line, own
                 touched.append(story)
     return touched
@@ -432,7 +440,7 @@ def own_event(story: Story) -> TimelineEvent | None:
         return None
     return TimelineEvent(
         story.event_date,
-        "day",
+        story.event_date_granularity,
         story.title or "Untitled story",
         story.outlets,
         [a.id for a in story.articles],
