@@ -560,6 +560,7 @@ def test_api_story_has_support_and_contract_keys(client: TestClient) -> None:
     assert first == {
         "date": "2015-10-01", "granularity": "month", "text": "Assad's visit to Moscow",
         "outlets": ["DW"], "article_ids": [data["articles"][0]["id"]],
+        "sources": 0, "source_names": [], "variants": [], "salience": 0.0,
     }  # fmt: skip
     assert data["articles"][0]["removed"] == [
         {"text": "Share this article on Facebook", "rule": "share-prompt"}

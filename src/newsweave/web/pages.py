@@ -65,8 +65,9 @@ def entities_page(state: State, prefix: Text = None) -> str:
 
 
 @router.get("/entities/{name:path}")
-def entity_page(state: State, name: str, page: Page = 1) -> str:
-    found = views.entity_page(state.store, name, page)
+def entity_page(state: State, name: str, page: Page = 1, events: Text = None) -> str:
+    """`events=all` shows every timeline event, not only the most salient."""
+    found = views.entity_page(state.store, name, page, all_events=events == "all")
     if found is None:
         raise HTTPException(404, f"no story names {name!r}")
     return render("entity.html.j2", view=found, title=found.entity.name)
