@@ -116,9 +116,7 @@ def test_a_sentence_reprinted_a_day_later_is_one_event() -> None:
     )
     story = make_story(first, second, id="s1", event_date=date(2009, 7, 1), title="Inquiry")
     events = [e for e in build_timeline([story]) if e.story_id is None]
-    assert [(e.date, e.sources, len(e.article_ids)) for e in events] == [
-        (date(2009, 6, 26), 1, 2)
-    ]
+    assert [(e.date, e.sources, len(e.article_ids)) for e in events] == [(date(2009, 6, 26), 1, 2)]
 
 
 def test_merged_timelines_keep_variants_and_sources() -> None:
@@ -193,9 +191,12 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         entity = StoryEntity(ENTITY, "ORG", [], [article.id], 1, 1.0)
         stories.append(
             make_story(
-                article, id=f"e{n:011d}", title=f"Regatta {n}", event_date=article.published,
+                article,
+                id=f"e{n:011d}",
+                title=f"Regatta {n}",
+                event_date=article.published,
                 entities=[entity],
-            )  # fmt: skip
+            )
         )
     with open_store(path) as store:
         store.add_articles([a for s in stories for a in s.articles])
