@@ -119,16 +119,47 @@ def test_a_sentence_reprinted_a_day_later_is_one_event() -> None:
     assert [(e.date, e.sources, len(e.article_ids)) for e in events] == [(date(2009, 6, 26), 1, 2)]
 
 
+def test_asides_to_one_distant_year_are_one_event() -> None:
+    day = date(2009, 6, 11)
+    texts = [
+        "Experts recalled that the pandemic of 1918 killed 50 million people worldwide, mostly "
+        "young adults in crowded barracks and ports.",
+        "In 1918 the pandemic killed millions across Europe, doctors recall, as soldiers "
+        "returning from the trenches carried the infection home.",
+        "In 1918 the city opened a new harbour bridge over the river.",
+        "Mexico reported the first cases of the new virus in April 2009.",
+        "Schools in London closed for a week in May 2009 after pupils fell ill.",
+        "Airlines cancelled flights to Cancun in May 2009 as tourists stayed away.",
+        "Egypt ordered the slaughter of its pigs in April 2009.",
+        "Hong Kong sealed a hotel with its guests inside in May 2009.",
+        "China quarantined Mexican travellers in May 2009, angering their government.",
+        "Scientists sequenced the genome of the strain in late April 2009.",
+        "Football matches were played behind closed doors in April 2009.",
+        "The first British patients recovered quickly in May 2009.",
+    ]
+    articles = [
+        make_article(t, outlet=f"O{k}", published=day, split=split_sentences)
+        for k, t in enumerate(texts)
+    ]
+    story = make_story(*articles, id="s1", event_date=day, title="WHO declares a pandemic")
+    old = [e for e in build_timeline([story]) if e.date.year == 1918]
+    assert len(old) == 2
+    pandemic = next(e for e in old if "pandemic" in e.text)
+    assert (pandemic.sources, len(pandemic.variants)) == (2, 1)
+
+
 def test_merged_timelines_keep_variants_and_sources() -> None:
-    one = TimelineEvent(
-        date(2009, 6, 25), "day", "Jackson died at home", ["A"], ["a"], None, 1, ["A"], ["v1"]
+    text, one_way, other_way = (
+        "Jackson died at his home",
+        "Jackson died at his home in Los Angeles",
+        "The singer Jackson died at his home",
     )
-    two = TimelineEvent(
-        date(2009, 6, 25), "day", "Jackson died at home", ["B"], ["b"], None, 1, ["B"], ["v2"]
-    )
+    day = date(2009, 6, 25)
+    one = TimelineEvent(day, "day", text, ["A"], ["a"], None, 1, ["A"], [one_way])
+    two = TimelineEvent(day, "day", text, ["B"], ["b"], None, 1, ["B"], [other_way])
     (merged,) = merge_timelines([one, two])
     assert (merged.sources, merged.outlets) == (2, ["A", "B"])
-    assert set(merged.variants) == {"v1", "v2"}
+    assert sorted([merged.text, *merged.variants]) == sorted([text, one_way, other_way])
 
 
 # ---- ranking ----

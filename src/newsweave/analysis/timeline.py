@@ -83,6 +83,12 @@ class TimelineSettings:
     reprint_days: int = 31
     """The same sentence in articles this many days apart is one mention, its earliest date
     kept (a story updated overnight resolves "yesterday" to another day)."""
+    key_lift: float = 3.0
+    """A word marks a year's vague mentions as one event when used this many times as often
+    among them as among all mentions (`_year_keys`)."""
+    wording_similarity: float = 0.5
+    """A mention group joins a story whose own mentions hold a sentence this alike (cosine of
+    the IDF-weighted words) to one of its own (`_join_wordings`)."""
     max_variants: int = 5
     """Other wordings kept with an event, the closest to the others first."""
     topic_words: int = 30
@@ -417,6 +423,31 @@ def _reprints(nodes: list[_Node], settings: TimelineSettings) -> list[_Node]:
     return out
 
 
+def _rank(node: _Node) -> int:
+    return _RANK[node.granularity or "year"]
+
+
+def _year_keys(nodes: list[_Node], settings: TimelineSettings) -> dict[int, set[str]]:
+    """The words that mark each year's vague mentions (quarters to years) as one event: used
+    there `key_lift` times as often as in all mentions, and by two of them at least. Twelve
+    asides to "1918" name the 1918 pandemic in as many wordings ("pandemic", "killed",
+    "million" recur there); in the months a storyline covers, nothing stands out so."""
+    df: Counter[str] = Counter(w for n in nodes for w in n.words)
+    by_year: dict[int, list[_Node]] = {}
+    for node in nodes:
+        if node.period and _rank(node) >= _RANK["quarter"]:
+            by_year.setdefault(node.period[0].year, []).append(node)
+    keys = {}
+    for year, members in by_year.items():
+        local: Counter[str] = Counter(w for n in members for w in n.words)
+        keys[year] = {
+            w
+            for w, k in local.items()
+            if k >= 2 and k / len(members) >= settings.key_lift * df[w] / len(nodes)
+        }
+    return keys
+
+
 def _group_mentions(
     nodes: list[_Node], weights: _Weights, settings: TimelineSettings
 ) -> list[_Node]:
@@ -425,18 +456,23 @@ def _group_mentions(
     the vaguer the dates, the more alike the wording must be (a year holds many events, a
     day few): "died in June" and "died on 25 June" name one death if they say it alike."""
     nodes = _reprints(nodes, settings)
+    keys = _year_keys(nodes, settings)
     pairs = []
     for i in range(len(nodes)):
         for j in range(i + 1, len(nodes)):
             common = _overlap(nodes[i].period, nodes[j].period)
-            if not common or len(nodes[i].words.keys() & nodes[j].words.keys()) < (
-                settings.mention_shared
-            ):
+            shared = nodes[i].words.keys() & nodes[j].words.keys()
+            if not common or len(shared) < settings.mention_shared:
                 continue
             score = weights.cosine(nodes[i].words, nodes[j].words)
             rank = max(_RANK[nodes[i].granularity or "year"], _RANK[nodes[j].granularity or "year"])
-            if score >= settings.mention_similarity * _STRICTER[rank]:
+            need = settings.mention_similarity * _STRICTER[rank]
+            if score >= need:
                 pairs.append((-score, i, j))
+            elif min(_rank(nodes[i]), _rank(nodes[j])) >= _RANK["quarter"]:
+                year = keys.get(common[0].year, set())
+                if len(shared & year) >= settings.mention_shared:
+                    pairs.append((-need, i, j))
     parent = list(range(len(nodes)))
 
     def root(i: int) -> int:
@@ -488,7 +524,43 @@ def _merge_nodes(nodes: list[_Node], settings: TimelineSettings) -> list[_Node]:
     weights = _Weights(n.words for n in nodes)
     stories = [n for n in nodes if n.story_id]
     groups = _group_mentions([n for n in nodes if not n.story_id], weights, settings)
-    return _attach(stories, groups, weights, settings)
+    return _join_wordings(_attach(stories, groups, weights, settings), weights, settings)
+
+
+def _join_wordings(
+    nodes: list[_Node], weights: _Weights, settings: TimelineSettings
+) -> list[_Node]:
+    """Each mention group left alone joins the story whose event it words nearly as one of
+    the story's own mentions does (periods overlap, `wording_similarity` between the two
+    sentences, `mention_shared` + 1 content words in common): "Michael Jackson died aged 50
+    in June 2009" beside the death's story that "Jackson died at his home in June, aged 50"
+    already joined. Timelines merged for an entity meet such pairs from different stories."""
+    stories = [n for n in nodes if n.story_id and n.texts]
+    if not stories:
+        return nodes
+    bags = {id(n): [_content(t) for t, _, _ in n.texts] for n in stories}
+    kept = []
+    for node in nodes:
+        if node.story_id or not node.texts:
+            kept.append(node)
+            continue
+        own = [_content(t) for t, _, _ in node.texts]
+        best, best_score = None, settings.wording_similarity
+        for story in stories:
+            if not _overlap(node.period, story.period):
+                continue
+            for a in own:
+                for b in bags[id(story)]:
+                    if len(a.keys() & b.keys()) <= settings.mention_shared:
+                        continue
+                    score = weights.cosine(a, b)
+                    if score >= best_score:
+                        best, best_score = story, score
+        if best is None:
+            kept.append(node)
+        else:
+            best.absorb(node, _overlap(best.period, node.period) or best.period)
+    return kept
 
 
 def _to_event(node: _Node, settings: TimelineSettings) -> TimelineEvent | None:
@@ -501,8 +573,14 @@ def _to_event(node: _Node, settings: TimelineSettings) -> TimelineEvent | None:
     bags = [_content(t) for t, _ in texts]
 
     def centrality(k: int) -> tuple[float, int]:
-        shared = sum(len(bags[k].keys() & b.keys()) for b in bags)
-        return shared / math.sqrt(len(bags[k]) or 1), -len(texts[k][0])
+        """How alike the wording is to the others (a cosine of word sets, so that a long
+        paragraph sharing a little with each is not the most typical), then the shortest."""
+        shared = sum(
+            len(bags[k].keys() & b.keys()) / math.sqrt((len(bags[k]) * len(b)) or 1)
+            for j, b in enumerate(bags)
+            if j != k
+        )
+        return shared, -len(texts[k][0])
 
     order = sorted(range(len(texts)), key=centrality, reverse=True)
     if node.story_id and node.title:
