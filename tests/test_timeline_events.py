@@ -65,8 +65,15 @@ def test_reader_comments_and_page_furniture_give_no_event() -> None:
 def test_quoted_first_person_is_reporting_not_a_comment() -> None:
     assert not chatter('"I was in Mexico City in April," the minister said.')
     assert not chatter("The minister told reporters he had been in Mexico City in April.")
+    assert not chatter('His mother said: "It won\'t bring my son back." He was jailed in May.')
+    assert not chatter("Talks in (Geneva, Switzerland) ended in March.")
     assert chatter("I returned from Cancun on the 17th April just before the panic.")
+    assert chatter("We have booked a holiday to Cancun in August, should we cancel?")
     assert chatter("Susan Watts | 18:00 UK time, Saturday, 25 April 2009")
+    assert chatter("Jo from Leeds is trying to trace relatives born in Wales in 1861.")
+    assert chatter("What a goal on Saturday. (Shiraz, Harrow). Next up")
+    assert chatter("Presenter\\/Zoe Ball, Producer\\/Ben Walker Monday 1 to Friday 5 March")
+    assert chatter("Skip to a day of the week: Zoe Ball sits in on Sunday.")
 
 
 def test_dates_a_sentence_compares_with_are_no_events() -> None:

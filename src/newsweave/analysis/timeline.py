@@ -77,6 +77,12 @@ class TimelineSettings:
     """... and an undated story's (whose date it then gives), which nothing else confirms."""
     max_sentence_words: int = 80
     """Longer "sentences" are unsplit paragraphs or tables, not statements of one event."""
+    chatter_page_share: float = 0.3
+    """An article this much of whose sentences are chatter is a page of comments or readers'
+    posts (a forum, "Have your say"): it gives no mention at all, since what the sentence
+    rules miss there is chatter too ..."""
+    chatter_page_sentences: int = 10
+    """... once it has this many sentences (a short page's one credit line says little)."""
     aside_years: int = 10
     """A date this many years older than another date of the same sentence is an aside of
     it: the sentence reports the later event."""
@@ -149,35 +155,49 @@ def _overlap(a: Period | None, b: Period | None) -> Period | Literal[False] | No
 # ---- what is not an event ----
 
 
-def _rules() -> tuple[re.Pattern[str], frozenset[str], re.Pattern[str], re.Pattern[str]]:
-    """`rules/timeline.toml`: chatter, first/second-person words, speech cues, aside cues."""
+def _rules() -> tuple[
+    re.Pattern[str], re.Pattern[str], frozenset[str], re.Pattern[str], re.Pattern[str]
+]:
+    """`rules/timeline.toml`: comment talk, page chrome and readers' posts, first/second-person
+    words, speech cues, aside cues."""
     text = resources.files("newsweave.rules").joinpath("timeline.toml").read_text("utf-8")
     rules = tomllib.loads(text)
-    chatter = [p for family in rules["chatter"].values() for p in family]
+    page = [p for name, family in rules["chatter"].items() if name != "comment" for p in family]
     aside = "|".join(rules["aside"]["before"])
+
+    def whole(pattern: str) -> str:  # a word at either end is a whole word
+        end = r"(?!\w)" if re.search(r"[\w)]$", pattern) else ""
+        return rf"(?:(?<!\w){pattern}{end})"
+
     return (
-        re.compile(r"(?:" + "|".join(rf"(?:(?<!\w){p}(?!\w))" for p in chatter) + ")", re.I),
+        re.compile("|".join(map(whole, rules["chatter"]["comment"])), re.I),
+        re.compile("|".join(map(whole, page)), re.I),
         frozenset(rules["person"]["words"]),
         re.compile(r"\b(?:" + "|".join(rules["person"]["reported"]) + r")\b", re.I),
         re.compile(rf"\b(?:{aside})\s+(?:(?:the|a|an)\s+)?(?:year\s+)?$", re.I),
     )
 
 
-_CHATTER, _PERSON, _REPORTED, _ASIDE = _rules()
+_COMMENT, _PAGE, _PERSON, _REPORTED, _ASIDE = _rules()
 _QUOTE_MARKS = re.compile('["“”„«»]')
+_QUOTED = re.compile('"[^"]*"|“[^”]*”|«[^»]*»|„[^“”]*[“”]')
 _PERSON_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
 def chatter(sentence: str) -> bool:
     """Whether a sentence is a reader's comment or the page around an article rather than
     reporting: comment talk and headers ("I think", "lol", "Jo wrote:", "5 hours ago"),
-    credits, copyright lines, links to other pages, bylines; or a sentence that says "I" or
-    "you" while quoting no one (a reader talking, or the page addressing its reader)."""
-    if _CHATTER.search(sentence):
+    readers' posts, credits, listings, copyright lines, links to other pages, bylines; or a
+    sentence that says "I", "we" or "you" while quoting no one (a reader talking, or the
+    page addressing its reader). What is inside quotation marks is someone reported."""
+    if _PAGE.search(sentence):
         return True
-    if _QUOTE_MARKS.search(sentence) or _REPORTED.search(sentence):
-        return False
-    words = _PERSON_WORD.findall(sentence.lower().replace("’", "'"))
+    unquoted = _QUOTED.sub(" ", sentence)
+    if _COMMENT.search(unquoted):
+        return True
+    if _QUOTE_MARKS.search(unquoted) or _REPORTED.search(unquoted):
+        return False  # a quotation running over several sentences, or reported speech
+    words = _PERSON_WORD.findall(unquoted.lower().replace("’", "'"))
     return any(w in _PERSON for w in words)
 
 
@@ -228,6 +248,8 @@ def past_mentions(
     base = None if article.published_estimated else article.published
     limit = before or base
     spans = _sentence_spans(article)
+    if _chatter_page(article, spans, settings):
+        return []
     found: list[Mention] = []
     seen: set[tuple[int, str]] = set()
     sentence_of: list[int] = []
@@ -268,6 +290,16 @@ def past_mentions(
         )
         sentence_of.append(where)
     return _without_far_asides(found, sentence_of, settings)
+
+
+def _chatter_page(
+    article: Article, spans: list[tuple[int, int]], settings: TimelineSettings
+) -> bool:
+    """Whether the article is a page of comments or readers' posts (`chatter_page_share`)."""
+    if len(spans) < settings.chatter_page_sentences:
+        return False
+    talk = sum(chatter(article.text[start:end]) for start, end in spans)
+    return talk >= settings.chatter_page_share * len(spans)
 
 
 def _without_far_asides(
