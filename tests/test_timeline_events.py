@@ -74,6 +74,7 @@ def test_quoted_first_person_is_reporting_not_a_comment() -> None:
     assert chatter("What a goal on Saturday. (Shiraz, Harrow). Next up")
     assert chatter("Presenter\\/Zoe Ball, Producer\\/Ben Walker Monday 1 to Friday 5 March")
     assert chatter("Skip to a day of the week: Zoe Ball sits in on Sunday.")
+    assert chatter("Dr Murray, shown here in February, joined the tour.")  # a photo's date
 
 
 def test_dates_a_sentence_compares_with_are_no_events() -> None:
