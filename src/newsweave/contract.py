@@ -73,10 +73,25 @@ def timeline_event_to_dict(event: TimelineEvent) -> dict[str, Any]:
         "text": event.text,
         "outlets": list(event.outlets),
         "article_ids": list(event.article_ids),
+        "sources": event.sources,
+        "source_names": list(event.source_names),
+        "variants": list(event.variants),
+        "salience": round(event.salience, 4),
     }
     if event.story_id:
         data["story_id"] = event.story_id
     return data
+
+
+def timeline_event_from_dict(data: dict[str, Any]) -> TimelineEvent:
+    """`timeline_event_to_dict`'s output back; JSON written before events carried sources,
+    variants and salience loads with its outlets as the sources and no salience."""
+    fields = {k: v for k, v in data.items() if k in TimelineEvent.__dataclass_fields__}
+    event = TimelineEvent(**{**fields, "date": date.fromisoformat(data["date"])})
+    if "sources" not in data:
+        event.sources = len(event.outlets)
+        event.source_names = list(event.outlets)
+    return event
 
 
 def analysis_to_dict(story: Story) -> dict[str, Any]:
@@ -131,10 +146,7 @@ def analysis_from_dict(story: Story, data: dict[str, Any]) -> None:
         for q in data.get("quotes", [])
     ]
     story.coverage = [OutletCoverage(**c) for c in data.get("coverage", [])]
-    story.timeline = [
-        TimelineEvent(**{**e, "date": date.fromisoformat(e["date"])})
-        for e in data.get("timeline", [])
-    ]
+    story.timeline = [timeline_event_from_dict(e) for e in data.get("timeline", [])]
     story.event_date_granularity = data.get("event_date_granularity", "day")
     story.event_date_inferred = bool(data.get("event_date_inferred", False))
 

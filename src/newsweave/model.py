@@ -329,6 +329,10 @@ class TimelineEvent:
     `date` is the first day of the period the text names; `granularity` says how much of it is
     known ("day", "month", "year"), so "October 2015" is 2015-10-01 with "month".
     `story_id` is set when the event is a story of its own (the story's event date).
+    `sources` counts the independent sources that report it (`source_names`: a wire copy
+    counts as its wire, a passage copied word for word once), `variants` are other wordings
+    of it merged into this one, and `salience` (0..1) says how much it matters to the
+    timeline it is on (`newsweave.analysis.timeline.rank`): a view shows the most salient.
     """
 
     date: date
@@ -337,6 +341,10 @@ class TimelineEvent:
     outlets: list[str]
     article_ids: list[str] = field(default_factory=list)
     story_id: str | None = None
+    sources: int = 0
+    source_names: list[str] = field(default_factory=list)
+    variants: list[str] = field(default_factory=list)
+    salience: float = 0.0
 
 
 def name_site_pages(articles: list[Article]) -> None:

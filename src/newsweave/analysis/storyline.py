@@ -34,6 +34,7 @@ from newsweave.analysis.timeline import (
     build_timeline,
     date_undated_stories,
     merge_timelines,
+    topic_of,
 )
 from newsweave.components import union_find
 from newsweave.model import Story, StoryEntity, TimelineEvent
@@ -456,7 +457,7 @@ def storyline_timeline(
     events = [e for story in stories for e in story.timeline]
     dated = {e.story_id for e in events if e.story_id}
     events += [e for s in stories if s.id not in dated and (e := own_event(s))]
-    return merge_timelines(events, settings)
+    return merge_timelines(events, settings, topic_of(stories, settings))
 
 
 def gather_storylines(stories: Iterable[Story]) -> list[Storyline]:

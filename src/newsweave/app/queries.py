@@ -13,7 +13,13 @@ from datetime import date
 
 from newsweave.analysis.storyline import storyline_entities, storyline_timeline
 from newsweave.analysis.summarize import SummarySettings, summarize
-from newsweave.analysis.timeline import build_timeline, entity_timeline, names_entity, within
+from newsweave.analysis.timeline import (
+    build_timeline,
+    entity_timeline,
+    names_entity,
+    top_events,
+    within,
+)
 from newsweave.app.evidence import Support, supports
 from newsweave.model import Article, Story, SummarySentence, TimelineEvent
 from newsweave.store import Store
@@ -60,27 +66,44 @@ def focused_summary(
 @dataclass
 class Timeline:
     """Dated events, oldest first, and what the query matched: an entity's canonical name, or
-    "story ID: TITLE" for a story's storyline."""
+    "story ID: TITLE" for a story's storyline. `total` counts the events before a limit kept
+    the most salient (`analysis.timeline.top_events`)."""
 
     match: str
     events: list[TimelineEvent]
+    total: int = 0
+
+    def __post_init__(self) -> None:
+        self.total = max(self.total, len(self.events))
+
+    def top(self, limit: int | None) -> Timeline:
+        """The `limit` most salient events only (every one with 0 or None), oldest first."""
+        self.events, _ = top_events(self.events, limit)
+        return self
 
 
 def timeline(
-    store: Store, query: str, *, since: date | None = None, until: date | None = None
+    store: Store,
+    query: str,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int | None = None,
 ) -> Timeline | None:
     """A story's storyline timeline when `query` is a story id (or unique prefix), else the
     timeline of the entity `query` names (`entity_timeline_of`); None if nothing matches.
-    Events overlapping `since`..`until` only (both inclusive, either open)."""
+    Events overlapping `since`..`until` only (both inclusive, either open), and of those the
+    `limit` most salient (every one without a limit); `total` counts them all."""
     story = store.story(query) if _STORY_ID.fullmatch(query) else None
     if story is not None:
         line = storyline_of(store, story.storyline) if story.storyline else None
         events = line.timeline if line else story.timeline or build_timeline([story])
-        return Timeline(f"story {story.id}: {story.title or ''}", within(events, since, until))
+        events = within(events, since, until)
+        return Timeline(f"story {story.id}: {story.title or ''}", events).top(limit)
     found = entity_timeline_of(store, query)
-    if found is not None:
-        found.events = within(found.events, since, until)
-    return found
+    if found is None:
+        return None
+    return Timeline(found.match, within(found.events, since, until)).top(limit)
 
 
 def entity_timeline_of(

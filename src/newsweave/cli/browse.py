@@ -28,6 +28,10 @@ from newsweave.cli.common import (
 if TYPE_CHECKING:
     from newsweave.model import Article, Story
 
+DEFAULT_TIMELINE_EVENTS = 20
+"""Events `timeline` shows unless asked for more (`analysis.timeline.DEFAULT_LIMIT`; the
+analysis is imported inside the command)."""
+
 
 def stories(db: DbOption = Path("newsweave.db")) -> None:
     """List the stored stories."""
@@ -124,12 +128,22 @@ def timeline(
         datetime | None,
         typer.Option("--to", formats=["%Y-%m-%d"], help="Only events up to this date."),
     ] = None,
+    limit: Annotated[
+        int,
+        typer.Option(
+            min=0, help="Show the N most salient events (sources, articles, centrality); 0: all."
+        ),
+    ] = DEFAULT_TIMELINE_EVENTS,
+    show_all: Annotated[bool, typer.Option("--all", help="Show every event.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Dated events of an entity's stories, or of a story's storyline, with their outlets.
 
     Events are the stories themselves and the earlier events their articles cite ("visited
     Moscow in October 2015"), each dated as finely as the text allows (day, month, year).
+    The most salient are shown, oldest first: those most independent sources and articles
+    report, central to the stories and near them in time. JSON gives `total`, the events in
+    all, beside those shown.
     """
     from rich.table import Table
 
@@ -139,23 +153,40 @@ def timeline(
 
     with open_db(db) as store:
         found = queries.timeline(
-            store, query, since=since and since.date(), until=until and until.date()
+            store,
+            query,
+            since=since and since.date(),
+            until=until and until.date(),
+            limit=None if show_all else limit,
         )
     if found is None:
         error(f"no story or entity {query!r} in {db}")
         raise typer.Exit(1)
     name, events = found.match, found.events
     if as_json:
-        timeline_json = [timeline_event_to_dict(e) for e in events]
-        console.print_json(data={"query": query, "match": name, "timeline": timeline_json})
+        console.print_json(
+            data={
+                "query": query,
+                "match": name,
+                "total": found.total,
+                "shown": len(events),
+                "timeline": [timeline_event_to_dict(e) for e in events],
+            }
+        )
         return
-    table = Table(title=plain(f"Timeline of {name}: {len(events)} events"))
-    for column in ("date", "event", "outlets", "story"):
+    shown = (
+        f"the {len(events)} most salient of {found.total} events (--all: every one)"
+        if found.total > len(events)
+        else f"{len(events)} events"
+    )
+    table = Table(title=plain(f"Timeline of {name}: {shown}"))
+    for column in ("date", "event", "sources", "outlets", "story"):
         table.add_column(column, no_wrap=column in ("date", "story"))
     for event in events:
         table.add_row(
             date_label(event.date, event.granularity),
             plain(event.text),
+            str(event.sources or len(event.outlets)),
             plain(", ".join(event.outlets)),
             event.story_id or "",
         )

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from newsweave import __version__
 from newsweave.analysis.storyline import gather_storylines
+from newsweave.analysis.timeline import DEFAULT_LIMIT, top_events
 from newsweave.model import Article, Story, TimelineEvent, citations, paragraphs
 from newsweave.nlp.language import is_analysed, language_name, not_analysed_note
 from newsweave.render.dates import event_date_label
@@ -49,9 +50,9 @@ def environment() -> Environment:
     return env
 
 
-def shown_events(events: list[TimelineEvent], limit: int) -> list[TimelineEvent]:
-    """The `limit` most salient events in date order; all of them for 0."""
-    return list(events) if limit <= 0 else list(events)[:limit]  # MERGE: top_events
+def shown_events(events: list[TimelineEvent], limit: int | None) -> list[TimelineEvent]:
+    """The `limit` most salient events in date order (`top_events`); all for 0 or None."""
+    return top_events(events, limit)[0]
 
 
 def language_label(article: Article) -> Markup:
@@ -64,7 +65,7 @@ def language_label(article: Article) -> Markup:
     )
 
 
-TIMELINE_EVENTS = 20
+TIMELINE_EVENTS = DEFAULT_LIMIT
 """Events a report shows per timeline: the most salient (`top_events`)."""
 
 

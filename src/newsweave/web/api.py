@@ -88,12 +88,15 @@ def list_entities(state: State, prefix: Text = None, limit: Limit = 50) -> list[
 
 
 @router.get("/entities/{name:path}", response_model=views.EntityJSON)
-def get_entity(state: State, name: str, page: Page = 1) -> views.EntityJSON:
-    """An entity, its stories (paged) and the timeline of its dated stories."""
-    found = views.entity_page(state.store, name, page)
+def get_entity(state: State, name: str, page: Page = 1, events: Text = None) -> views.EntityJSON:
+    """An entity, its stories (paged) and its timeline: the most salient events, or with
+    `events=all` every one; `timeline_total` counts them all."""
+    found = views.entity_page(state.store, name, page, all_events=events == "all")
     if found is None:
         raise HTTPException(404, f"no story names {name!r}")
-    return views.EntityJSON(found.entity, found.stories, views.timeline_entries(found.timeline))
+    return views.EntityJSON(
+        found.entity, found.stories, views.timeline_entries(found.timeline), found.timeline_total
+    )
 
 
 @router.get("/outlets", response_model=list[OutletCount])

@@ -20,9 +20,6 @@ router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 State = Annotated[Web, Depends(web)]
 Page = Annotated[int, Query(ge=1, le=100_000)]
 Text = Annotated[str | None, Query(max_length=200)]
-EventLimit = Annotated[int, Query(ge=0, le=100_000)]
-TIMELINE_EVENTS = 20
-"""Timeline events a page shows before "all N events" (0 in `?events=` shows them all)."""
 
 
 @router.get("/")
@@ -45,7 +42,8 @@ def stories_page(
 
 
 @router.get("/stories/{story_id}")
-def story_page(state: State, story_id: str, events: EventLimit = TIMELINE_EVENTS) -> str:
+def story_page(state: State, story_id: str, events: Text = None) -> str:
+    """`events=all` shows every event of the story's timeline, not only the most salient."""
     found = queries.story_with_evidence(state.store, story_id)
     if found is None:
         raise HTTPException(404, f"no story {story_id!r}")
@@ -54,17 +52,23 @@ def story_page(state: State, story_id: str, events: EventLimit = TIMELINE_EVENTS
         "story.html.j2",
         story=story,
         supports=found.supports,
-        shown=events,
+        shown=None if events == "all" else views.TIMELINE_EVENTS,
         title=story.title or "Story",
     )
 
 
 @router.get("/storylines/{storyline_id}")
-def storyline_page(state: State, storyline_id: str, events: EventLimit = TIMELINE_EVENTS) -> str:
+def storyline_page(state: State, storyline_id: str, events: Text = None) -> str:
+    """`events=all` shows every event of the storyline's timeline."""
     found = queries.storyline_of(state.store, storyline_id)
     if found is None:
         raise HTTPException(404, f"no storyline {storyline_id!r}")
-    return render("storyline.html.j2", view=found, shown=events, title=f"Storyline: {found.title}")
+    return render(
+        "storyline.html.j2",
+        view=found,
+        shown=None if events == "all" else views.TIMELINE_EVENTS,
+        title=f"Storyline: {found.title}",
+    )
 
 
 @router.get("/search")
@@ -80,8 +84,9 @@ def entities_page(state: State, prefix: Text = None) -> str:
 
 
 @router.get("/entities/{name:path}")
-def entity_page(state: State, name: str, page: Page = 1) -> str:
-    found = views.entity_page(state.store, name, page)
+def entity_page(state: State, name: str, page: Page = 1, events: Text = None) -> str:
+    """`events=all` shows every timeline event, not only the most salient."""
+    found = views.entity_page(state.store, name, page, all_events=events == "all")
     if found is None:
         raise HTTPException(404, f"no story names {name!r}")
     return render("entity.html.j2", view=found, title=found.entity.name)

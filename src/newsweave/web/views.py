@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from newsweave.analysis.timeline import DEFAULT_LIMIT
 from newsweave.app import queries
 from newsweave.contract import article_to_dict, story_to_dict
 from newsweave.model import TimelineEvent
@@ -17,6 +18,8 @@ from newsweave.store import Store
 from newsweave.store.browse import ArticleCard, EntityCount, Exclusive, StoryCard, StoryFilter
 
 PER_PAGE = 20
+TIMELINE_EVENTS = DEFAULT_LIMIT
+"""Timeline events an entity page shows unless asked for all: the most salient."""
 
 
 @dataclass
@@ -54,9 +57,14 @@ def story_list(store: Store, where: StoryFilter, page: int, per_page: int = PER_
 
 @dataclass
 class EntityPage:
+    """The entity, a page of its stories, its most salient timeline events (every one with
+    `all_events`) and how many events it has in all."""
+
     entity: EntityCount
     stories: StoryList
     timeline: list[TimelineEvent] = field(default_factory=list)
+    timeline_total: int = 0
+    all_events: bool = False
 
 
 @dataclass
@@ -69,12 +77,26 @@ class TimelineEntry:
     outlets: list[str]
     article_ids: list[str]
     story_id: str | None
+    sources: int = 0
+    """Independent sources reporting it (a wire copy counts as its wire)."""
+    variants: list[str] = field(default_factory=list)
+    """Other wordings of the same event."""
+    salience: float = 0.0
+    """How much the event matters on this timeline (0..1); views show the most salient."""
 
 
 def timeline_entries(events: list[TimelineEvent]) -> list[TimelineEntry]:
     return [
         TimelineEntry(
-            e.date.isoformat(), e.granularity, e.text, e.outlets, e.article_ids, e.story_id
+            e.date.isoformat(),
+            e.granularity,
+            e.text,
+            e.outlets,
+            e.article_ids,
+            e.story_id,
+            e.sources,
+            e.variants,
+            e.salience,
         )
         for e in events
     ]
@@ -87,6 +109,9 @@ class EntityJSON:
     entity: EntityCount
     stories: StoryList
     timeline: list[TimelineEntry]
+    timeline_total: int = 0
+    """Events of the entity's timeline in all; `timeline` holds the most salient of them
+    unless every one was asked for."""
 
 
 @dataclass
@@ -107,14 +132,22 @@ def storyline_json(view: queries.StorylineView) -> StorylineJSON:
     )
 
 
-def entity_page(store: Store, name: str, page: int) -> EntityPage | None:
-    """The entity, a page of its stories, and its timeline (`queries.entity_timeline_of`)."""
+def entity_page(
+    store: Store, name: str, page: int, *, all_events: bool = False
+) -> EntityPage | None:
+    """The entity, a page of its stories, and its timeline (`queries.entity_timeline_of`):
+    its `TIMELINE_EVENTS` most salient events, or with `all_events` every one."""
     entity = store.entity(name)
     if entity is None:
         return None
     where = StoryFilter(entity=entity.name)
     found = queries.entity_timeline_of(store, entity.name)
-    return EntityPage(entity, story_list(store, where, page), found.events if found else [])
+    total = len(found.events) if found else 0
+    if found:
+        found.top(None if all_events else TIMELINE_EVENTS)
+    return EntityPage(
+        entity, story_list(store, where, page), found.events if found else [], total, all_events
+    )
 
 
 @dataclass
