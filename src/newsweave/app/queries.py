@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from newsweave.analysis.storyline import storyline_entities, storyline_timeline
+from newsweave.analysis.storyline import own_event, storyline_entities, storyline_timeline
 from newsweave.analysis.summarize import SummarySettings, summarize
 from newsweave.analysis.timeline import (
     build_timeline,
@@ -126,8 +126,8 @@ def entity_timeline_of(
     if not stories:
         return None
     for story in stories:
-        if not story.timeline and story.event_date:
-            story.timeline = [_own_event(story, story.event_date)]
+        if not story.timeline and (event := own_event(story)):
+            story.timeline = [event]
     wanted = query.casefold()
     names = Counter(
         e.name
@@ -137,17 +137,6 @@ def entity_timeline_of(
     )
     name = names.most_common(1)[0][0] if names else query
     return Timeline(name, entity_timeline(stories, query))
-
-
-def _own_event(story: Story, day: date) -> TimelineEvent:
-    return TimelineEvent(
-        day,
-        "day",
-        story.title or "Untitled story",
-        story.outlets,
-        [a.id for a in story.articles],
-        story_id=story.id,
-    )
 
 
 @dataclass

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from newsweave.analysis.timeline import DEFAULT_LIMIT, top_events
 from newsweave.model import Article, Story
 from newsweave.nlp.language import is_analysed, language_name, not_analysed_note
 from newsweave.render.dates import date_label, event_date_label
@@ -156,12 +157,15 @@ def _analysis(story: Story) -> list[str]:
 
 
 def _timeline(story: Story) -> list[str]:
-    """The story's dated events, oldest first (its own event in bold): it, and the earlier
-    events its articles cite."""
+    """The story's most salient dated events, oldest first (its own event in bold): it, and
+    the earlier events its articles cite."""
     if not story.timeline:
         return []
+    shown, left_out = top_events(story.timeline, DEFAULT_LIMIT)
     lines = ["", "### Timeline", ""]
-    for event in story.timeline:
+    if left_out:
+        lines += [f"The {len(shown)} events most outlets refer to, of {len(story.timeline)}.", ""]
+    for event in shown:
         text = escape(event.text)
         if event.story_id == story.id:
             text = f"**{text}** (this story)"
