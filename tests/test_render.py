@@ -190,3 +190,31 @@ def test_write_report(tmp_path: Path) -> None:
     assert json.loads(files["json"].read_text(encoding="utf-8"))["stories"][0]["id"] == "s1"
     assert files["html"].read_text(encoding="utf-8").startswith("<!doctype html>")
     assert files["markdown"].read_text(encoding="utf-8").startswith("# newsweave")
+
+
+def test_reports_show_the_most_salient_events_and_each_storyline_once() -> None:
+    """A long timeline shows its 20 most salient events; a storyline's timeline is drawn once,
+    in its own section, and each of its stories links there instead of repeating it."""
+    from newsweave.model import TimelineEvent
+
+    articles = [make_article(f"Story {n} text.", outlet="A") for n in range(3)]
+    events = [
+        TimelineEvent(
+            date(2000 + n, 1, 1), "year", f"Event {n}", ["A"], [articles[0].id], salience=n / 30
+        )
+        for n in range(25)
+    ]
+    stories = [
+        make_story(a, id=f"s{n}", title=f"Story {n}", event_date=date(2024, 1, 1 + n))
+        for n, a in enumerate(articles)
+    ]
+    stories[0].timeline = events
+    for story in stories[:2]:
+        story.storyline = "line0000"
+    page = render_html(stories)
+    assert "Showing 20 of 25 events, those most outlets refer to." in page
+    assert "Event 24" in page and "Event 4<" not in page  # the least salient left out
+    assert page.count('id="storyline-line0000"') == 1
+    assert page.count('href="#storyline-line0000"') == 2
+    markdown = render_markdown(stories)
+    assert "The 20 events most outlets refer to, of 25." in markdown
