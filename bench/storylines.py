@@ -1,13 +1,14 @@
 """Storylines and the report a reader opens: storyline sizes, timeline lengths, report size
 and the time Chromium takes to open it.
 
-    .venv/bin/python bench/storylines.py DIR [DIR ...] [--runs 3]
+    .venv/bin/python bench/storylines.py DIR [DIR ...] [--db PATH] [--runs 3]
 
 Each DIR is a Timeline17 topic folder (`articles.json`, each article published on its
 `dct`, the folder name as its outlet). The folders are ingested together into a temporary
-store with the full analysis (`ingest` + `build_stories`, as `newsweave digest` does), the
-report is written (`newsweave report`), and the system Chromium (`/usr/bin/chromium`, through
-Playwright) opens `index.html` from disk `--runs` times: the median time to the load event.
+store (or `--db PATH`, reused as it is when it exists) with the full analysis (`ingest` +
+`build_stories`, as `newsweave digest` does), the report is written (`newsweave report`), and
+the system Chromium (`/usr/bin/chromium`, through Playwright) opens `index.html` from disk
+`--runs` times: the median time to the load event.
 Prints one table: articles, stories, storylines and their sizes, the timeline events of the
 stories (all and shown) and of the storylines, the report's size and open time.
 """
@@ -68,13 +69,17 @@ def open_time(page_path: Path, runs: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="+", type=Path)
+    parser.add_argument("--db", type=Path, help="Keep the database here; reuse it if it exists.")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     docs = documents(args.folders)
     with tempfile.TemporaryDirectory() as tmp:
-        with open_store(Path(tmp) / "bench.db") as store:
-            ingest_documents(docs, store)
-            build_stories(store)
+        db = args.db or Path(tmp) / "bench.db"
+        fresh = not db.exists()
+        with open_store(db) as store:
+            if fresh:
+                ingest_documents(docs, store)
+                build_stories(store)
             stories = store.stories()
         paths = write_report(stories, Path(tmp) / "report")
         html = paths["html"]
