@@ -122,7 +122,9 @@ def test_markov_clustering_splits_two_blocks() -> None:
 
 
 def test_clust_dates_each_event_by_its_most_mentioned_day() -> None:
-    spill = "BP engineers fight the oil spill in the Gulf of Mexico on Tuesday after the rig explosion."
+    spill = (
+        "BP engineers fight the oil spill in the Gulf of Mexico on Tuesday after the rig explosion."
+    )
     cap = "BP says the leaking oil well in the Gulf has been capped on Thursday by engineers."
     texts = [(spill, DAY + timedelta(days=1)), (spill, DAY + timedelta(days=1))]
     texts += [(cap, date(2010, 7, 15)), (cap, date(2010, 7, 16))]
@@ -163,7 +165,9 @@ def _topic(root: Path, name: str, start: date) -> None:
     for day, text in events.items():
         for copy in range(3):
             n += 1
-            articles.append({"uid": str(n), "dct": day.isoformat(), "text": f"{text} Copy {copy} ."})
+            articles.append(
+                {"uid": str(n), "dct": day.isoformat(), "text": f"{text} Copy {copy} ."}
+            )
     n += 1
     quiet = start + timedelta(days=1)
     articles.append({"uid": str(n), "dct": quiet.isoformat(), "text": "Weather is mild . Fine ."})

@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Protocol
 
 import numpy as np
 
@@ -50,14 +51,16 @@ class DateFeatures:
     counts: np.ndarray
 
 
-class _HasMentions:
+class MentioningSentence(Protocol):
+    """A sentence as date features read it (`timeline_summary.DatedSentence`)."""
+
     article: int
     mentions: frozenset[date]
 
 
 def date_features(
     articles: Sequence[Article],
-    sentences: Iterable[_HasMentions],
+    sentences: Iterable[MentioningSentence],
     start: date | None = None,
     end: date | None = None,
     *,
