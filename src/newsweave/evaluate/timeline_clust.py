@@ -88,7 +88,11 @@ def clust_timeline(
             if (start is None or d >= start) and (end is None or d <= end)
         )
         published = [articles[a].published for a in cluster if articles[a].published]
-        day = mentioned.most_common(1)[0][0] if mentioned else min(published, default=None)
+        day = (
+            min(mentioned, key=lambda d: (-mentioned[d], d))  # ties: the earliest
+            if mentioned
+            else min(published, default=None)
+        )
         if day is None or day in timeline:
             continue
         candidates = [
