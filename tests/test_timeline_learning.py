@@ -14,6 +14,7 @@ import pytest
 from scipy.sparse import csr_matrix
 
 from factories import make_article
+from newsweave.evaluate.datasets import DatasetError
 from newsweave.evaluate.timeline import evaluate_timelines, split_sentences
 from newsweave.evaluate.timeline_clust import clust_timeline, markov_clusters
 from newsweave.evaluate.timeline_dates import (
@@ -190,3 +191,25 @@ def test_cross_validation_scores_every_folder_once_per_system(tmp_path: Path) ->
     }  # fmt: skip
     assert data["oracle dates"]["date_f1"] == 1.0
     assert data["newsweave"]["date_f1"] == 1.0  # many reports beat one quiet day
+
+
+def test_folds_that_cannot_learn_say_so(tmp_path: Path) -> None:
+    _topic(tmp_path, "quake_bbc", date(2010, 1, 12))
+    folder = tmp_path / "flood_bbc"  # every candidate date is a gold date: nothing to contrast
+    folder.mkdir()
+    days = [date(2011, 3, 1), date(2011, 3, 2)]
+    articles = [
+        {
+            "uid": str(n),
+            "dct": d.isoformat(),
+            "text": "Rivers burst their banks across the region .",
+        }
+        for n, d in enumerate(days)
+    ]
+    (folder / "articles.json").write_text(json.dumps(articles))
+    gold = [{"date": d.isoformat(), "text": "Rivers burst their banks ."} for d in days]
+    (folder / "gold.timeline.json").write_text(json.dumps(gold))
+    with pytest.raises(DatasetError, match="non-gold"):
+        evaluate_timelines(tmp_path, rouge=False, folds=True)
+    with pytest.raises(DatasetError, match="two topics"):
+        evaluate_timelines(tmp_path, rouge=False, folds=True, limit=1)

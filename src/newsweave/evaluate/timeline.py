@@ -384,10 +384,15 @@ def evaluate_timelines(
     report.folds = topic_folds(prepared)
     if len(report.folds) < 2:
         raise DatasetError(f"{directory}: cross-validation needs two topics or more")
-    report.rankers["all"] = fit_rankers(examples(list(prepared)))
+    try:
+        report.rankers["all"] = fit_rankers(examples(list(prepared)))
+        for fold in report.folds:
+            training = [n for n in prepared if n not in report.folds[fold]]
+            report.rankers[fold] = fit_rankers(examples(training))
+    except ValueError as exc:  # a fold whose other topics hold no non-gold date
+        raise DatasetError(f"{directory}: {exc}") from exc
     for fold, held_out in report.folds.items():
-        rankers = fit_rankers(examples([n for n in prepared if n not in held_out]))
-        report.rankers[fold] = rankers
+        rankers = report.rankers[fold]
         for name in held_out:
             started = time.perf_counter()
             report.topics[name] = evaluate_topic(prepared[name], rankers, scorer)
