@@ -11,6 +11,7 @@ import pytest
 
 from newsweave.evaluate.datasets import DatasetError
 from newsweave.evaluate.timeline import (
+    SYSTEMS,
     Scorer,
     evaluate_timelines,
     load_t17_topic,
@@ -75,10 +76,12 @@ def test_gold_against_itself_rouge_is_one() -> None:
     assert result["date_f1"] == 1.0
 
 
-def test_harness_runs_both_systems(t17: Path) -> None:
+def test_harness_runs_every_system(t17: Path) -> None:
     report = evaluate_timelines(t17, rouge=False)
     data = report.to_dict()
     assert set(data["topics"]) == {"bpoil_test"}
+    assert set(data["topics"]["bpoil_test"]) == {*SYSTEMS, "seconds"}
+    assert set(data["rankers"]) == {"default"}  # the shipped rankers, nothing fitted here
     # the explosion is reported the next day ("on Tuesday": 20 April), the capping the same
     # day: newsweave finds both gold days, the publication days only the second
     assert data["newsweave"]["date_f1"] == 1.0

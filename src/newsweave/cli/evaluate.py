@@ -266,10 +266,17 @@ def eval_timeline(
     ],
     dataset: Annotated[str, typer.Option(help="Format: t17.")] = "t17",
     limit: Annotated[int | None, typer.Option(help="Only the first N topics.")] = None,
+    folds: Annotated[
+        bool,
+        typer.Option(
+            "--folds",
+            help="Leave-one-topic-out cross-validation: date rankers fitted on the other topics.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Timeline summarisation (tilse alignment ROUGE, date F1) against a publication-count
-    baseline, news-tls's protocol."""
+    """Timeline summarisation (tilse alignment ROUGE, date F1) against DATEWISE, CLUST and a
+    publication-count baseline, news-tls's protocol; `--folds` adds a per-fold table."""
     from newsweave.evaluate.datasets import DatasetError
     from newsweave.evaluate.timeline import evaluate_timelines
 
@@ -278,7 +285,10 @@ def eval_timeline(
         raise typer.Exit(2)
     try:
         report = evaluate_timelines(
-            directory, limit=limit, progress=lambda name: errors.print(f"done {name}")
+            directory,
+            limit=limit,
+            folds=folds,
+            progress=lambda name: errors.print(f"done {name}"),
         )
     except DatasetError as exc:
         error(str(exc))
@@ -286,6 +296,13 @@ def eval_timeline(
     if report.rouge_skipped:
         warning(f"ROUGE skipped: {report.rouge_skipped}")
     title = f"Timelines of {len(report.topics)} topics of {directory}"
+    if folds and not as_json:
+        print_table(
+            f"Held-out folders, {len(report.folds)} leave-one-topic-out folds",
+            report.fold_header(),
+            report.fold_rows(),
+        )
+        title += ", each scored by rankers fitted without its topic"
     print_eval(title, report.header(), report.rows(), report.to_dict() if as_json else None)
 
 
