@@ -425,14 +425,15 @@ class Storyline:
 def storyline_entities(stories: Iterable[Story], top: int = 8) -> list[str]:
     """The names the stories are most about: salience summed over the stories, one name per
     real-world entity (the name the stories use most)."""
-    weight: Counter[str] = Counter()
+    weight: dict[str, float] = defaultdict(float)
     names: dict[str, Counter[str]] = defaultdict(Counter)
     for story in stories:
         for entity in story.entities[:TOP_ENTITIES]:
             key = entity_key(entity)
             weight[key] += max(entity.salience, 1e-6)
             names[key][entity.name] += 1
-    return [names[key].most_common(1)[0][0] for key, _ in weight.most_common(top)]
+    heaviest = sorted(weight, key=lambda key: (-weight[key], key))[:top]
+    return [names[key].most_common(1)[0][0] for key in heaviest]
 
 
 def own_event(story: Story) -> TimelineEvent | None:

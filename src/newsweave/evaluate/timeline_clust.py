@@ -87,7 +87,7 @@ def clust_timeline(
             for d in sentences[i].mentions
             if (start is None or d >= start) and (end is None or d <= end)
         )
-        published = [articles[a].published for a in cluster if articles[a].published]
+        published = [d for a in cluster if (d := articles[a].published) is not None]
         day = (
             min(mentioned, key=lambda d: (-mentioned[d], d))  # ties: the earliest
             if mentioned

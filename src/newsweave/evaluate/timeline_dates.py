@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -145,7 +145,8 @@ def fit_date_ranker(
     from sklearn.linear_model import LogisticRegression
 
     columns = [FEATURES.index(f) for f in features]
-    xs, ys = [], []
+    xs: list[Any] = []
+    ys: list[int] = []
     for table, gold in examples:
         if table.dates:
             xs.append(scale(table.counts, scaling)[:, columns])

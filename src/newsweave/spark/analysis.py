@@ -17,6 +17,7 @@ from operator import add
 from typing import TYPE_CHECKING
 
 from newsweave.analysis.storyline import (
+    Profile,
     StorylineSettings,
     assign_storylines,
     linked,
@@ -92,8 +93,7 @@ def link_storylines(
         shared.join(light, partitions)
         .map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
         .join(light, partitions)
-        .map(lambda kv: (kv[1][0][0], kv[0], linked(kv[1][0][1], kv[1][1], settings)))
-        .filter(lambda e: e[2] is not None)
+        .flatMap(lambda kv: _link(kv[1][0][0], kv[0], kv[1][0][1], kv[1][1], settings))
         .persist()
     )
     labels = connected_components(links.map(lambda e: (e[0], e[1])), partitions)
@@ -104,6 +104,14 @@ def link_storylines(
     return members.cogroup(inner, partitions).flatMap(
         lambda kv: _assigned(list(kv[1][0]), list(kv[1][1]), settings)
     )
+
+
+def _link(
+    a: str, b: str, one: Profile, other: Profile, settings: StorylineSettings
+) -> list[tuple[str, str, float]]:
+    """[(a, b, entity overlap)] when the two stories are linked (`linked`), else []."""
+    overlap = linked(one, other, settings)
+    return [] if overlap is None else [(a, b, overlap)]
 
 
 def _pairs(ids: list[str], limit: int) -> Iterator[tuple[tuple[str, str], int]]:
