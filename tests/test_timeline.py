@@ -263,6 +263,20 @@ def test_storylines_do_not_drift_along_a_chain() -> None:
     assert stories[0].storyline != stories[-1].storyline
 
 
+def test_stories_sharing_only_their_main_person_are_not_linked() -> None:
+    trump = ("Donald Trump", "PERSON")
+    ban = _talks(0, "Trump's travel ban is challenged in court", (*trump, 5),
+                 ("Hawaii", "GPE", 2), ("Ninth Circuit", "ORG", 2))  # fmt: skip
+    store = _talks(1, "Trump attacks a department store in a tweet", (*trump, 5),
+                   ("Nordstrom", "ORG", 2), ("Ivanka Trump", "PERSON", 1))  # fmt: skip
+    appeal = _talks(2, "Court hears Trump's appeal over the travel ban", (*trump, 5),
+                    ("Ninth Circuit", "ORG", 3), ("Hawaii", "GPE", 1))  # fmt: skip
+    assert sorted([s.id for s in g] for g in storylines_among([ban, store, appeal])) == [
+        ["s00", "s02"],
+        ["s01"],
+    ]
+
+
 def test_svg_escapes_everything() -> None:
     event = TimelineEvent(date(2017, 12, 1), "month", '<script>alert("x")</script> & co', ['"><b>'])
     svg = timeline_svg([event])

@@ -56,6 +56,10 @@ class StorylineSettings:
     """Salience-weighted share of top entities two stories have in common to be linked."""
     link_topic: float = 0.1
     """... and cosine of the words of their titles and summaries."""
+    link_beyond_top: float = 0.1
+    """... and of the entity overlap, this much on entities other than the one they share
+    most: two stories that share only their main person (a president's travel ban and the
+    same president's quarrel with a department store) are not linked."""
     entity_overlap: float = 0.5
     """Salience-weighted share of top entities two groups of stories (or two stories taken
     alone) have in common to be one storyline: what keeps a storyline to one matter."""
@@ -140,6 +144,9 @@ def linked(a: Profile, b: Profile, settings: StorylineSettings) -> float | None:
     stories are about alike (`_one_matter_each`)."""
     overlap, topic = profiles_alike(a, b)
     if overlap < settings.link_overlap or topic < settings.link_topic:
+        return None
+    shared = [min(a.weights[k], b.weights[k]) for k in a.weights.keys() & b.weights.keys()]
+    if overlap - max(shared) < settings.link_beyond_top:
         return None
     return overlap
 
