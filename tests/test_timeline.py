@@ -277,6 +277,41 @@ def test_stories_sharing_only_their_main_person_are_not_linked() -> None:
     ]
 
 
+def test_storylines_over_a_store_grow_split_and_stay(tmp_path: Path) -> None:
+    """Stories linked as they arrive: new stories join the stored ones of their matter, those
+    of another matter that shares a person start their own storyline, and linking again
+    changes nothing."""
+    from newsweave.analysis.storyline import link_storylines_and_timelines
+    from newsweave.store import open_store
+
+    putin, assad, syria = (
+        ("Vladimir Putin", "PERSON"),
+        ("Bashar al-Assad", "PERSON"),
+        ("Syria", "GPE"),
+    )
+    zelensky, ukraine = ("Volodymyr Zelensky", "PERSON"), ("Ukraine", "GPE")
+    syrian = [_talks(n, f"Putin and Assad hold talks on the war in Syria, round {n}",
+                     (*putin, 4), (*assad, 4), (*syria, 3)) for n in range(4)]  # fmt: skip
+    ukrainian = [_talks(n, f"Putin and Zelensky hold talks on the war in Ukraine, round {n}",
+                        (*putin, 4), (*zelensky, 4), (*ukraine, 3)) for n in range(4, 7)]  # fmt: skip
+    with open_store(tmp_path / "lines.db") as store:
+        everything = syrian + ukrainian
+        store.add_articles([a for s in everything for a in s.articles])
+        store.replace_stories(everything)
+        link_storylines_and_timelines(store, [store.story(s.id) for s in syrian[:2]])
+        first = {s.id: s.storyline for s in store.stories()}
+        line = first["s00"]  # the stored stories the index finds join the new ones
+        assert line and {first[f"s0{n}"] for n in range(4)} == {line}
+        assert {first[f"s0{n}"] for n in range(4, 7)} == {None}
+        link_storylines_and_timelines(store, [store.story(s.id) for s in ukrainian])
+        after = {s.id: s.storyline for s in store.stories()}
+        assert {after[f"s0{n}"] for n in range(4)} == {line}  # kept, under its id
+        assert len({after[f"s0{n}"] for n in range(4, 7)}) == 1 and after["s04"] not in (line, None)
+        again = link_storylines_and_timelines(store, [store.story(s.id) for s in everything])
+        assert {s.id: s.storyline for s in store.stories()} == after
+        assert {s.storyline for s in again} <= {line, after["s04"]}
+
+
 def test_svg_escapes_everything() -> None:
     event = TimelineEvent(date(2017, 12, 1), "month", '<script>alert("x")</script> & co', ['"><b>'])
     svg = timeline_svg([event])
