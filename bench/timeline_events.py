@@ -31,6 +31,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from newsweave.analysis.storyline import own_events
 from newsweave.analysis.timeline import (
     DEFAULT_LIMIT,
     build_timeline,
@@ -72,14 +73,15 @@ def digest(folders: list[Path], db: Path) -> None:
 
 
 def rebuild_timelines(store: Store) -> None:
-    """Every storyline's (and lone story's) timeline built again from the stored stories."""
+    """Every story's timeline built again from the stored stories: the events of its
+    storyline's (or its own) timeline that it is or cites, as `assign_storylines` sets them."""
     lines: dict[str, list[Story]] = defaultdict(list)
     for story in store.stories():
         lines[story.storyline or story.id].append(story)
     for members in lines.values():
         timeline = build_timeline(members)
         for story in members:
-            story.timeline = list(timeline)
+            story.timeline = own_events(timeline, story)
     store.save_stories([s for members in lines.values() for s in members])
 
 
