@@ -20,7 +20,7 @@ from newsweave.evaluate.timeline_summary import (
     DatedSentence,
     SentenceSpace,
     Timeline,
-    greedy_centroid,
+    closest_to_centroid,
 )
 from newsweave.model import Article
 from newsweave.tfidf import tfidf
@@ -101,16 +101,9 @@ def clust_timeline(
             for i in of_article[a]
             if sentences[i].lead and i in space.row_of and space.on_topic[space.row_of[i]]
         ]
-        if not candidates:
-            continue
-        rows = space.matrix[[space.row_of[i] for i in candidates]]
-        centroid = np.asarray(rows.mean(axis=0)).ravel()
-        norm = np.linalg.norm(centroid)
-        if not norm:
-            continue
-        picked = greedy_centroid(rows, centroid / norm, per_date)
+        picked = closest_to_centroid(space, candidates, per_date)
         if picked:
-            timeline[day] = [sentences[candidates[j]].text for j in picked]
+            timeline[day] = [sentences[i].text for i in picked]
         if len(timeline) >= dates:
             break
     return dict(sorted(timeline.items()))

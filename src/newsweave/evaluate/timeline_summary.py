@@ -134,6 +134,19 @@ def sentence_space(
     return SentenceSpace(list(sentences), row_of, matrix, on_topic, dict(by_date))
 
 
+def closest_to_centroid(space: SentenceSpace, candidates: list[int], k: int) -> list[int]:
+    """Up to `k` of the `candidates` (sentence numbers in `space`) whose sum is closest to
+    their own centroid (`greedy_centroid`); none when they share no term."""
+    if not candidates:
+        return []
+    rows = space.matrix[[space.row_of[i] for i in candidates]]
+    centroid = np.asarray(rows.mean(axis=0)).ravel()
+    norm = np.linalg.norm(centroid)
+    if not norm:
+        return []
+    return [candidates[j] for j in greedy_centroid(rows, centroid / norm, k)]
+
+
 def greedy_centroid(rows: csr_matrix, centroid: np.ndarray, k: int) -> list[int]:
     """Up to `k` rows (L2-normalised) whose sum is closest in cosine to the unit `centroid`,
     picked one at a time (news-tls's CentroidOpt), computed for all candidates at once."""
@@ -175,14 +188,7 @@ def summarise_dates(
             i for i in dict.fromkeys(space.by_date.get(d, []))
             if space.on_topic[space.row_of[i]] and space.sentences[i].text not in used
         ]  # fmt: skip
-        if not candidates:
-            continue
-        rows = space.matrix[[space.row_of[i] for i in candidates]]
-        centroid = np.asarray(rows.mean(axis=0)).ravel()
-        norm = np.linalg.norm(centroid)
-        if not norm:
-            continue
-        picked = [candidates[j] for j in greedy_centroid(rows, centroid / norm, per_date)]
+        picked = closest_to_centroid(space, candidates, per_date)
         if picked:
             timeline[d] = [space.sentences[i].text for i in picked]
             used.update(timeline[d])
