@@ -124,18 +124,12 @@ def profiles_alike(a: Profile, b: Profile) -> tuple[float, float]:
     return overlap, _cosine(a.words, b.words)
 
 
-def relatedness(a: Story, b: Story, settings: StorylineSettings) -> tuple[float, float]:
-    """(entity overlap, topic similarity) of two stories."""
-    return profiles_alike(profile(a, settings), profile(b, settings))
-
-
 def related(a: Story, b: Story, settings: StorylineSettings | None = None) -> bool:
-    """Whether two distinct stories, taken alone, are about one matter."""
+    """Whether two distinct stories, taken alone, are about one matter (`_centres_related`)."""
     settings = settings or StorylineSettings()
     if a.id == b.id:
         return False
-    overlap, topic = relatedness(a, b, settings)
-    return overlap >= settings.entity_overlap and topic >= settings.topic_similarity
+    return _centres_related(profile(a, settings), profile(b, settings), settings) is not None
 
 
 def linked(a: Profile, b: Profile, settings: StorylineSettings) -> float | None:
@@ -182,8 +176,8 @@ def _centre(stories: Iterable[Profile], settings: StorylineSettings) -> Profile:
 
 
 def _centres_related(a: Profile, b: Profile, settings: StorylineSettings) -> float | None:
-    """The entity overlap of two groups' centres when they are about one matter (as `related`
-    asks of two stories), else None."""
+    """The entity overlap of two groups' centres (or two stories' profiles) when they are
+    about one matter (`entity_overlap`, `topic_similarity`), else None."""
     overlap, topic = profiles_alike(a, b)
     if overlap < settings.entity_overlap or topic < settings.topic_similarity:
         return None

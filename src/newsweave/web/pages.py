@@ -22,6 +22,11 @@ Page = Annotated[int, Query(ge=1, le=100_000)]
 Text = Annotated[str | None, Query(max_length=200)]
 
 
+def _shown(events: str | None) -> int | None:
+    """Timeline events a page shows: every one for `?events=all`, else the most salient."""
+    return None if events == "all" else views.TIMELINE_EVENTS
+
+
 @router.get("/")
 def stories_page(
     state: State,
@@ -52,7 +57,7 @@ def story_page(state: State, story_id: str, events: Text = None) -> str:
         "story.html.j2",
         story=story,
         supports=found.supports,
-        shown=None if events == "all" else views.TIMELINE_EVENTS,
+        shown=_shown(events),
         title=story.title or "Story",
     )
 
@@ -66,7 +71,7 @@ def storyline_page(state: State, storyline_id: str, events: Text = None) -> str:
     return render(
         "storyline.html.j2",
         view=found,
-        shown=None if events == "all" else views.TIMELINE_EVENTS,
+        shown=_shown(events),
         title=f"Storyline: {found.title}",
     )
 
