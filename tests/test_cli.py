@@ -1,24 +1,38 @@
-"""The command line as a whole: what `--help` loads, the logging switch, the eval options."""
+"""The command line as a whole: what `--help` loads, the logging switch, the eval options,
+and the commands that read a database (missing ones, id prefixes, listings, one story)."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
 import typer
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 import newsweave
+from factories import cite, make_article, make_story, split_sentences
 from newsweave import cli
 from newsweave.cli.logs import HANDLER, LOGGER, configure_logging, log_level
 from newsweave.fetch import FetchSettings, PoliteClient
+from newsweave.model import (
+    Disagreement,
+    Fact,
+    StoryEntity,
+    StoryQuote,
+    TimelineEvent,
+    Version,
+)
+from newsweave.store import Store, open_store
 
 runner = CliRunner()
 SOURCES = str(Path(newsweave.__file__).resolve().parents[1])
@@ -260,5 +274,248 @@ def test_stored_text_that_looks_like_markup_is_printed_as_it_is(tmp_path: Path) 
             result.exception, SystemExit
         ), result.exception
     listing = runner.invoke(cli.app, ["stories", "--db", db], env={"COLUMNS": "250"}).output
-    assert "Headline [/] here [bold]" in listing and "[red]Outlet[/red]" in listing
+    assert "Headline [/] here [bold]" in listing
+    report = runner.invoke(cli.app, ["report", "--db", db, "--out", out], env={"COLUMNS": "250"})
+    assert "[red]Outlet[/red]" in report.output  # its table names the outlets
     assert (tmp_path / "report" / "stories.json").exists()
+
+
+# ---- reading a database: missing ones, prefixes, listings, one story ----
+
+SOCHI, MOSCOW, REGATTA = "abc0000sochi0", "abc000moscow", "f0000regatta"
+
+
+def _build(store: Store) -> None:
+    """Three stories: a Sochi story with every analysis section (a disagreement, a quote
+    whose cue is "tell"), a Moscow story whose id starts as the Sochi one's, a regatta."""
+    dw, k24, mt = (
+        make_article(
+            f"Assad met Putin in Sochi on Thursday. {name} says the talks lasted {hours} hours.",
+            source=f"{name}.txt",
+            split=split_sentences,
+            title=f"Assad meets Putin ({name})",
+            outlet=outlet,
+            published=date(2018, 5, 18),
+        )
+        for name, outlet, hours in (
+            ("dw", "DW", "three"),
+            ("k24", "Kurdistan 24", "four"),
+            ("mt", "The Moscow Times", "three"),
+        )
+    )
+    moscow = make_article(
+        "Putin received Assad in Moscow in October 2015.",
+        split=split_sentences,
+        title="Assad meets with Putin in Moscow",
+        outlet="The Moscow Times",
+        published=date(2015, 10, 21),
+    )
+    regatta = make_article(
+        "The harbour regatta drew a record crowd. Boats sailed.",
+        split=split_sentences,
+        title="Regatta crowd",
+        outlet="Harbour Post",
+        published=date(2020, 1, 5),
+    )
+    store.add_articles([dw, k24, mt, moscow, regatta])
+    putin = StoryEntity("Vladimir Putin", "PERSON", ["Putin"], [dw.id], 3, 2.0)
+    sochi = make_story(
+        dw,
+        k24,
+        mt,
+        id=SOCHI,
+        title="Assad meets Putin in Sochi",
+        event_date=date(2018, 5, 17),
+        summary=[cite(dw, 0, k24, mt)],
+        entities=[StoryEntity("Bashar al-Assad", "PERSON", ["Assad"], [dw.id], 4, 3.0), putin],
+        facts=[
+            Fact(
+                "Assad met Putin in Sochi on Thursday.",
+                ["DW", "Kurdistan 24"],
+                [dw.id, k24.id],
+                2,
+                ["DW", "Kurdistan 24"],
+            ),
+            Fact("A third outlet's fact.", ["The Moscow Times"], [mt.id], 1, ["Reuters"]),
+        ],
+        disagreements=[
+            Disagreement(
+                "number (hours)",
+                "number",
+                [
+                    Version("DW", dw.id, dw.sentences[1].text, "three"),
+                    Version("Kurdistan 24", k24.id, k24.sentences[1].text, "four"),
+                ],
+            )
+        ],
+        quotes=[
+            StoryQuote(
+                "the talks went well", "Dmitry Peskov", "tell", ["DW", "Kurdistan 24"], [dw.id]
+            )
+        ],
+        timeline=[
+            TimelineEvent(date(2015, 10, 1), "month", "Assad's visit to Moscow", ["DW"], [dw.id]),
+            TimelineEvent(date(2018, 5, 17), "day", "Talks in Sochi", ["DW"], [dw.id], SOCHI),
+        ],
+    )
+    store.replace_stories(
+        [
+            sochi,
+            make_story(
+                moscow,
+                id=MOSCOW,
+                title="Assad meets with Putin in Moscow",
+                event_date=date(2015, 10, 20),
+                summary=[cite(moscow, 0)],
+                entities=[putin],
+            ),
+            make_story(
+                regatta,
+                id=REGATTA,
+                title="Regatta crowd",
+                event_date=date(2020, 1, 5),
+                summary=[cite(regatta, 0)],
+            ),
+        ]
+    )
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("cli") / "stories.db"
+    with open_store(path) as store:
+        _build(store)
+    return str(path)
+
+
+def invoke(*args: str) -> Result:
+    return runner.invoke(cli.app, list(args), env={"COLUMNS": "200"})
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["stories"],
+        ["show", "abc"],
+        ["timeline", "Putin"],
+        ["serve"],
+        ["export", "out.jsonl"],
+        ["report", "--out", "report"],
+        ["check"],
+    ],
+)
+def test_reading_commands_refuse_a_missing_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """A mistyped --db is named, and no empty database (nor anything else) is left behind."""
+    monkeypatch.chdir(tmp_path)
+    missing = tmp_path / "mistyped.db"
+    result = invoke(*args, "--db", str(missing))
+    assert result.exit_code == 2, result.output
+    assert f"no database at {missing}" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ingest_creates_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    result = invoke("ingest", str(tmp_path / "nothing.jsonl"), "--db", str(db))
+    assert db.exists(), result.output
+
+
+def test_an_ambiguous_prefix_lists_the_stories_it_could_mean(stored: str) -> None:
+    for args in (["show", "abc"], ["timeline", "abc0"]):
+        result = invoke(*args, "--db", stored)
+        assert result.exit_code == 1, result.output
+        assert "'abc" in result.output and "starts 2 story ids" in result.output
+        lines = {line.split()[0]: line for line in result.output.splitlines() if line}
+        assert "2018-05-17" in lines[SOCHI] and "Assad meets Putin in Sochi" in lines[SOCHI]
+        assert "2015-10-20" in lines[MOSCOW] and "in Moscow" in lines[MOSCOW]
+        assert REGATTA not in result.output
+    unique = invoke("show", "abc0000s", "--db", stored)
+    assert unique.exit_code == 0 and "Assad meets Putin in Sochi" in unique.output
+    missing = invoke("show", "abd", "--db", stored)
+    assert missing.exit_code == 1 and "no story 'abd'" in missing.output
+
+
+def test_show_lays_the_story_out_for_a_terminal(stored: str) -> None:
+    result = invoke("show", SOCHI, "--db", stored)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Assad meets Putin in Sochi" in out and f"story {SOCHI}" in out
+    assert "2018-05-17 · 3 articles from DW, Kurdistan 24, The Moscow Times" in out
+    for section in ("Summary", "Facts", "Where outlets disagree", "Quotes", "Entities"):
+        assert f"\n{section}\n" in out
+    assert "[DW, Kurdistan 24, The Moscow Times]" in out  # the summary's citations
+    assert "●●○ 2/3" in out and "●○○ 1/3" in out  # corroboration of each fact
+    values = next(line for line in out.splitlines() if "three" in line and "four" in line)
+    assert values.index("three") < values.index("four")  # the versions side by side
+    quote = next(line for line in out.splitlines() if "the talks went well" in line)
+    assert "Dmitry Peskov" in quote and "tell" not in quote.replace("talks", "")
+    assert "Bashar al-Assad" in out and "Assad's visit to Moscow" in out
+    assert "|---|" not in out and "###" not in out  # no raw Markdown
+    assert "│" in out or "┃" in out  # tables
+
+
+def test_show_keeps_the_markdown_and_json_forms(stored: str) -> None:
+    markdown = invoke("show", SOCHI, "--db", stored, "--format", "markdown")
+    assert markdown.exit_code == 0 and "### Summary" in markdown.output
+    assert "| speaker | quote | outlets | variants |" in markdown.output
+    as_json = invoke("show", SOCHI, "--db", stored, "--format", "json")
+    assert json.loads(as_json.stdout)["id"] == SOCHI
+
+
+def test_stories_lists_newest_first_with_limit_and_filters(stored: str) -> None:
+    table = invoke("stories", "--db", stored)
+    assert table.exit_code == 0, table.output
+    rows = [line for line in table.output.splitlines() if SOCHI in line or REGATTA in line]
+    assert REGATTA in rows[0] and SOCHI in rows[1]  # newest event first
+    assert re.search(rf"{SOCHI} │ 2018-05-17 │\s+3 │\s+3 │ Assad meets Putin in Sochi", rows[1])
+
+    def listed(*args: str) -> dict:
+        result = invoke("stories", "--db", stored, "--json", *args)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    def ids(*args: str) -> list[str]:
+        return [s["id"] for s in listed(*args)["stories"]]
+
+    assert ids() == [REGATTA, SOCHI, MOSCOW]
+    first = listed("--limit", "1")
+    assert [s["id"] for s in first["stories"]] == [REGATTA] and first["total"] == 3
+    assert ids("--since", "2016-01-01") == [REGATTA, SOCHI]
+    assert ids("--until", "2018-05-17") == [SOCHI, MOSCOW]
+    assert ids("--entity", "vladimir putin") == [SOCHI, MOSCOW]
+    assert ids("--outlet", "Kurdistan 24") == [SOCHI]
+    assert ids("--entity", "Vladimir Putin", "--since", "2016-01-01") == [SOCHI]
+    limited = invoke("stories", "--db", stored, "--limit", "2")
+    assert "2 of 3 stories" in limited.output and MOSCOW not in limited.output
+
+
+def test_stories_json_has_the_fields_of_the_api_list(stored: str) -> None:
+    with warnings.catch_warnings():  # Starlette's test client would rather have httpx2
+        warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
+        from fastapi.testclient import TestClient
+
+    from newsweave.web import create_app
+
+    with TestClient(create_app(Path(stored))) as client:
+        api = client.get("/api/stories", params={"entity": "Vladimir Putin"}).json()
+    result = invoke("stories", "--db", stored, "--json", "--entity", "Vladimir Putin")
+    listed = json.loads(result.stdout)
+    assert listed["stories"] == api["stories"]
+    assert set(api) - set(listed) == {"page", "per_page"} and set(listed) - set(api) == {"limit"}
+
+
+def test_importing_the_command_line_loads_no_heavy_module() -> None:
+    """`newsweave --help` costs what `import newsweave.cli` costs: no NLP, data frame, web
+    or store module may load with it."""
+    heavy = ("spacy", "fastapi", "sklearn", "pandas", "numpy", "newsweave.store")
+    code = "import json, sys, newsweave.cli; print(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": SOURCES},
+    )
+    assert loaded(json.loads(done.stdout), heavy) == []

@@ -174,7 +174,7 @@ def test_show_since_names_what_it_took_as_read(digest_run: dict) -> None:
     output = squash(shown.output)
     assert "what 2 articles published after it add (The Moscow Times (Reuters), DW)" in output
     assert "Taken as read: 2 articles with no date (The Independent, Kurdistan 24)" in output
-    summary = output.split("### Summary")[1].split("###")[0]
+    summary = output.split(" Summary • ")[1].split(" Facts ")[0]
     assert summary.strip() and "congratulated Putin on his new term" not in summary
 
 

@@ -1,14 +1,19 @@
 """Commands that read the stored stories: `stories`, `show`, `timeline`, `serve`.
 
-The summariser, the analysis and the web stack (FastAPI, uvicorn) are imported inside the
-commands that use them.
+Each refuses a database that does not exist rather than create an empty one, and a story id
+prefix that several ids start with lists them. The store, the summariser, the analysis, the
+terminal layout of a story (`story_view`) and the web stack (FastAPI, uvicorn) are imported
+inside the commands that use them.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import asdict
 from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -16,27 +21,164 @@ from newsweave.cli.common import (
     DbOption,
     FocusOption,
     JsonOption,
+    ambiguous_prefix,
     console,
     error,
-    open_db,
+    find_story,
+    missing_db,
+    open_existing_db,
     plain,
     say,
-    story_table,
     warning,
 )
 
 if TYPE_CHECKING:
-    from newsweave.model import Article, Story
+    from rich.table import Table
 
+    from newsweave.model import Article, Story
+    from newsweave.store import Store
+    from newsweave.store.browse import StoryCard, StoryFilter
+
+HEX = re.compile(r"[0-9a-f]+")
+"""What a story id (or a prefix of one) is made of."""
+DEFAULT_STORIES = 50
+"""Stories `stories` lists unless asked for more: the newest."""
+STORIES_PER_READ = 500
 DEFAULT_TIMELINE_EVENTS = 20
 """Events `timeline` shows unless asked for more (`analysis.timeline.DEFAULT_LIMIT`; the
 analysis is imported inside the command)."""
 
 
-def stories(db: DbOption = Path("newsweave.db")) -> None:
-    """List the stored stories."""
-    with open_db(db) as store:
-        console.print(story_table(store.stories()))
+class ShowFormat(StrEnum):
+    """How `show` prints a story."""
+
+    terminal = "terminal"
+    markdown = "markdown"
+    json = "json"
+
+
+def stories(
+    db: DbOption = Path("newsweave.db"),
+    since: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"], help="Only stories whose event is on or after this day."
+        ),
+    ] = None,
+    until: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"], help="Only stories whose event is on or before this day."
+        ),
+    ] = None,
+    entity: Annotated[
+        str | None, typer.Option(help="Only stories naming this entity (its name, any case).")
+    ] = None,
+    outlet: Annotated[
+        str | None, typer.Option(help="Only stories this outlet covers (its label as listed).")
+    ] = None,
+    limit: Annotated[
+        int, typer.Option(min=0, help="Show the N newest stories; 0: every one.")
+    ] = DEFAULT_STORIES,
+    as_json: JsonOption = False,
+) -> None:
+    """List the stored stories, newest event first, then biggest (undated last).
+
+    The filters are the web list's: event date range, entity, outlet. JSON has the fields
+    of the JSON API's list (GET /api/stories), with `limit` in place of its pages.
+    """
+    from newsweave.store.browse import StoryFilter
+
+    where = StoryFilter(
+        since=since and since.date(),
+        until=until and until.date(),
+        entity=(entity or "").strip() or None,
+        outlet=(outlet or "").strip() or None,
+    )
+    with open_existing_db(db) as store:
+        total = store.story_count(where)
+        cards = story_cards(store, where, min(limit, total) if limit else total)
+    if as_json:
+        console.print_json(
+            data={
+                "stories": [card_to_dict(c) for c in cards],
+                "total": total,
+                "limit": limit,
+                "since": where.since and where.since.isoformat(),
+                "until": where.until and where.until.isoformat(),
+                "entity": where.entity,
+                "outlet": where.outlet,
+            }
+        )
+        return
+    if not cards:
+        say(listing_title(0, total, where))
+        return
+    console.print(card_table(cards, total, where))
+
+
+def story_cards(store: Store, where: StoryFilter, count: int) -> list[StoryCard]:
+    """The first `count` stories matching `where`, read a page at a time (each page's
+    outlets and entities are read by id, so a page stays a bounded query)."""
+    cards: list[StoryCard] = []
+    while len(cards) < count:
+        page = store.story_cards(
+            where, offset=len(cards), limit=min(STORIES_PER_READ, count - len(cards))
+        )
+        if not page:
+            break
+        cards += page
+    return cards
+
+
+def card_to_dict(card: StoryCard) -> dict[str, Any]:
+    """A listed story as the JSON API writes it: dates as ISO days, entities as objects."""
+    data = asdict(card)
+    for key in ("event_date", "first_published", "last_published"):
+        data[key] = data[key] and data[key].isoformat()
+    data["snippet"] = [list(segment) for segment in card.snippet]
+    return data
+
+
+def listing_title(shown: int, total: int, where: StoryFilter) -> str:
+    """How many stories match (and are shown), and the filters that chose them."""
+    chosen = [
+        f"{name} {value}"
+        for name, value in (
+            ("since", where.since),
+            ("until", where.until),
+            ("naming", where.entity),
+            ("covered by", where.outlet),
+        )
+        if value
+    ]
+    count = f"{shown} of {total}" if total > shown else str(total or "no")
+    title = f"{count} stor{'y' if total == 1 else 'ies'}"
+    return title + (f" ({', '.join(chosen)})" if chosen else "")
+
+
+def card_table(cards: list[StoryCard], total: int, where: StoryFilter) -> Table:
+    """One row per listed story: id, date, outlets, articles, title."""
+    from rich.table import Table
+
+    title = listing_title(len(cards), total, where)
+    table = Table(title=plain(title))
+    table.add_column("id", style="cyan", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("outlets", justify="right")
+    table.add_column("articles", justify="right")
+    table.add_column("title")
+    for card in cards:
+        table.add_row(
+            card.id,
+            card.event_date.isoformat() if card.event_date else "",
+            str(card.outlet_count),
+            str(card.article_count),
+            plain(card.title or ""),
+        )
+    if total > len(cards):
+        table.caption = f"the newest {len(cards)} (--limit); --limit 0 lists every one"
+    return table
 
 
 def show(
@@ -50,29 +192,45 @@ def show(
         ),
     ] = None,
     words: Annotated[int, typer.Option(min=10, help="Summary length in words.")] = 120,
+    output: Annotated[
+        ShowFormat,
+        typer.Option(
+            "--format",
+            help="terminal: laid out with tables; markdown: the report's Markdown; "
+            "json: the story in the JSON of stories.json.",
+        ),
+    ] = ShowFormat.terminal,
 ) -> None:
-    """Show one story: summary with citations, analysis, then its articles.
+    """Show one story: summary with citations, facts, disagreements, quotes, entities,
+    timeline, then its articles.
 
     With --focus the summary is aimed at a question; with --since it is an update summary of
     the articles published after that date, leaving out what the others already said
     (articles without a date count as already read), and says which articles it took as read.
+    A prefix several story ids start with lists them.
     """
-    from newsweave.render.markdown import render_markdown
-
-    with open_db(db) as store:
-        story = store.story(story_id)
-    if story is None:
-        error(f"no story {story_id!r} in {db}")
-        raise typer.Exit(1)
+    with open_existing_db(db) as store:
+        story = find_story(store, story_id, db)
     if focus or since:
         from newsweave.app.queries import focused_summary
 
         story.summary = focused_summary(
             story, words=words, focus=focus, since=since and since.date()
         )
-        if since:
+        if since and output is not ShowFormat.json:
             console.print(update_note(story, since.date()), markup=False, highlight=False)
-    console.print(render_markdown([story]), markup=False, highlight=False)
+    if output is ShowFormat.json:
+        from newsweave.contract import story_to_dict
+
+        console.print_json(data=story_to_dict(story))
+    elif output is ShowFormat.markdown:
+        from newsweave.render.markdown import render_markdown
+
+        console.print(render_markdown([story]), markup=False, highlight=False)
+    else:
+        from newsweave.cli.story_view import story_view
+
+        console.print(story_view(story))
 
 
 def update_note(story: Story, since: date) -> str:
@@ -151,7 +309,7 @@ def timeline(
     from newsweave.contract import timeline_event_to_dict
     from newsweave.render.dates import date_label
 
-    with open_db(db) as store:
+    with open_existing_db(db) as store:
         found = queries.timeline(
             store,
             query,
@@ -159,6 +317,8 @@ def timeline(
             until=until and until.date(),
             limit=None if show_all else limit,
         )
+        if found is None and HEX.fullmatch(query):
+            ambiguous_prefix(store, query, db)
     if found is None:
         error(f"no story or entity {query!r} in {db}")
         raise typer.Exit(1)
@@ -218,6 +378,8 @@ def serve(
     from newsweave.web import create_app, server  # the web stack loads only for this command
     from newsweave.web.app import LOOPBACK_HOSTS, worker_environment
 
+    if not db.exists():
+        missing_db(db)
     loopback = host in ("127.0.0.1", "localhost")  # Host checks: against DNS rebinding
     allowed_hosts = LOOPBACK_HOSTS if loopback else None
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -22,10 +22,13 @@ if TYPE_CHECKING:
 
     from newsweave.model import Story
     from newsweave.store import Store
+    from newsweave.store.browse import StoryCard
 
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)  # paths in messages stay whole, for grep
 DEFAULT_WORDS = 120
+CANDIDATES = 10
+"""Stories an ambiguous id prefix lists, the most recent first."""
 
 DbOption = Annotated[Path, typer.Option("--db", help="The embedded database (SQLite).")]
 FocusOption = Annotated[
@@ -87,6 +90,66 @@ def open_db(db: Path) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+@contextmanager
+def open_existing_db(db: Path) -> Iterator[Store]:
+    """`open_db` for a command that reads a database: one that does not exist ends the
+    command (exit status 2) naming the path, rather than being created empty, so a mistyped
+    `--db` is caught."""
+    if not db.exists():
+        missing_db(db)
+    with open_db(db) as store:
+        yield store
+
+
+def missing_db(db: Path) -> NoReturn:
+    """End a command that reads the database `db`, which does not exist (exit status 2)."""
+    error(f"no database at {db} (ingest, digest or import creates one; is --db right?)")
+    raise typer.Exit(2)
+
+
+def find_story(store: Store, story_id: str, db: Path) -> Story:
+    """The story of this id or unique id prefix; a prefix several ids start with ends the
+    command (exit status 1) listing them, as does an id no story has."""
+    story = store.story(story_id)
+    if story is not None:
+        return story
+    ambiguous_prefix(store, story_id, db)
+    error(f"no story {story_id!r} in {db}")
+    raise typer.Exit(1)
+
+
+def ambiguous_prefix(store: Store, prefix: str, db: Path) -> None:
+    """If several story ids start with `prefix`, end the command (exit status 1) listing
+    them (id, title, date) on stderr, so that the user can type more of the one meant."""
+    from newsweave.store.browse import StoryFilter
+
+    if not prefix:
+        return
+    where = StoryFilter(id_prefix=prefix)
+    candidates = store.story_cards(where, limit=CANDIDATES)
+    if len(candidates) < 2:
+        return
+    total = store.story_count(where)
+    more = f", the {len(candidates)} most recent:" if total > len(candidates) else ":"
+    error(f"{prefix!r} starts {total} story ids in {db}; type more of the one you mean{more}")
+    errors.print(candidate_table(candidates))
+    raise typer.Exit(1)
+
+
+def candidate_table(cards: list[StoryCard]) -> Table:
+    """The stories an ambiguous prefix could mean: id, date, title."""
+    from rich.table import Table
+
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column("id", style="cyan", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("title")
+    for card in cards:
+        day = card.event_date.isoformat() if card.event_date else "undated"
+        table.add_row(card.id, day, plain(card.title or "untitled"))
+    return table
 
 
 def progress_bar() -> Progress:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from newsweave.cli.common import DbOption, error, errors, open_db, say
+from newsweave.cli.common import DbOption, error, errors, open_existing_db, say
 
 if TYPE_CHECKING:
     from newsweave.store import Finding
@@ -41,10 +41,7 @@ def check(
     waiting to be clustered), story counts, dates and outlets those of their articles, index
     rows pointing at stored articles, the search indexes in step, the file sound. Prints what
     is wrong and exits with status 1 if anything is (with --repair: anything left)."""
-    if not db.exists():
-        error(f"{db}: no such database")
-        raise typer.Exit(2)
-    with open_db(db) as store:
+    with open_existing_db(db) as store:
         findings = store.check()
         if not findings:
             say(f"{db}: consistent ({store.article_count()} articles)")
@@ -77,10 +74,7 @@ def export(
     order they were stored; `newsweave ingest OUT.jsonl` reads it back into any database."""
     from newsweave.app.export import export_articles
 
-    if not db.exists():
-        error(f"{db}: no such database")
-        raise typer.Exit(2)
-    with open_db(db) as store:
+    with open_existing_db(db) as store:
         if str(out) == "-":
             count = export_articles(store, sys.stdout)
             sys.stdout.flush()

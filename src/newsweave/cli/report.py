@@ -18,6 +18,7 @@ from newsweave.cli.common import (
     console,
     error,
     open_db,
+    open_existing_db,
     progress_bar,
     say,
     skipped,
@@ -45,10 +46,7 @@ def report(
     """
     from newsweave.render import write_report
 
-    if not db.exists():
-        error(f"{db}: no such database")
-        raise typer.Exit(2)
-    with open_db(db) as store:
+    with open_existing_db(db) as store:
         if refresh and (store.unclustered(1) or store.stale_stories(1)):
             from newsweave.cli.ingest import build
 

@@ -23,13 +23,15 @@ Snippet = list[tuple[str, bool]]
 class StoryFilter:
     """Which stories a listing shows: event date within `since`..`until` (inclusive), naming
     the entity `entity` (case-insensitive), covered by the outlet label `outlet`, on the
-    storyline `storyline`."""
+    storyline `storyline`, with an id starting `id_prefix` (the stories a short id typed by a
+    user could mean)."""
 
     since: date | None = None
     until: date | None = None
     entity: str | None = None
     outlet: str | None = None
     storyline: str | None = None
+    id_prefix: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,6 +102,9 @@ def _where(where: StoryFilter | None) -> tuple[str, list[Any]]:
     if where.storyline:
         terms.append("s.storyline = ?")
         params.append(where.storyline)
+    if where.id_prefix:  # a range, which uses the id index (LIKE would not)
+        terms.append("s.id >= ? AND s.id < ?")
+        params += [where.id_prefix, where.id_prefix + _LAST]
     return ("WHERE " + " AND ".join(terms), params) if terms else ("", [])
 
 
