@@ -412,7 +412,7 @@ def test_reading_commands_refuse_a_missing_database(
     missing = tmp_path / "mistyped.db"
     result = invoke(*args, "--db", str(missing))
     assert result.exit_code == 2, result.output
-    assert f"no database at {missing}" in result.output
+    assert f"{missing}: no such database" in result.output
     assert list(tmp_path.iterdir()) == []
 
 

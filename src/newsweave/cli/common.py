@@ -105,7 +105,7 @@ def open_existing_db(db: Path) -> Iterator[Store]:
 
 def missing_db(db: Path) -> NoReturn:
     """End a command that reads the database `db`, which does not exist (exit status 2)."""
-    error(f"no database at {db} (ingest, digest or import creates one; is --db right?)")
+    error(f"{db}: no such database (ingest, digest or import creates one; is --db right?)")
     raise typer.Exit(2)
 
 
