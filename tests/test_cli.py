@@ -453,6 +453,7 @@ def test_show_lays_the_story_out_for_a_terminal(stored: str) -> None:
     assert "Dmitry Peskov" in quote and "tell" not in quote.replace("talks", "")
     assert "Bashar al-Assad" in out and "Assad's visit to Moscow" in out
     assert "|---|" not in out and "###" not in out  # no raw Markdown
+    assert "\x1b[" not in out  # piped: plain text, no colour codes
     assert "│" in out or "┃" in out  # tables
 
 
@@ -489,6 +490,16 @@ def test_stories_lists_newest_first_with_limit_and_filters(stored: str) -> None:
     assert ids("--entity", "Vladimir Putin", "--since", "2016-01-01") == [SOCHI]
     limited = invoke("stories", "--db", stored, "--limit", "2")
     assert "2 of 3 stories" in limited.output and MOSCOW not in limited.output
+
+
+def test_stories_limit_0_reads_every_story_a_page_at_a_time(
+    stored: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsweave.cli import browse
+
+    monkeypatch.setattr(browse, "STORIES_PER_READ", 2)
+    result = invoke("stories", "--db", stored, "--json", "--limit", "0")
+    assert [s["id"] for s in json.loads(result.stdout)["stories"]] == [REGATTA, SOCHI, MOSCOW]
 
 
 def test_stories_json_has_the_fields_of_the_api_list(stored: str) -> None:
