@@ -495,9 +495,9 @@ def test_stories_lists_newest_first_with_limit_and_filters(stored: str) -> None:
 def test_stories_limit_0_reads_every_story_a_page_at_a_time(
     stored: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsweave.cli import browse
+    from newsweave.cli import listing
 
-    monkeypatch.setattr(browse, "STORIES_PER_READ", 2)
+    monkeypatch.setattr(listing, "STORIES_PER_READ", 2)
     result = invoke("stories", "--db", stored, "--json", "--limit", "0")
     assert [s["id"] for s in json.loads(result.stdout)["stories"]] == [REGATTA, SOCHI, MOSCOW]
 

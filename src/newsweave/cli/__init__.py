@@ -3,8 +3,9 @@
 One module per command group: `ingest` (ingest, digest, fetch, watch), `browse` (stories,
 show, timeline, serve), `maintain` (check, export), `report` (report, import), `evaluate`
 (the `eval` sub-commands), `spark` (spark digest); `common` holds what they share and `logs` the logging switch. Every group is loaded for
-`--help`, so each command imports the pipeline, the web stack or the evaluation harnesses it
-needs when it runs.
+`--help`, so each command imports the store, the pipeline, the web stack or the evaluation
+harnesses it needs when it runs, as `stories` and `show` import their layouts (`listing`,
+`story_view`).
 """
 
 from __future__ import annotations

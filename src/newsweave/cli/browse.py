@@ -9,11 +9,10 @@ inside the commands that use them.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -33,17 +32,12 @@ from newsweave.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from rich.table import Table
-
     from newsweave.model import Article, Story
-    from newsweave.store import Store
-    from newsweave.store.browse import StoryCard, StoryFilter
 
 HEX = re.compile(r"[0-9a-f]+")
 """What a story id (or a prefix of one) is made of."""
 DEFAULT_STORIES = 50
 """Stories `stories` lists unless asked for more: the newest."""
-STORIES_PER_READ = 500
 DEFAULT_TIMELINE_EVENTS = 20
 """Events `timeline` shows unless asked for more (`analysis.timeline.DEFAULT_LIMIT`; the
 analysis is imported inside the command)."""
@@ -87,6 +81,7 @@ def stories(
     The filters are the web list's: event date range, entity, outlet. JSON has the fields
     of the JSON API's list (GET /api/stories), with `limit` in place of its pages.
     """
+    from newsweave.cli.listing import card_table, card_to_dict, listing_title, story_cards
     from newsweave.store.browse import StoryFilter
 
     where = StoryFilter(
@@ -115,70 +110,6 @@ def stories(
         say(listing_title(0, total, where))
         return
     console.print(card_table(cards, total, where))
-
-
-def story_cards(store: Store, where: StoryFilter, count: int) -> list[StoryCard]:
-    """The first `count` stories matching `where`, read a page at a time (each page's
-    outlets and entities are read by id, so a page stays a bounded query)."""
-    cards: list[StoryCard] = []
-    while len(cards) < count:
-        page = store.story_cards(
-            where, offset=len(cards), limit=min(STORIES_PER_READ, count - len(cards))
-        )
-        if not page:
-            break
-        cards += page
-    return cards
-
-
-def card_to_dict(card: StoryCard) -> dict[str, Any]:
-    """A listed story as the JSON API writes it: dates as ISO days, entities as objects."""
-    data = asdict(card)
-    for key in ("event_date", "first_published", "last_published"):
-        data[key] = data[key] and data[key].isoformat()
-    data["snippet"] = [list(segment) for segment in card.snippet]
-    return data
-
-
-def listing_title(shown: int, total: int, where: StoryFilter) -> str:
-    """How many stories match (and are shown), and the filters that chose them."""
-    chosen = [
-        f"{name} {value}"
-        for name, value in (
-            ("since", where.since),
-            ("until", where.until),
-            ("naming", where.entity),
-            ("covered by", where.outlet),
-        )
-        if value
-    ]
-    count = f"{shown} of {total}" if total > shown else str(total or "no")
-    title = f"{count} stor{'y' if total == 1 else 'ies'}"
-    return title + (f" ({', '.join(chosen)})" if chosen else "")
-
-
-def card_table(cards: list[StoryCard], total: int, where: StoryFilter) -> Table:
-    """One row per listed story: id, date, outlets, articles, title."""
-    from rich.table import Table
-
-    title = listing_title(len(cards), total, where)
-    table = Table(title=plain(title))
-    table.add_column("id", style="cyan", no_wrap=True)
-    table.add_column("date", no_wrap=True)
-    table.add_column("outlets", justify="right")
-    table.add_column("articles", justify="right")
-    table.add_column("title")
-    for card in cards:
-        table.add_row(
-            card.id,
-            card.event_date.isoformat() if card.event_date else "",
-            str(card.outlet_count),
-            str(card.article_count),
-            plain(card.title or ""),
-        )
-    if total > len(cards):
-        table.caption = f"the newest {len(cards)} (--limit); --limit 0 lists every one"
-    return table
 
 
 def show(
