@@ -161,7 +161,9 @@ def label(**fields: object) -> str:
 def test_unknown_outlet_is_named_by_host_or_file() -> None:
     assert label(url="https://www.example.com/a/b") == "unknown outlet (example.com)"
     assert label(source="/data/pages/bridge.html") == "unknown outlet (file bridge.html)"
-    assert label(source="feed.jsonl:12") == "unknown outlet (file feed.jsonl)"  # one file, one source
+    assert (
+        label(source="feed.jsonl:12") == "unknown outlet (file feed.jsonl)"
+    )  # one file, one source
     assert label(source="dump/articles.json[3]") == "unknown outlet (file articles.json)"
     assert label(url="https://example.com/a", credits=["AP"]) == "unknown outlet (example.com) (AP)"
     assert label(credits=["AP"]) == "AP"  # a text crediting a wire, from no site

@@ -145,9 +145,13 @@ def test_html_shows_stories_citations_and_articles() -> None:
     page = render_html([story()], generated_at=datetime(2024, 1, 2, 3, 4, tzinfo=UTC))
     assert 'href="#story-s1"' in page and "3 articles, 2 outlets" in page  # table of contents
     assert '<time datetime="2018-05-17">' in page
-    # one chip per cited outlet: DW cites two articles (a <details>), The Moscow Times one
+    # one chip per cited outlet, as on the web UI's page: what each of its articles wrote
+    chips = re.findall(r'<summary class="chip"[^>]*>([^<]+)</summary>', page)
+    assert chips[:2] == ["DW", "The Moscow Times (Reuters)"]
+    dw = page.split(">DW</summary>")[1].split("</details>")[0]
+    assert 'href="#article-s1-' + "a" * 16 + '"' in dw and "Putin met Assad." in dw
+    assert 'href="#article-s1-' + "c" * 16 + '"' in dw  # DW's second article
     assert 'href="#article-s1-' + "b" * 16 + '"' in page
-    assert "DW ×2" in page and 'href="#article-s1-' + "c" * 16 + '"' in page
     assert page.count('<details class="article"') == 3
     assert 'href="https://www.dw.com/en/a"' in page and "URL (not linked)" in page
     assert "Credits: AFP, AP" in page
@@ -215,6 +219,7 @@ def test_reports_show_the_most_salient_events_and_each_storyline_once() -> None:
     assert "Showing 20 of 25 events, those most outlets refer to." in page
     assert "Event 24" in page and "Event 4<" not in page  # the least salient left out
     assert page.count('id="storyline-line0000"') == 1
-    assert page.count('href="#storyline-line0000"') == 2
+    # each of its stories names it, and the one with a timeline points there for the rest
+    assert page.count('href="#storyline-line0000"') == 3
     markdown = render_markdown(stories)
     assert "The 20 events most outlets refer to, of 25." in markdown

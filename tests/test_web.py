@@ -445,7 +445,7 @@ def test_storyline_page(client: TestClient) -> None:
     assert listing.count(f'href="/storylines/{LINE}"') == 2  # both stories' cards
     story = client.get(f"/stories/{SOCHI}").text
     assert f'href="/storylines/{LINE}"' in story
-    assert story.index("<h3>Facts</h3>") < story.index("<h3>Timeline</h3>")
+    assert story.index("<h3>Key facts</h3>") < story.index("<h3>Timeline</h3>")
 
 
 def test_story_without_timeline_shows_none(client: TestClient) -> None:
@@ -553,7 +553,7 @@ SAFE_TAGS = {
     "html", "head", "meta", "title", "link", "script", "body", "header", "div", "a", "nav",
     "form", "input", "button", "main", "h1", "h2", "h3", "p", "ol", "ul", "li", "span",
     "details", "summary", "blockquote", "code", "time", "strong", "mark", "table", "thead",
-    "tbody", "tr", "th", "td", "meter", "label", "footer", "article",
+    "tbody", "tr", "th", "td", "meter", "label", "footer", "article", "section", "h4",
 }  # fmt: skip
 
 

@@ -1,0 +1,198 @@
+"""Charts as inline SVG: a story's articles over time per outlet, a storyline's stories on a
+time axis. For the web UI and the static report alike.
+
+Like the timeline (`newsweave.render.timeline_svg`), a chart is plain markup: no script, no
+external font or image, every text escaped, and colours taken from the page (`currentColor`
+and CSS classes), so it reads in light and dark mode and passes a strict Content-Security-
+Policy. Each chart says what it shows in its `aria-label` and `<title>`, and each mark has a
+`<title>` of its own; the pages list the same data as text beside it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+from newsweave.model import Article, TimelineEvent
+from newsweave.render.dates import date_label
+
+FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
+LABEL_CHARS = 22
+"""Outlet names are shortened to this on a row (whole in the row's `<title>`)."""
+
+
+def _e(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+@dataclass(frozen=True, slots=True)
+class Axis:
+    """Days mapped onto x from `left` to `right`; one day alone sits in the middle."""
+
+    first: date
+    last: date
+    left: float
+    right: float
+
+    def x(self, day: date) -> float:
+        span = (self.last - self.first).days
+        if span == 0:
+            return round((self.left + self.right) / 2, 1)
+        return round(self.left + (day - self.first).days / span * (self.right - self.left), 1)
+
+    def ticks(self) -> list[date]:
+        """The days the axis labels: its ends, and the middle for a span of days."""
+        span = (self.last - self.first).days
+        if span == 0:
+            return [self.first]
+        if span < 4:
+            return [self.first, self.last]
+        middle = date.fromordinal(self.first.toordinal() + span // 2)
+        return [self.first, middle, self.last]
+
+
+def _axis_marks(axis: Axis, y: float) -> str:
+    parts = [
+        f'<line class="axis" x1="{axis.left}" y1="{y}" x2="{axis.right}" y2="{y}" '
+        'stroke="currentColor" stroke-width="1" opacity="0.4"/>'
+    ]
+    ticks = axis.ticks()
+    for n, day in enumerate(ticks):
+        anchor = "middle"
+        if len(ticks) > 1 and n == 0:
+            anchor = "start"
+        elif len(ticks) > 1 and n == len(ticks) - 1:
+            anchor = "end"
+        x = axis.x(day)
+        parts.append(
+            f'<line class="tick" x1="{x}" y1="{y}" x2="{x}" y2="{y + 5}" stroke="currentColor" '
+            'opacity="0.5"/>'
+            f'<text class="tick-label" x="{x}" y="{y + 19}" font-size="12" '
+            f'text-anchor="{anchor}">{day.isoformat()}</text>'
+        )
+    return "".join(parts)
+
+
+def _svg(kind: str, width: int, height: float, label: str, body: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {kind}" role="img" '
+        f'viewBox="0 0 {width} {round(height)}" width="100%" fill="currentColor" {FONT} '
+        f'aria-label="{_e(label)}"><title>{_e(label)}</title>{body}</svg>'
+    )
+
+
+ROW = 26
+LABEL_W = 170
+
+
+def outlet_days(articles: Sequence[Article]) -> dict[str, Counter[date]]:
+    """Each outlet's articles per day of publication, outlets in article order; an outlet
+    with no dated article has an empty count."""
+    days: dict[str, Counter[date]] = defaultdict(Counter)
+    for article in articles:
+        counted = days[article.outlet_label]
+        if article.published:
+            counted[article.published] += 1
+    return dict(days)
+
+
+def articles_over_time_svg(articles: Sequence[Article], *, width: int = 640) -> str:
+    """A row per outlet, a dot per day it published on (bigger for several articles that
+    day), on one date axis; "" when no article has a date."""
+    rows = outlet_days(articles)
+    dated = [day for counts in rows.values() for day in counts]
+    if not dated:
+        return ""
+    axis = Axis(min(dated), max(dated), LABEL_W + 12, width - 14)
+    parts = []
+    for n, (outlet, counts) in enumerate(rows.items()):
+        y = 10 + ROW * n + ROW / 2
+        total = sum(counts.values())
+        what = ", ".join(
+            f"{day.isoformat()}{f' ({k})' if k > 1 else ''}" for day, k in sorted(counts.items())
+        )
+        title = f"{outlet}: {_plural(total, 'article')}" + (f", {what}" if what else ", undated")
+        dots = "".join(
+            f'<circle class="mark" cx="{axis.x(day)}" cy="{y}" r="{min(4 + 1.5 * (k - 1), 9)}">'
+            f"<title>{_e(outlet)}: {_plural(k, 'article')} on {day.isoformat()}</title></circle>"
+            for day, k in sorted(counts.items())
+        )
+        parts.append(
+            f'<g class="row"><title>{_e(title)}</title>'
+            f'<line class="lane" x1="{axis.left}" y1="{y}" x2="{axis.right}" y2="{y}" '
+            'stroke="currentColor" stroke-width="1" opacity="0.15"/>'
+            f'<text class="label" x="{LABEL_W}" y="{y + 4}" font-size="13" text-anchor="end">'
+            f"{_e(_short(outlet, LABEL_CHARS))}</text>{dots}</g>"
+        )
+    bottom = 10 + ROW * len(rows) + 6
+    parts.append(_axis_marks(axis, bottom))
+    label = (
+        f"Articles over time per outlet: {_plural(len(articles), 'article')} from "
+        f"{_plural(len(rows), 'outlet')}, {axis.first.isoformat()} to {axis.last.isoformat()}"
+    )
+    return _svg("articles-over-time", width, bottom + 26, label, "".join(parts))
+
+
+STORY_ROW = 24
+TITLE_CHARS = 44
+
+
+def stories_over_time_svg(
+    stories: Sequence[TimelineEvent],
+    href: Callable[[str], str | None] | None = None,
+    *,
+    width: int = 640,
+) -> str:
+    """Each story (an event with its `story_id`, at its event date) a mark on one time axis,
+    a row each, oldest first, labelled with its title and linked (`href(story_id)`) where
+    `href` is given; stories with no date are left out. "" when none has one."""
+    dated = sorted((e for e in stories if e.date), key=lambda e: (e.date, e.story_id or ""))
+    if not dated:
+        return ""
+    axis = Axis(dated[0].date, dated[-1].date, 14, width - 14)
+    middle = (axis.left + axis.right) / 2
+    parts = []
+    for n, event in enumerate(dated):
+        y = 8 + STORY_ROW * n + STORY_ROW / 2
+        x = axis.x(event.date)
+        when = date_label(event.date, event.granularity)
+        left = x > middle
+        tx = x - 10 if left else x + 10
+        anchor = "end" if left else "start"
+        mark = (
+            f'<circle class="mark" cx="{x}" cy="{y}" r="5"/>'
+            if event.granularity == "day"
+            else f'<rect class="mark" x="{x - 4}" y="{y - 7}" width="8" height="14" rx="3"/>'
+        )
+        text = (
+            f'<text class="label" x="{tx}" y="{y + 4}" font-size="13" text-anchor="{anchor}">'
+            f"{_e(_short(event.text, TITLE_CHARS))}</text>"
+        )
+        row = (
+            f'<line class="lane" x1="{axis.left}" y1="{y}" x2="{axis.right}" y2="{y}" '
+            'stroke="currentColor" stroke-width="1" opacity="0.12"/>'
+            f"<title>{_e(f'{when}: {event.text}')}</title>{mark}{text}"
+        )
+        target = href(event.story_id) if href and event.story_id else None
+        if target:
+            row = f'<a href="{_e(target)}">{row}</a>'
+        parts.append(f'<g class="story">{row}</g>')
+    bottom = 8 + STORY_ROW * len(dated) + 6
+    parts.append(_axis_marks(axis, bottom))
+    label = (
+        f"The storyline's {_plural(len(dated), 'story')} on a time axis, "
+        f"{axis.first.isoformat()} to {axis.last.isoformat()}"
+    )
+    return _svg("stories-over-time", width, bottom + 26, label, "".join(parts))
