@@ -52,15 +52,31 @@ class Axis:
             return round((self.left + self.right) / 2, 1)
         return round(self.left + (day - self.first).days / span * (self.right - self.left), 1)
 
-    def ticks(self) -> list[date]:
-        """The days the axis labels: its ends, and the middle for a span of days."""
+    def ticks(self) -> list[tuple[date, str]]:
+        """The days the axis labels, with their labels: the first of each year over a span of
+        years, of each month (every few) over months, else its ends and middle."""
         span = (self.last - self.first).days
         if span == 0:
-            return [self.first]
+            return [(self.first, self.first.isoformat())]
+        if span > 2 * 365:
+            years = range(self.first.year + 1, self.last.year + 1)
+            step = max(1, -(-len(years) // MAX_TICKS))
+            return [(date(y, 1, 1), str(y)) for y in years[::step]]
+        if span > 90:
+            months = []
+            y, m = self.first.year, self.first.month
+            while (y, m) < (self.last.year, self.last.month):
+                y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+                months.append(date(y, m, 1))
+            step = max(1, -(-len(months) // MAX_TICKS))
+            return [(d, d.strftime("%Y-%m")) for d in months[::step]]
         if span < 4:
-            return [self.first, self.last]
+            return [(self.first, self.first.isoformat()), (self.last, self.last.isoformat())]
         middle = date.fromordinal(self.first.toordinal() + span // 2)
-        return [self.first, middle, self.last]
+        return [(d, d.isoformat()) for d in (self.first, middle, self.last)]
+
+
+MAX_TICKS = 6
 
 
 def _axis_marks(axis: Axis, y: float) -> str:
@@ -69,18 +85,18 @@ def _axis_marks(axis: Axis, y: float) -> str:
         'stroke="currentColor" stroke-width="1" opacity="0.4"/>'
     ]
     ticks = axis.ticks()
-    for n, day in enumerate(ticks):
-        anchor = "middle"
-        if len(ticks) > 1 and n == 0:
-            anchor = "start"
-        elif len(ticks) > 1 and n == len(ticks) - 1:
-            anchor = "end"
+    for day, text in ticks:
         x = axis.x(day)
+        anchor = "middle"
+        if x - len(text) * 3.5 < axis.left - 10:
+            anchor = "start"
+        elif x + len(text) * 3.5 > axis.right + 10:
+            anchor = "end"
         parts.append(
             f'<line class="tick" x1="{x}" y1="{y}" x2="{x}" y2="{y + 5}" stroke="currentColor" '
             'opacity="0.5"/>'
             f'<text class="tick-label" x="{x}" y="{y + 19}" font-size="12" '
-            f'text-anchor="{anchor}">{day.isoformat()}</text>'
+            f'text-anchor="{anchor}">{text}</text>'
         )
     return "".join(parts)
 
@@ -95,6 +111,13 @@ def _svg(kind: str, width: int, height: float, label: str, body: str) -> str:
 
 ROW = 26
 LABEL_W = 170
+
+
+def _undated(axis: Axis, y: float) -> str:
+    return (
+        f'<text class="undated" x="{axis.left}" y="{y + 4}" font-size="12" opacity="0.7">'
+        "no date given</text>"
+    )
 
 
 def outlet_days(articles: Sequence[Article]) -> dict[str, Counter[date]]:
@@ -134,7 +157,7 @@ def articles_over_time_svg(articles: Sequence[Article], *, width: int = 640) -> 
             f'<line class="lane" x1="{axis.left}" y1="{y}" x2="{axis.right}" y2="{y}" '
             'stroke="currentColor" stroke-width="1" opacity="0.15"/>'
             f'<text class="label" x="{LABEL_W}" y="{y + 4}" font-size="13" text-anchor="end">'
-            f"{_e(_short(outlet, LABEL_CHARS))}</text>{dots}</g>"
+            f"{_e(_short(outlet, LABEL_CHARS))}</text>{dots or _undated(axis, y)}</g>"
         )
     bottom = 10 + ROW * len(rows) + 6
     parts.append(_axis_marks(axis, bottom))
