@@ -223,3 +223,28 @@ def test_reports_show_the_most_salient_events_and_each_storyline_once() -> None:
     assert page.count('href="#storyline-line0000"') == 3
     markdown = render_markdown(stories)
     assert "The 20 events most outlets refer to, of 25." in markdown
+
+
+def test_html_report_has_the_story_page_s_sections_and_charts() -> None:
+    """Headlines with wire copies marked, citation chips with each outlet's own sentences, the
+    articles over time, and a storyline named on its stories and drawn on a time axis."""
+    first = story()
+    later = make_story(
+        make_article("Assad met Putin again.", outlet="DW", published=date(2019, 1, 2)),
+        id="s2",
+        title="Assad and Putin meet again",
+        event_date=date(2019, 1, 2),
+    )
+    undated = make_story(make_article("Nobody says when.", outlet="DW"), id="s3", title="When?")
+    first.storyline = later.storyline = "line0000"
+    page = render_html([first, later, undated])
+    headlines = page.split('id="s1-headlines">Headlines</h3>')[1].split("</section>")[0]
+    assert headlines.count("<li>") == 3 and "wire: Reuters" in headlines
+    assert 'href="#article-s1-' + "a" * 16 + '"' in headlines
+    assert 'href="https://www.dw.com/en/a"' in headlines and "javascript:" not in headlines
+    assert page.count('class="chart articles-over-time"') == 1  # s1: dated articles of 2 outlets
+    line = page.split('id="storyline-line0000"')[1].split("</details>")[0]
+    assert 'class="chart stories-over-time"' in line
+    assert '<a href="#story-s1">' in line and '<a href="#story-s2">' in line
+    assert 'Part of the storyline <a href="#storyline-line0000">' in page
+    assert "Event date not known" in page and "date date" not in page

@@ -19,8 +19,12 @@ from html import escape
 from newsweave.model import Article, TimelineEvent
 from newsweave.render.dates import date_label
 
+WIDTH = 480
+"""The drawing's width in its own units: a phone shows it at about three quarters, text
+readable; a page scales it up to its column (the stylesheets cap that).
+"""
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
-LABEL_CHARS = 22
+LABEL_CHARS = 18
 """Outlet names are shortened to this on a row (whole in the row's `<title>`)."""
 
 
@@ -33,8 +37,8 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
+def _plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else many or word + 's'}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +114,7 @@ def _svg(kind: str, width: int, height: float, label: str, body: str) -> str:
 
 
 ROW = 26
-LABEL_W = 170
+LABEL_W = 128
 
 
 def _undated(axis: Axis, y: float) -> str:
@@ -131,7 +135,7 @@ def outlet_days(articles: Sequence[Article]) -> dict[str, Counter[date]]:
     return dict(days)
 
 
-def articles_over_time_svg(articles: Sequence[Article], *, width: int = 640) -> str:
+def articles_over_time_svg(articles: Sequence[Article], *, width: int = WIDTH) -> str:
     """A row per outlet, a dot per day it published on (bigger for several articles that
     day), on one date axis; "" when no article has a date."""
     rows = outlet_days(articles)
@@ -169,14 +173,15 @@ def articles_over_time_svg(articles: Sequence[Article], *, width: int = 640) -> 
 
 
 STORY_ROW = 24
-TITLE_CHARS = 44
+CHAR_W = 6.8
+"""About how wide a character of 13 px text is: a title is cut to the room beside its mark."""
 
 
 def stories_over_time_svg(
     stories: Sequence[TimelineEvent],
     href: Callable[[str], str | None] | None = None,
     *,
-    width: int = 640,
+    width: int = WIDTH,
 ) -> str:
     """Each story (an event with its `story_id`, at its event date) a mark on one time axis,
     a row each, oldest first, labelled with its title and linked (`href(story_id)`) where
@@ -194,6 +199,8 @@ def stories_over_time_svg(
         left = x > middle
         tx = x - 10 if left else x + 10
         anchor = "end" if left else "start"
+        room = (tx - axis.left) if left else (axis.right - tx)
+        chars = max(12, int(room / CHAR_W))
         mark = (
             f'<circle class="mark" cx="{x}" cy="{y}" r="5"/>'
             if event.granularity == "day"
@@ -201,7 +208,7 @@ def stories_over_time_svg(
         )
         text = (
             f'<text class="label" x="{tx}" y="{y + 4}" font-size="13" text-anchor="{anchor}">'
-            f"{_e(_short(event.text, TITLE_CHARS))}</text>"
+            f"{_e(_short(event.text, chars))}</text>"
         )
         row = (
             f'<line class="lane" x1="{axis.left}" y1="{y}" x2="{axis.right}" y2="{y}" '
@@ -215,7 +222,7 @@ def stories_over_time_svg(
     bottom = 8 + STORY_ROW * len(dated) + 6
     parts.append(_axis_marks(axis, bottom))
     label = (
-        f"The storyline's {_plural(len(dated), 'story')} on a time axis, "
+        f"The storyline's {_plural(len(dated), 'story', 'stories')} on a time axis, "
         f"{axis.first.isoformat()} to {axis.last.isoformat()}"
     )
     return _svg("stories-over-time", width, bottom + 26, label, "".join(parts))
