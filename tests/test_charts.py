@@ -39,7 +39,7 @@ def articles() -> list:
         make_article("Three.", outlet="DW", published=date(2018, 5, 20)),
         make_article(
             "Four.", outlet="The Moscow Times", credits=["Reuters"], published=date(2018, 5, 17)
-        ),  # fmt: skip
+        ),
         make_article("Five.", outlet="Kurdistan 24"),  # no date
     ]
 

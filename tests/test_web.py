@@ -20,7 +20,6 @@ from typer.testing import CliRunner
 
 from factories import cite, make_article, make_story, split_sentences
 from newsweave.app.evidence import supports
-from newsweave.render.html import render_html
 from newsweave.cli import app as cli_app
 from newsweave.model import (
     Article,
@@ -35,6 +34,7 @@ from newsweave.model import (
     TimelineEvent,
     Version,
 )
+from newsweave.render.html import render_html
 from newsweave.store import Store, open_store
 from newsweave.store.browse import StoryFilter
 from newsweave.web import create_app
