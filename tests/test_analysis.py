@@ -279,4 +279,4 @@ def test_one_outlet_repeating_itself_makes_no_fact(annotator: Annotator) -> None
     annotator.annotate([first, second], RunReport())
     story = make_story([first, second])
     analyse_story(story, annotator)
-    assert story.outlets == ["unknown outlet (dump.jsonl)"] and not story.facts
+    assert story.outlets == ["unknown outlet (file dump.jsonl)"] and not story.facts

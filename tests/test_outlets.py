@@ -160,19 +160,21 @@ def label(**fields: object) -> str:
 
 def test_unknown_outlet_is_named_by_host_or_file() -> None:
     assert label(url="https://www.example.com/a/b") == "unknown outlet (example.com)"
-    assert label(source="/data/pages/bridge.html") == "unknown outlet (bridge.html)"
-    assert label(source="feed.jsonl:12") == "unknown outlet (feed.jsonl)"  # one file, one source
-    assert label(source="dump/articles.json[3]") == "unknown outlet (articles.json)"
+    assert label(source="/data/pages/bridge.html") == "unknown outlet (file bridge.html)"
+    assert (
+        label(source="feed.jsonl:12") == "unknown outlet (file feed.jsonl)"
+    )  # one file, one source
+    assert label(source="dump/articles.json[3]") == "unknown outlet (file articles.json)"
     assert label(url="https://example.com/a", credits=["AP"]) == "unknown outlet (example.com) (AP)"
     assert label(credits=["AP"]) == "AP"  # a text crediting a wire, from no site
 
 
 def test_a_hash_file_name_is_shortened() -> None:
     name = "3f9a0c2d4e5f60718293a4b5c6d7e8f90123456789abcdef0123456789abcdef.html"
-    assert label(source=f"/cache/{name}") == "unknown outlet (…9abcdef.html)"
+    assert label(source=f"/cache/{name}") == "unknown outlet (file …9abcdef.html)"
     assert label(source=name, url="https://paper.example/x") == "unknown outlet (paper.example)"
     readable = "council-approves-new-bridge-in-riverton.html"
-    assert label(source=readable) == f"unknown outlet ({readable})"
+    assert label(source=readable) == f"unknown outlet (file {readable})"
 
 
 def test_unknown_outlet_pages_in_the_web_app(tmp_path: Path) -> None:
@@ -189,7 +191,7 @@ def test_unknown_outlet_pages_in_the_web_app(tmp_path: Path) -> None:
             [make_story(article, title=article.title, summary=[cite(article, 0)])]
         )
     with TestClient(create_app(path)) as client:
-        label = "unknown outlet (…9abcdef.html)"
+        label = "unknown outlet (file …9abcdef.html)"
         assert label in client.get("/outlets").text
         listed = client.get("/outlets/" + quote(label, safe=""))
         assert listed.status_code == 200 and "Rivers rose across the valley" in listed.text

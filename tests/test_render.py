@@ -145,9 +145,13 @@ def test_html_shows_stories_citations_and_articles() -> None:
     page = render_html([story()], generated_at=datetime(2024, 1, 2, 3, 4, tzinfo=UTC))
     assert 'href="#story-s1"' in page and "3 articles, 2 outlets" in page  # table of contents
     assert '<time datetime="2018-05-17">' in page
-    # one chip per cited outlet: DW cites two articles (a <details>), The Moscow Times one
+    # one chip per cited outlet, as on the web UI's page: what each of its articles wrote
+    chips = re.findall(r'<summary class="chip"[^>]*>([^<]+)</summary>', page)
+    assert chips[:2] == ["DW", "The Moscow Times (Reuters)"]
+    dw = page.split(">DW</summary>")[1].split("</details>")[0]
+    assert 'href="#article-s1-' + "a" * 16 + '"' in dw and "Putin met Assad." in dw
+    assert 'href="#article-s1-' + "c" * 16 + '"' in dw  # DW's second article
     assert 'href="#article-s1-' + "b" * 16 + '"' in page
-    assert "DW ×2" in page and 'href="#article-s1-' + "c" * 16 + '"' in page
     assert page.count('<details class="article"') == 3
     assert 'href="https://www.dw.com/en/a"' in page and "URL (not linked)" in page
     assert "Credits: AFP, AP" in page
@@ -215,6 +219,32 @@ def test_reports_show_the_most_salient_events_and_each_storyline_once() -> None:
     assert "Showing 20 of 25 events, those most outlets refer to." in page
     assert "Event 24" in page and "Event 4<" not in page  # the least salient left out
     assert page.count('id="storyline-line0000"') == 1
-    assert page.count('href="#storyline-line0000"') == 2
+    # each of its stories names it, and the one with a timeline points there for the rest
+    assert page.count('href="#storyline-line0000"') == 3
     markdown = render_markdown(stories)
     assert "The 20 events most outlets refer to, of 25." in markdown
+
+
+def test_html_report_has_the_story_page_s_sections_and_charts() -> None:
+    """Headlines with wire copies marked, citation chips with each outlet's own sentences, the
+    articles over time, and a storyline named on its stories and drawn on a time axis."""
+    first = story()
+    later = make_story(
+        make_article("Assad met Putin again.", outlet="DW", published=date(2019, 1, 2)),
+        id="s2",
+        title="Assad and Putin meet again",
+        event_date=date(2019, 1, 2),
+    )
+    undated = make_story(make_article("Nobody says when.", outlet="DW"), id="s3", title="When?")
+    first.storyline = later.storyline = "line0000"
+    page = render_html([first, later, undated])
+    headlines = page.split('id="s1-headlines">Headlines</h3>')[1].split("</section>")[0]
+    assert headlines.count("<li>") == 3 and "wire: Reuters" in headlines
+    assert 'href="#article-s1-' + "a" * 16 + '"' in headlines
+    assert 'href="https://www.dw.com/en/a"' in headlines and "javascript:" not in headlines
+    assert page.count('class="chart articles-over-time"') == 1  # s1: dated articles of 2 outlets
+    line = page.split('id="storyline-line0000"')[1].split("</details>")[0]
+    assert 'class="chart stories-over-time"' in line
+    assert '<a href="#story-s1">' in line and '<a href="#story-s2">' in line
+    assert 'Part of the storyline <a href="#storyline-line0000">' in page
+    assert "Event date not known" in page and "date date" not in page

@@ -110,9 +110,11 @@ def test_two_stories_one_storyline_in_every_output(run: dict) -> None:
     html = (run["out"] / "index.html").read_text(encoding="utf-8")
     line = stories[0]["storyline"]
     # one timeline per story and one for the storyline, listed once with both stories
-    assert html.count("<svg") == 3 and "<script" not in html
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="timeline"') == 3
+    assert html.count('class="chart stories-over-time"') == 1 and "<script" not in html
     assert html.count(f'id="storyline-{line}"') == 1
-    assert html.count(f'href="#storyline-{line}"') == 2
+    # each story names its storyline, and its timeline points there for the others' events
+    assert html.count(f'href="#storyline-{line}"') == 4
     markdown = (run["out"] / "stories.md").read_text(encoding="utf-8")
     assert "### Timeline" in markdown and "- 2017-12 · " in markdown
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from markupsafe import escape
 from typer.testing import CliRunner
 
 from factories import cite, make_article, make_story, split_sentences
@@ -33,6 +34,7 @@ from newsweave.model import (
     TimelineEvent,
     Version,
 )
+from newsweave.render.html import render_html
 from newsweave.store import Store, open_store
 from newsweave.store.browse import StoryFilter
 from newsweave.web import create_app
@@ -404,6 +406,99 @@ def test_story_page_analysis(client: TestClient, db: tuple[Path, dict[str, Artic
     assert client.get("/stories/zzzz").status_code == 404
 
 
+def section(page: str, heading: str) -> str:
+    """The page's text from the `<h3>` named `heading` to the next `<h3>`."""
+    return page.split(f">{heading}</h3>")[1].split("<h3")[0]
+
+
+def test_story_page_headlines_show_every_outlet_s_title(
+    client: TestClient, db: tuple[Path, dict[str, Article]]
+) -> None:
+    _, articles = db
+    page = client.get(f"/stories/{SOCHI}").text
+    headlines = section(page, "Headlines")
+    for key in ("dw", "k24", "mt"):
+        article = articles[key]
+        assert str(escape(article.title)) in headlines
+        assert f'href="#article-{article.id}"' in headlines
+    assert 'href="https://www.dw.com/en/assad-sochi/a-1"' in headlines  # the original
+    assert "javascript:" not in headlines  # an unsafe URL is never a link
+    assert headlines.count("wire: Reuters") == 1  # The Moscow Times carries Reuters' story
+    assert '<time datetime="2018-05-18">' in headlines
+    assert page.index(">Headlines</h3>") < page.index(">Summary</h3>")
+
+
+def test_story_page_reads_in_a_reader_s_order(client: TestClient) -> None:
+    page = client.get(f"/stories/{SOCHI}").text
+    headings = re.findall(r"<h3[^>]*>([^<]+)</h3>", page)
+    assert headings == [
+        "Headlines", "Summary", "Key facts", "Where outlets disagree", "Quotes",
+        "Coverage by outlet", "Articles over time", "Entities", "Timeline", "3 articles",
+    ]  # fmt: skip
+
+
+def test_story_page_names_facts_quotes_and_dates_plainly(client: TestClient) -> None:
+    page = client.get(f"/stories/{SOCHI}").text
+    facts = section(page, "Key facts")
+    assert "<strong>3 of 3</strong> independent sources" in facts
+    quotes = section(page, "Quotes")
+    assert "the talks lasted three hours" in quotes and "(say)" not in quotes  # no cue lemma
+    assert "Event date <time" in page
+    undated = client.get(f"/stories/{EVIL}").text
+    assert "Event date not known" in undated
+    for text in (page, undated):
+        assert "date date" not in text and "Event date: " not in text
+
+
+def test_story_page_coverage_names_the_facts(client: TestClient) -> None:
+    coverage = section(client.get(f"/stories/{SOCHI}").text, "Coverage by outlet")
+    assert "Assad met Putin in Sochi on Thursday." in coverage  # named, not numbered
+    assert "Reported by DW, Kurdistan 24, The Moscow Times (Reuters)" in coverage
+    assert ">F1<" not in coverage and "<table" not in coverage
+    assert (
+        "Only one outlet reports" in coverage
+        and "A Kurdish delegation was not invited." in coverage
+    )
+
+
+def test_story_page_names_its_storyline(client: TestClient) -> None:
+    page = client.get(f"/stories/{SOCHI}").text
+    named = page.split('<p class="storyline-link">')[1].split("</p>")[0]
+    assert f'href="/storylines/{LINE}"' in named and "Vladimir Putin" in named
+    assert "2 stories" in named
+    assert "storyline-link" not in client.get(f"/stories/{EVIL}").text  # in none
+
+
+def test_story_and_storyline_charts(client: TestClient) -> None:
+    chart = section(client.get(f"/stories/{SOCHI}").text, "Articles over time")
+    assert (
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart articles-over-time" role="img"'
+        in chart
+    )
+    assert "The articles by outlet and day" in chart  # the same as text
+    line = client.get(f"/storylines/{LINE}").text
+    drawn = section(line, "Its stories over time")
+    assert 'class="chart stories-over-time"' in drawn
+    assert f'<a href="/stories/{SOCHI}">' in drawn and f'<a href="/stories/{MOSCOW}">' in drawn
+
+
+def test_the_report_shows_a_story_as_its_page_does(
+    client: TestClient, db: tuple[Path, dict[str, Article]]
+) -> None:
+    """The static report's story has the page's sections, in its order, with its chips."""
+    with open_store(db[0]) as store:
+        story = store.story(SOCHI)
+    report = render_html([story])
+    shown = report.split(f'id="story-{SOCHI}"')[1]
+    page = client.get(f"/stories/{SOCHI}").text
+    headings = re.compile(r"<h3[^>]*>([^<]+)</h3>")
+    assert headings.findall(shown) == headings.findall(page)
+    chips = re.compile(r'<summary class="chip"[^>]*>([^<]+)</summary>')
+    assert chips.findall(shown) == chips.findall(page) != []
+    supported = "President Assad met Russian President Vladimir Putin in the resort of Sochi"
+    assert supported in shown.split('<ol class="summary">')[1].split("</ol>")[0]
+
+
 def test_timeline_drawn_when_the_renderer_exists(client: TestClient) -> None:
     page = client.get(f"/stories/{SOCHI}").text
     if importlib.util.find_spec("newsweave.render.timeline_svg") is None:
@@ -445,7 +540,7 @@ def test_storyline_page(client: TestClient) -> None:
     assert listing.count(f'href="/storylines/{LINE}"') == 2  # both stories' cards
     story = client.get(f"/stories/{SOCHI}").text
     assert f'href="/storylines/{LINE}"' in story
-    assert story.index("<h3>Facts</h3>") < story.index("<h3>Timeline</h3>")
+    assert story.index("<h3>Key facts</h3>") < story.index("<h3>Timeline</h3>")
 
 
 def test_story_without_timeline_shows_none(client: TestClient) -> None:
@@ -553,7 +648,7 @@ SAFE_TAGS = {
     "html", "head", "meta", "title", "link", "script", "body", "header", "div", "a", "nav",
     "form", "input", "button", "main", "h1", "h2", "h3", "p", "ol", "ul", "li", "span",
     "details", "summary", "blockquote", "code", "time", "strong", "mark", "table", "thead",
-    "tbody", "tr", "th", "td", "meter", "label", "footer", "article",
+    "tbody", "tr", "th", "td", "meter", "label", "footer", "article", "section", "h4",
 }  # fmt: skip
 
 

@@ -115,11 +115,11 @@ def test_stories_story_citation_search_entity(page, tmp_path: Path) -> None:
     page.wait_for_url("**/stories/*")
     first = page.locator("ol.summary > li").first
     chip = first.locator("details.cite > summary").first
-    passage = first.locator("details.cite").first.locator("blockquote").first
+    passage = first.locator("details.cite").first.locator(".support")
     assert not passage.is_visible()  # collapsed until clicked
     chip.click()
     assert passage.is_visible()
-    assert len(passage.inner_text()) > 40  # the outlet's own sentence
+    assert len(passage.inner_text()) > 40  # the outlet's own sentence, or where it is from
     page.screenshot(path=tmp_path / "story.png")
 
     page.get_by_role("link", name="Dmitry Peskov").first.click()
@@ -168,3 +168,73 @@ def test_readable_on_a_phone(browser, server: str) -> None:
     width = phone.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert width <= 375  # nothing forces sideways scrolling
+
+
+def contrast(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two computed colours ("rgb(r, g, b)")."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(c) / 255 for c in colour[colour.index("(") + 1 : -1].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def svg_text_contrast(page, selector: str) -> float:
+    fill = page.evaluate(f"getComputedStyle(document.querySelector({selector!r})).fill")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    return contrast(fill, background)
+
+
+def places(elements) -> list[list[float]]:
+    """Where the elements are on the page (not in the viewport, which scrolls to a focus)."""
+    return elements.evaluate_all(
+        "els => els.map(e => { const r = e.getBoundingClientRect();"
+        " return [r.x + scrollX, r.y + scrollY, r.width, r.height]; })"
+    )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1100, 390])
+def test_story_and_storyline_pages_fit_and_read(
+    browser, server: str, width: int, scheme: str
+) -> None:
+    """Desktop and phone, light and dark: nothing scrolls sideways, opening a citation chip
+    (by keyboard) leaves its sentence's other chips where they were, and the drawings' text
+    stands out from the page."""
+    context = browser.new_context(
+        base_url=server, viewport={"width": width, "height": 800}, color_scheme=scheme
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto("/")
+    page.get_by_role("link", name="Syria's Assad Flies to Russia for Talks With Putin").click()
+    page.wait_for_url("**/stories/*")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    sentence = page.locator("ol.summary > li").filter(has=page.locator("details.cite >> nth=2"))
+    sentence = sentence.first
+    chips = sentence.locator("details.cite > summary")
+    before = places(chips)
+    assert len(before) >= 3
+    chips.nth(1).focus()
+    page.keyboard.press("Enter")
+    panel = sentence.locator("details.cite").nth(1).locator(".support")
+    assert panel.is_visible() and len(panel.inner_text()) > 40
+    assert places(chips) == before
+    chips.nth(2).click()  # one panel of a sentence open at a time
+    assert not panel.is_visible() and sentence.locator(".support").nth(2).is_visible()
+    assert places(chips) == before
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert svg_text_contrast(page, ".timeline-graphic svg text") >= 4.5
+    assert svg_text_contrast(page, "svg.chart text.label") >= 4.5
+    assert page.locator("ul.headlines > li").count() == 4
+
+    page.locator(".storyline-link a").click()
+    page.wait_for_url("**/storylines/*")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.locator("svg.stories-over-time a").count() == 2
+    assert svg_text_contrast(page, "svg.stories-over-time text.tick-label") >= 4.5
+    assert svg_text_contrast(page, ".timeline-graphic svg text") >= 4.5
+    context.close()

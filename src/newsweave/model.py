@@ -130,7 +130,8 @@ class Article:
         are agencies an outlet compiled from ("cw/sms (AFP, AP, dpa, Reuters)") and stay out of
         the label. An article whose outlet is unknown is never given a guessed one: it is
         "unknown outlet (HOST)" for a page with a URL, the wire alone for a text that credits
-        one and has no URL, else "unknown outlet (FILE)" (see `unknown_outlet`).
+        one and has no URL, else "unknown outlet (file NAME)": a file's name is where the text
+        was found, never a name the outlet goes by (see `unknown_outlet`).
         """
         wires = [c for c in self.credits if c != self.outlet]
         wire = f" ({wires[0]})" if len(wires) == 1 else ""
@@ -141,7 +142,8 @@ class Article:
             return unknown_outlet(host) + wire
         if self.credits:
             return ", ".join(self.credits)
-        return unknown_outlet(source_name(self.source) or f"article {self.id[:8]}")
+        name = source_name(self.source)
+        return unknown_outlet(f"file {name}" if name else f"article {self.id[:8]}")
 
     @property
     def independent_source(self) -> str:

@@ -8,6 +8,9 @@ row and kept whole in a `<title>` (the browser's tooltip, read by screen readers
 
 Events that are stories of their own are filled dots, events the articles cite are hollow;
 a period longer than a day ("October 2015") is drawn as a bar rather than a dot.
+
+Every colour is the page's text colour (`currentColor`, the root's fill, which texts inherit):
+the drawing reads in a dark theme as in a light one, with no colour of its own.
 """
 
 from __future__ import annotations
@@ -76,7 +79,7 @@ def timeline_svg(events: Sequence[TimelineEvent], *, width: int = 720, text_char
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" '
-        f'viewBox="0 0 {width} {height}" width="100%" '
+        f'viewBox="0 0 {width} {height}" width="100%" fill="currentColor" '
         'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" '
         f'aria-label="Timeline of {len(events)} event{"s" if len(events) != 1 else ""}">'
         f"{axis}{''.join(rows)}</svg>"

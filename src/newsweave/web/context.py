@@ -17,13 +17,13 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import HTTPException, Request
-from jinja2 import Environment, PackageLoader
+from jinja2 import ChoiceLoader, Environment, PackageLoader
 from markupsafe import Markup
 
 from newsweave.model import TimelineEvent, citations, paragraphs
 from newsweave.nlp.language import not_analysed_note
 from newsweave.render.dates import date_label, event_date_label
-from newsweave.render.html import language_label, safe_url, shown_events
+from newsweave.render.html import language_label, safe_url, shared, shown_events
 from newsweave.store import Store, open_store
 from newsweave.web.upload import MAX_UPLOAD_BYTES
 
@@ -118,12 +118,19 @@ def timeline_graphic(events: list[TimelineEvent]) -> Markup | None:
 
 @cache
 def templates() -> Environment:
+    """The web UI's templates, and the render package's: a story's sections are the report's
+    (`_story.html.j2`), so the page and the static report show a story alike."""
     env = Environment(
-        loader=PackageLoader("newsweave.web", "templates"),
+        loader=ChoiceLoader(
+            [PackageLoader("newsweave.web", "templates"), PackageLoader("newsweave.render")]
+        ),
         autoescape=True,  # every template, whatever its name
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    shared(env)
+    env.globals["timeline_drawing"] = timeline_graphic
+    env.globals["story_link"] = lambda story_id: f"/stories/{path_part(story_id)}"
     env.filters.update(safe_url=safe_url, paragraphs=paragraphs, path=path_part, day=day)
     env.filters.update(top_events=shown_events)
     env.globals.update(citations=citations, query=query, timeline_graphic=timeline_graphic)

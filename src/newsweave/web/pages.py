@@ -11,10 +11,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import HTMLResponse
 
+from newsweave.analysis.storyline import storyline_entities
 from newsweave.app import queries
+from newsweave.model import TimelineEvent
+from newsweave.render.html import StorylineRef
+from newsweave.store import Store
 from newsweave.store.browse import StoryFilter
 from newsweave.web import views
-from newsweave.web.context import Web, parse_day, render, web
+from newsweave.web.context import Web, parse_day, path_part, render, web
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 State = Annotated[Web, Depends(web)]
@@ -46,6 +50,26 @@ def stories_page(
     return render("stories.html.j2", listing=listing, title="Stories")
 
 
+NAMING_STORIES = 40
+"""Stories of a storyline read to name it on a story's page: the most recent (the storyline's
+own page weighs up to `queries.STORYLINE_STORIES` of them; a longer storyline may differ)."""
+
+
+def storyline_ref(store: Store, storyline_id: str) -> StorylineRef | None:
+    """The storyline a story page names: its top entities and how many stories it has."""
+    where = StoryFilter(storyline=storyline_id)
+    cards = store.story_cards(where, limit=NAMING_STORIES)
+    stories = [s for s in (store.story(c.id) for c in cards) if s is not None]
+    if not stories:
+        return None
+    href = f"/storylines/{path_part(storyline_id)}"
+    return StorylineRef(storyline_id, href, storyline_entities(stories), store.story_count(where))
+
+
+def story_link(story_id: str) -> str:
+    return f"/stories/{path_part(story_id)}"
+
+
 @router.get("/stories/{story_id}")
 def story_page(state: State, story_id: str, events: Text = None) -> str:
     """`events=all` shows every event of the story's timeline, not only the most salient."""
@@ -58,6 +82,8 @@ def story_page(state: State, story_id: str, events: Text = None) -> str:
         story=story,
         supports=found.supports,
         shown=_shown(events),
+        storyline=storyline_ref(state.store, story.storyline) if story.storyline else None,
+        story_href=story_link,
         title=story.title or "Story",
     )
 
@@ -68,9 +94,16 @@ def storyline_page(state: State, storyline_id: str, events: Text = None) -> str:
     found = queries.storyline_of(state.store, storyline_id)
     if found is None:
         raise HTTPException(404, f"no storyline {storyline_id!r}")
+    dated = [
+        TimelineEvent(c.event_date, "day", c.title or "Untitled story", c.outlets, story_id=c.id)
+        for c in found.stories
+        if c.event_date
+    ]
     return render(
         "storyline.html.j2",
         view=found,
+        stories_axis=dated,
+        story_href=story_link,
         shown=_shown(events),
         title=f"Storyline: {found.title}",
     )
