@@ -23,14 +23,17 @@ from newsweave.store.browse import (
     EntityRef,
     Exclusive,
     OutletCount,
+    SearchFilter,
     Snippet,
     StoryCard,
     StoryFilter,
 )
-from newsweave.store.sqlite.connection import SQLiteConnection, _date
+from newsweave.store.sqlite import story_search
+from newsweave.store.sqlite.connection import SQLiteConnection, _chunks, _date
 
-TOP_ENTITIES = 5
-"""Entities a story card names."""
+TOP_ENTITIES = 12
+"""Entities a story card carries, most salient first: enough for a front end to pick the few
+worth showing (`app.entity_chips`) when the first are duplicates or noise."""
 RECENT_ENTITY_STORIES = 1000
 """Stories whose entities `entities()` lists when given no prefix."""
 _ORDER = "ORDER BY s.event_date DESC, s.article_count DESC, s.seq DESC"
@@ -43,7 +46,12 @@ _MARK, _UNMARK = "\ue000", "\ue001"  # private-use: cannot clash with article te
 _SNIPPET_TOKENS = 16
 # Titles weigh double. Given as FTS5's `rank` (not `ORDER BY bm25(...)`), the index sorts
 # the matches itself and the snippets are made for the page of hits only, not for every match.
-_RANK = "bm25(2.0, 1.0)"
+_RANK = {
+    "article_search": "bm25(2.0, 1.0)",
+    "story_search": f"bm25({', '.join(map(str, story_search.WEIGHTS))})",
+}
+_DATED = {"article_search": "a.published", "story_search": "s.event_date"}
+"""The date a search filters and sorts each index's hits by."""
 SEARCH_WINDOWS = {
     "article_search": ("articles", (2_000, 20_000)),
     "story_search": ("stories", (1_000, 10_000)),
@@ -148,23 +156,39 @@ class SQLiteBrowse(SQLiteConnection, BrowseStore):
             f"SELECT count(*) FROM stories AS s {conditions}", params
         ).fetchone()[0]
 
-    def search_stories(self, query: str, *, limit: int = 20) -> list[StoryCard]:
+    def search_stories(
+        self, query: str, *, limit: int = 20, where: SearchFilter | None = None
+    ) -> list[StoryCard]:
         rows = self._ranked(
             f"SELECT {_CARD}, snippet(story_search, -1, ?, ?, '…', ?) FROM story_search "
             "JOIN stories AS s ON s.seq = story_search.rowid WHERE story_search MATCH ? "
-            f"AND rank MATCH '{_RANK}' {{window}} ORDER BY rank LIMIT ?",
+            "{filter} {window} {order} LIMIT ?",
             "story_search",
             query,
             limit,
+            where or SearchFilter(),
         )
         cards = self._cards([r[:-1] for r in rows])
         for card, row in zip(cards, rows, strict=True):
             card.snippet = parse_snippet(row[-1])
         return cards
 
-    def _ranked(self, sql: str, index: str, query: str, limit: int) -> list[Any]:
-        """The best `limit` matches of `query` in the FTS5 `index`, by `sql` (which holds a
-        `{window}` slot for a rowid bound).
+    def story_cards_of(self, story_ids: Sequence[str]) -> list[StoryCard]:
+        rows: dict[str, Any] = {}
+        for chunk in _chunks(list(dict.fromkeys(story_ids))):
+            marks = ", ".join("?" * len(chunk))
+            for row in self._db.execute(
+                f"SELECT {_CARD} FROM stories AS s WHERE s.id IN ({marks})", chunk
+            ):
+                rows[row[0]] = row
+        return self._cards([rows[i] for i in dict.fromkeys(story_ids) if i in rows])
+
+    def _ranked(
+        self, sql: str, index: str, query: str, limit: int, where: SearchFilter
+    ) -> list[Any]:
+        """The best `limit` matches of `query` in the FTS5 `index` within `where`'s dates,
+        by relevance or newest first, by `sql` (which holds `{filter}`, `{window}` and
+        `{order}` slots: the date conditions, a rowid bound and the ORDER BY).
 
         Ranking costs a score per matching row, so a query of common words ("said the") over
         100k articles takes a third of a second. News search wants the recent first anyway:
@@ -175,30 +199,53 @@ class SQLiteBrowse(SQLiteConnection, BrowseStore):
         terms = fts_query(query)
         if not terms or limit <= 0:
             return []
+        dated = _DATED[index]
+        conditions, bounds = [f"AND rank MATCH '{_RANK[index]}'"], []
+        if where.since:
+            conditions.append(f"AND {dated} >= ?")
+            bounds.append(where.since.isoformat())
+        if where.until:
+            conditions.append(f"AND {dated} <= ?")
+            bounds.append(where.until.isoformat())
+        order = (
+            f"ORDER BY {dated} IS NULL, {dated} DESC, rank"
+            if where.newest_first
+            else ("ORDER BY rank")
+        )
+        sql = sql.replace("{filter}", " ".join(conditions)).replace("{order}", order)
         table, windows = SEARCH_WINDOWS[index]
-        params = (_MARK, _UNMARK, _SNIPPET_TOKENS, terms)
+        params = (_MARK, _UNMARK, _SNIPPET_TOKENS, terms, *bounds)
         newest = self._db.execute(f"SELECT max(seq) FROM {table}").fetchone()[0] or 0
         for window in windows:
             if newest <= window:
                 break
             rows = self._db.execute(
-                sql.format(window=f"AND {index}.rowid > ?"), (*params, newest - window, limit)
+                sql.replace("{window}", f"AND {index}.rowid > ?"),
+                (*params, newest - window, limit),
             ).fetchall()
             if len(rows) >= limit:
                 return rows
-        return self._db.execute(sql.format(window=""), (*params, limit)).fetchall()
+        return self._db.execute(sql.replace("{window}", ""), (*params, limit)).fetchall()
 
     def _cards(self, rows: list[Any]) -> list[StoryCard]:
         """Cards for story rows (`_CARD` columns), with outlets and top entities."""
         ids = [r[0] for r in rows]
         outlets: dict[str, list[str]] = defaultdict(list)
         entities: dict[str, list[EntityRef]] = defaultdict(list)
+        leads: dict[str, str] = {}
         if ids:
             marks = ", ".join("?" * len(ids))
             for story_id, outlet in self._db.execute(
                 f"SELECT story_id, outlet FROM story_outlets WHERE story_id IN ({marks})", ids
             ):
                 outlets[story_id].append(outlet)
+            leads = dict(
+                self._db.execute(
+                    "SELECT story_id, text FROM summary_sentences "
+                    f"WHERE story_id IN ({marks}) AND position = 0",
+                    ids,
+                )
+            )
             for story_id, name, type_ in self._db.execute(
                 "SELECT story_id, name, type FROM story_entities "
                 f"WHERE story_id IN ({marks}) ORDER BY story_id, salience DESC, name",
@@ -218,23 +265,26 @@ class SQLiteBrowse(SQLiteConnection, BrowseStore):
                 outlets=outlets[id_],
                 entities=entities[id_],
                 storyline=storyline,
+                lead=leads.get(id_),
             )
             for id_, title, event, first, last, articles, outlet_count, storyline in rows
         ]
 
     # articles
 
-    def search_articles(self, query: str, *, limit: int = 20) -> list[ArticleCard]:
+    def search_articles(
+        self, query: str, *, limit: int = 20, where: SearchFilter | None = None
+    ) -> list[ArticleCard]:
         rows = self._ranked(
             f"SELECT {_ARTICLE_CARD}, sa.story_id, "
             "snippet(article_search, -1, ?, ?, '…', ?) FROM article_search "
             "JOIN articles AS a ON a.seq = article_search.rowid "
             "LEFT JOIN story_articles AS sa ON sa.article_id = a.id "
-            f"WHERE article_search MATCH ? AND rank MATCH '{_RANK}' {{window}} "
-            "ORDER BY rank LIMIT ?",
+            "WHERE article_search MATCH ? {filter} {window} {order} LIMIT ?",
             "article_search",
             query,
             limit,
+            where or SearchFilter(),
         )
         return [_article_card(r[:7], r[7], parse_snippet(r[8])) for r in rows]
 
