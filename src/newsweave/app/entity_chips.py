@@ -95,38 +95,62 @@ def _outlet_names(outlets: Iterable[str]) -> set[str]:
 def chip_entities(
     entities: Sequence[EntityRef], outlets: Iterable[str] = (), limit: int = CHIPS
 ) -> list[EntityRef]:
-    """The first `limit` of `entities` (most salient first) worth a chip, each entity once:
-    a person already shown under another form of the name (same surname, and the same
-    first name if both have one, or the words of one form all in the other), a name already shown through the alias table, an acronym of a name
-    shown (or a name whose acronym is shown), and outlets and wire agencies are left out."""
+    """The first `limit` of `entities` (most salient first) worth a chip, each entity once,
+    in its place of the most salient of its names, under its fullest name: "Vladimir Putin"
+    for "Mr Putin" (one person: the same surname, and the same first name where both forms
+    have one, or the words of one form all in the other), "United States" for "US" (the
+    alias table). An acronym of a name shown, or a name whose acronym is shown, is that
+    entity too; outlets and wire agencies are left out."""
     outlet_names = _outlet_names(outlets)
     kept: list[EntityRef] = []
-    people: list[tuple[str | None, str, frozenset[str]]] = []
-    keys: set[str] = set()
+    keys: list[set[str]] = []  # per kept entity: the keys that name it
     for entity in entities:
-        if len(kept) >= limit:
-            break
         if is_junk(entity) or wire_of(entity.name):
             continue
         key = name_key(entity.name)
         if key in outlet_names or entity.name.casefold() in outlet_names:
             continue
-        if entity.type == "PERSON":
-            first, surname = person_key(entity.name)
-            words = frozenset(w.casefold() for w in _WORD.findall(entity.name))
-            if any(
-                s == surname and (f == first or None in (f, first) or w <= words or words <= w)
-                for f, s, w in people
-            ):
-                continue
-            people.append((first, surname, words))
-        else:
-            acronym = _initials(entity.name) if " " in entity.name else ""
-            if key in keys or (len(acronym) > 1 and acronym in keys):
-                continue
-            keys |= {key, acronym} if len(acronym) > 1 else {key}
-        kept.append(entity)
+        same = next((n for n, shown in enumerate(kept) if _same(shown, entity, keys[n])), None)
+        if same is not None:
+            if _fuller(entity, kept[same]):
+                kept[same] = entity
+            keys[same] |= _keys(entity)
+        elif len(kept) < limit:
+            kept.append(entity)
+            keys.append(_keys(entity))
     return kept
+
+
+def _keys(entity: EntityRef) -> set[str]:
+    """The normalised name (through the alias table) and, for a name of several words, its
+    acronym: "Office for Budget Responsibility" is also "obr"."""
+    acronym = _initials(entity.name) if " " in entity.name.strip() else ""
+    return {name_key(entity.name), *([acronym] if len(acronym) > 1 else [])}
+
+
+def _same(shown: EntityRef, other: EntityRef, shown_keys: set[str]) -> bool:
+    if (shown.type == "PERSON") != (other.type == "PERSON"):
+        return False
+    if shown.type != "PERSON":
+        return bool(_keys(other) & shown_keys)
+    (first, surname), (f, s) = person_key(shown.name), person_key(other.name)
+    if surname != s:
+        return False
+    words, w = _words(shown.name), _words(other.name)
+    return first == f or None in (first, f) or words <= w or w <= words
+
+
+def _fuller(entity: EntityRef, shown: EntityRef) -> bool:
+    """Whether `entity` names what `shown` names more fully: a person with a first name
+    where `shown` has none, or the alias table's own form ("United States" for "US")."""
+    if entity.type == "PERSON":
+        return person_key(entity.name)[0] is not None and person_key(shown.name)[0] is None
+    canonical = name_key(entity.name) == " ".join(_WORD.findall(entity.name)).casefold()
+    return canonical and name_key(shown.name) != " ".join(_WORD.findall(shown.name)).casefold()
+
+
+def _words(name: str) -> frozenset[str]:
+    return frozenset(w.casefold() for w in _WORD.findall(name))
 
 
 def readable_cards(cards: list[StoryCard]) -> list[StoryCard]:

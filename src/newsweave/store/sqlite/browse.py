@@ -90,6 +90,27 @@ def parse_snippet(marked: str) -> Snippet:
     return [(text, matched) for text, matched in segments if text]
 
 
+_STORY_SNIPPETS = ((1, ""), (3, "Fact: "), (4, "Quote: "), (2, "Names: "))
+"""The `story_search` columns a story hit's snippet is taken from, in order of preference
+(the first that holds a match: summary, facts, quotes, entity names), each with the word
+that tells the reader where the match is."""
+
+
+def _column_snippet(column: int) -> str:
+    marks = f"char({ord(_MARK)}), char({ord(_UNMARK)})"
+    return f"snippet(story_search, {column}, {marks}, '…', {_SNIPPET_TOKENS})"
+
+
+def _story_snippet(best: str, columns: Sequence[str]) -> Snippet:
+    """The snippet of the first column in `_STORY_SNIPPETS` order that holds a match, named;
+    for a match in the title alone, the start of the summary (else FTS5's own pick, `best`):
+    the title is shown anyway."""
+    for (_, label), text in zip(_STORY_SNIPPETS, columns, strict=True):
+        if text and _MARK in text:
+            return ([(label, False)] if label else []) + parse_snippet(text)
+    return parse_snippet(columns[0] or best)
+
+
 def _where(where: StoryFilter | None) -> tuple[str, list[Any]]:
     """SQL conditions on stories `s` for a filter, with their parameters."""
     if where is None:
@@ -159,18 +180,20 @@ class SQLiteBrowse(SQLiteConnection, BrowseStore):
     def search_stories(
         self, query: str, *, limit: int = 20, where: SearchFilter | None = None
     ) -> list[StoryCard]:
+        snippets = ", ".join(_column_snippet(c) for c, _ in _STORY_SNIPPETS)
         rows = self._ranked(
-            f"SELECT {_CARD}, snippet(story_search, -1, ?, ?, '…', ?) FROM story_search "
-            "JOIN stories AS s ON s.seq = story_search.rowid WHERE story_search MATCH ? "
-            "{filter} {window} {order} LIMIT ?",
+            f"SELECT {_CARD}, snippet(story_search, -1, ?, ?, '…', ?), {snippets} "
+            "FROM story_search JOIN stories AS s ON s.seq = story_search.rowid "
+            "WHERE story_search MATCH ? {filter} {window} {order} LIMIT ?",
             "story_search",
             query,
             limit,
             where or SearchFilter(),
         )
-        cards = self._cards([r[:-1] for r in rows])
+        width = len(_STORY_SNIPPETS)
+        cards = self._cards([r[: -width - 1] for r in rows])
         for card, row in zip(cards, rows, strict=True):
-            card.snippet = parse_snippet(row[-1])
+            card.snippet = _story_snippet(row[-width - 1], row[-width:])
         return cards
 
     def story_cards_of(self, story_ids: Sequence[str]) -> list[StoryCard]:

@@ -24,8 +24,9 @@ INSERT = f"INSERT INTO story_search (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, 
 
 def analysis_columns(analysis: dict[str, Any]) -> tuple[str, str, str]:
     """The entities, facts and quotes columns of a story's row, from its analysis."""
-    entities = "\n".join(
-        " · ".join([e["name"], *e.get("aliases", [])]) for e in analysis.get("entities", [])
+    entities = "; ".join(
+        f"{e['name']} ({', '.join(e['aliases'])})" if e.get("aliases") else e["name"]
+        for e in analysis.get("entities", [])
     )
     facts = "\n".join(f["text"] for f in analysis.get("facts", []))
     quotes = "\n".join(
