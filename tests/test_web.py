@@ -1023,3 +1023,26 @@ def test_favicon_is_served(client: TestClient) -> None:
     assert client.get("/static/favicon.svg").content == icon.content
     assert '<link rel="icon" href="/static/favicon.svg"' in client.get("/").text
     assert icon.headers["Content-Security-Policy"] == CSP
+
+
+def test_search_date_facet(client: TestClient) -> None:
+    """Results are counted by year when they span several, by month otherwise (a story and
+    its matching articles as one); each period links to the results dated in it."""
+    putin = client.get("/api/search", params={"q": "Putin"}).json()
+    assert [(d["label"], d["results"]) for d in putin["dates"]] == [("2018", 1), ("2015", 1)]
+    page = client.get("/search", params={"q": "Putin"}).text
+    assert 'href="?q=Putin&amp;since=2015-01-01&amp;until=2015-12-31">2015</a>' in page
+    regatta = client.get("/api/search", params={"q": "regatta"}).json()
+    assert regatta["dates"] == [
+        {"label": "2020-01", "since": "2020-01-01", "until": "2020-01-31", "results": 25}
+    ]
+    one_year = client.get(
+        "/search", params={"q": "Putin", "since": "2015-01-01", "until": "2015-12-31"}
+    )
+    assert "<strong>2015</strong>" in one_year.text and "any date</a>" in one_year.text
+
+
+def test_date_facet_counts_lone_articles(tmp_path: Path) -> None:
+    _peskov_store(tmp_path / "s.db")
+    with open_store(tmp_path / "s.db") as store:
+        assert store.search_months("Peskov") == [("2018-06", 1), ("2018-05", 1)]

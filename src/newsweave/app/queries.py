@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from newsweave.analysis.storyline import own_event, storyline_entities, storyline_timeline
 from newsweave.analysis.summarize import SummarySettings, summarize
@@ -162,16 +162,51 @@ class SearchHit:
 
 
 @dataclass
+class DatePeriod:
+    """A year or a month of a search's date facet (`label`: "2018" or "2018-05"), its first
+    and last day, and how many results fall in it (`BrowseStore.search_months`)."""
+
+    label: str
+    since: date
+    until: date
+    results: int
+
+
+def date_facet(months: list[tuple[str, int]]) -> list[DatePeriod]:
+    """Result counts by month ("YYYY-MM", newest first) as a facet: by year when they span
+    several years, else by month."""
+    years: Counter[str] = Counter()
+    for month, n in months:
+        years[month[:4]] += n
+    if len(years) > 1:
+        return [
+            DatePeriod(y, date(int(y), 1, 1), date(int(y), 12, 31), n)
+            for y, n in sorted(years.items(), reverse=True)
+        ]
+    periods = []
+    for month, n in months:
+        first = date.fromisoformat(month + "-01")
+        after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        periods.append(DatePeriod(month, first, after - timedelta(days=1), n))
+    return periods
+
+
+@dataclass
 class SearchResults:
     """Stories (title, summary, entity names, facts, quotes) and articles (title, body)
     holding every word of `query`, best first or newest first (`sort`), dated within
     `since`..`until`; each with a snippet as `(text, matched)` segments. `hits` are the
-    same grouped as a reader sees them: each article under its story (`SearchHit`)."""
+    same grouped as a reader sees them: each article under its story (`SearchHit`), and
+    `dates` the years or months the results fall in (`date_facet`)."""
 
     query: str
     stories: list[StoryCard]
     articles: list[ArticleCard]
     hits: list[SearchHit] = field(default_factory=list)
+    dates: list[DatePeriod] = field(default_factory=list)
+    """The years (or months) of the results, whatever the date filter."""
+    limit: int = 20
+    """The most stories, and the most articles, a search returns: more may match."""
     sort: str = "relevance"
     since: date | None = None
     until: date | None = None
@@ -190,13 +225,14 @@ def search(
     and the two grouped (`group_hits`)."""
     query = query.strip()
     sort = sort if sort in SORTS else "relevance"
-    found = SearchResults(query, [], [], sort=sort, since=since, until=until)
+    found = SearchResults(query, [], [], limit=limit, sort=sort, since=since, until=until)
     if not query:
         return found
     where = SearchFilter(since, until, newest_first=sort == "date")
     found.stories = readable_cards(store.search_stories(query, limit=limit, where=where))
     found.articles = store.search_articles(query, limit=limit, where=where)
     found.hits = group_hits(store, found.stories, found.articles, by_date=sort == "date")
+    found.dates = date_facet(store.search_months(query))
     return found
 
 

@@ -138,6 +138,13 @@ class BrowseStore(ABC):
         the most recent stories first and look further only when they hold too few."""
 
     @abstractmethod
+    def search_months(self, query: str, *, limit: int = 1_000) -> list[tuple[str, int]]:
+        """How many search results for `query` fall in each month ("2018-05"), newest month
+        first: a result is a matching story, or the story of a matching article (at the
+        story's event date), or a matching article in no story (at its publication date).
+        A back end may count only the most recent `limit` matches of each kind."""
+
+    @abstractmethod
     def story_cards_of(self, story_ids: Sequence[str]) -> list[StoryCard]:
         """The cards of these stories, in this order; ids of no stored story are skipped."""
 

@@ -101,13 +101,15 @@ def _column_snippet(column: int) -> str:
     return f"snippet(story_search, {column}, {marks}, '…', {_SNIPPET_TOKENS})"
 
 
-def _story_snippet(best: str, columns: Sequence[str]) -> Snippet:
+def _story_snippet(best: str, columns: Sequence[str], title: str | None) -> Snippet:
     """The snippet of the first column in `_STORY_SNIPPETS` order that holds a match, named;
-    for a match in the title alone, the start of the summary (else FTS5's own pick, `best`):
-    the title is shown anyway."""
+    for a match in the title alone, the start of the summary (else FTS5's own pick, `best`),
+    unless it only repeats the title, which is shown anyway."""
     for (_, label), text in zip(_STORY_SNIPPETS, columns, strict=True):
         if text and _MARK in text:
             return ([(label, False)] if label else []) + parse_snippet(text)
+    if columns[0] and columns[0].strip() == (title or "").strip():
+        return []
     return parse_snippet(columns[0] or best)
 
 
@@ -193,8 +195,28 @@ class SQLiteBrowse(SQLiteConnection, BrowseStore):
         width = len(_STORY_SNIPPETS)
         cards = self._cards([r[: -width - 1] for r in rows])
         for card, row in zip(cards, rows, strict=True):
-            card.snippet = _story_snippet(row[-width - 1], row[-width:])
+            card.snippet = _story_snippet(row[-width - 1], row[-width:], card.title)
         return cards
+
+    def search_months(self, query: str, *, limit: int = 1_000) -> list[tuple[str, int]]:
+        terms = fts_query(query)
+        if not terms or limit <= 0:
+            return []
+        rows = self._db.execute(
+            "SELECT month, count(*) FROM ("
+            "SELECT * FROM (SELECT 's' || s.id AS result, substr(s.event_date, 1, 7) AS month "
+            "FROM story_search JOIN stories AS s ON s.seq = story_search.rowid "
+            "WHERE story_search MATCH ? ORDER BY story_search.rowid DESC LIMIT ?) "
+            "UNION SELECT * FROM (SELECT coalesce('s' || sa.story_id, 'a' || a.id), "
+            "substr(coalesce(s.event_date, a.published), 1, 7) FROM article_search "
+            "JOIN articles AS a ON a.seq = article_search.rowid "
+            "LEFT JOIN story_articles AS sa ON sa.article_id = a.id "
+            "LEFT JOIN stories AS s ON s.id = sa.story_id "
+            "WHERE article_search MATCH ? ORDER BY article_search.rowid DESC LIMIT ?)"
+            ") WHERE month IS NOT NULL GROUP BY month ORDER BY month DESC",
+            (terms, limit, terms, limit),
+        )
+        return [(month, n) for month, n in rows]
 
     def story_cards_of(self, story_ids: Sequence[str]) -> list[StoryCard]:
         rows: dict[str, Any] = {}
