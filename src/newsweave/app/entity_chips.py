@@ -16,7 +16,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from newsweave.ingest.outlets import wire_of
@@ -102,55 +102,71 @@ def chip_entities(
     alias table). An acronym of a name shown, or a name whose acronym is shown, is that
     entity too; outlets and wire agencies are left out."""
     outlet_names = _outlet_names(outlets)
-    kept: list[EntityRef] = []
-    keys: list[set[str]] = []  # per kept entity: the keys that name it
+    kept: list[tuple[EntityRef, _Name]] = []
+    keys: list[set[str]] = []  # per kept entity: the keys of all its names
     for entity in entities:
-        if is_junk(entity) or wire_of(entity.name):
+        name = _name(entity)
+        if name is None or not name.keys.isdisjoint(outlet_names):
             continue
-        key = name_key(entity.name)
-        if key in outlet_names or entity.name.casefold() in outlet_names:
-            continue
-        same = next((n for n, shown in enumerate(kept) if _same(shown, entity, keys[n])), None)
+        same = next((n for n, (_, shown) in enumerate(kept) if shown.same(name, keys[n])), None)
         if same is not None:
-            if _fuller(entity, kept[same]):
-                kept[same] = entity
-            keys[same] |= _keys(entity)
+            if name.fuller_than(kept[same][1]):
+                kept[same] = (entity, name)
+            keys[same] |= name.keys
         elif len(kept) < limit:
-            kept.append(entity)
-            keys.append(_keys(entity))
-    return kept
+            kept.append((entity, name))
+            keys.append(set(name.keys))
+    return [entity for entity, _ in kept]
 
 
-def _keys(entity: EntityRef) -> set[str]:
-    """The normalised name (through the alias table) and, for a name of several words, its
-    acronym: "Office for Budget Responsibility" is also "obr"."""
+@dataclass(frozen=True, slots=True)
+class _Name:
+    """What comparing an entity's name with others needs, worked out once per name."""
+
+    keys: frozenset[str]
+    """The normalised name (through the alias table), its case-folded text and, for a
+    name of several words, its acronym: "Office for Budget Responsibility" is also "obr"."""
+    person: tuple[str | None, str] | None
+    """First name and surname, for a person."""
+    words: frozenset[str]
+    canonical: bool
+    """Whether the name is the alias table's own form ("United States", not "US")."""
+
+    def same(self, other: _Name, keys: set[str]) -> bool:
+        """Whether `other` names the entity this name (whose keys so far are `keys`) names."""
+        if (self.person is None) != (other.person is None):
+            return False
+        if self.person is None or other.person is None:
+            return not other.keys.isdisjoint(keys)
+        (first, surname), (f, s) = self.person, other.person
+        return surname == s and (
+            first == f
+            or None in (first, f)
+            or self.words <= other.words
+            or other.words <= self.words
+        )
+
+    def fuller_than(self, shown: _Name) -> bool:
+        """A person with a first name where `shown` has none, or the alias table's own form
+        where `shown` is another."""
+        if self.person is not None and shown.person is not None:
+            return self.person[0] is not None and shown.person[0] is None
+        return self.canonical and not shown.canonical
+
+
+@lru_cache(maxsize=65_536)
+def _name(entity: EntityRef) -> _Name | None:
+    """The entity's name worked out for comparing (a name recurs across stories and
+    requests: once each), or None when it is no chip (`is_junk`, a wire agency)."""
+    if is_junk(entity) or wire_of(entity.name):
+        return None
+    key = name_key(entity.name)
+    text = " ".join(_WORD.findall(entity.name)).casefold()
     acronym = _initials(entity.name) if " " in entity.name.strip() else ""
-    return {name_key(entity.name), *([acronym] if len(acronym) > 1 else [])}
-
-
-def _same(shown: EntityRef, other: EntityRef, shown_keys: set[str]) -> bool:
-    if (shown.type == "PERSON") != (other.type == "PERSON"):
-        return False
-    if shown.type != "PERSON":
-        return bool(_keys(other) & shown_keys)
-    (first, surname), (f, s) = person_key(shown.name), person_key(other.name)
-    if surname != s:
-        return False
-    words, w = _words(shown.name), _words(other.name)
-    return first == f or None in (first, f) or words <= w or w <= words
-
-
-def _fuller(entity: EntityRef, shown: EntityRef) -> bool:
-    """Whether `entity` names what `shown` names more fully: a person with a first name
-    where `shown` has none, or the alias table's own form ("United States" for "US")."""
-    if entity.type == "PERSON":
-        return person_key(entity.name)[0] is not None and person_key(shown.name)[0] is None
-    canonical = name_key(entity.name) == " ".join(_WORD.findall(entity.name)).casefold()
-    return canonical and name_key(shown.name) != " ".join(_WORD.findall(shown.name)).casefold()
-
-
-def _words(name: str) -> frozenset[str]:
-    return frozenset(w.casefold() for w in _WORD.findall(name))
+    keys = {key, entity.name.casefold(), *([acronym] if len(acronym) > 1 else [])}
+    person = person_key(entity.name) if entity.type == "PERSON" else None
+    words = frozenset(text.split())
+    return _Name(frozenset(keys), person, words, key == text)
 
 
 def readable_cards(cards: list[StoryCard]) -> list[StoryCard]:

@@ -1,10 +1,11 @@
 """SQLite implementation of `BrowseStore`.
 
-Listings read the columns and tables schema version 3 keeps for them: `stories` has its
-counts and dates as columns (indexed by event date), `story_outlets` and `story_entities`
-are indexed by outlet and by name (case-insensitive), and `story_search` is the FTS5 index
-of titles and summaries, `article_search` that of articles. A page of cards is three small
-queries (the stories, then their outlets and entities by story id), whatever the store holds.
+Listings read the columns and tables the schema keeps for them: `stories` has its counts and
+dates as columns (indexed by event date), `story_outlets` and `story_entities` are indexed by
+outlet and by name (case-insensitive), and `story_search` is the FTS5 index of stories
+(titles, summaries, entity names, facts, quotes: `story_search.py`), `article_search` that of
+articles. A page of cards is four small queries (the stories, then their outlets, leads and
+entities by story id), whatever the store holds.
 """
 
 from __future__ import annotations
@@ -198,7 +199,7 @@ class SQLiteBrowse(SQLiteConnection, BrowseStore):
             card.snippet = _story_snippet(row[-width - 1], row[-width:], card.title)
         return cards
 
-    def search_months(self, query: str, *, limit: int = 1_000) -> list[tuple[str, int]]:
+    def search_months(self, query: str, *, limit: int = 500) -> list[tuple[str, int]]:
         terms = fts_query(query)
         if not terms or limit <= 0:
             return []
@@ -240,6 +241,7 @@ class SQLiteBrowse(SQLiteConnection, BrowseStore):
         the most recent rows are ranked first (`SEARCH_WINDOWS[index]`, smallest window
         first), and more only while they hold fewer than `limit` matches: a common word is
         ranked among the last two thousand articles, a rare one (cheap either way) among all.
+        Newest first, the same holds: the newest of the most recently stored matches.
         """
         terms = fts_query(query)
         if not terms or limit <= 0:
