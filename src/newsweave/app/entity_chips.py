@@ -83,13 +83,14 @@ def _initials(name: str) -> str:
 def _outlet_names(outlets: Iterable[str]) -> set[str]:
     """Every name the card's outlets go by: "The Moscow Times (Reuters)" gives "the moscow
     times", "moscow times" and "reuters"."""
-    names: set[str] = set()
-    for label in outlets:
-        match = _WIRE_COPY.match(label)
-        parts = [match.group(1), match.group(2)] if match else [label]
-        for part in parts:
-            names |= {part.casefold(), name_key(part)}
-    return names
+    return set().union(*map(_outlet_label_names, outlets))
+
+
+@lru_cache(maxsize=4_096)
+def _outlet_label_names(label: str) -> frozenset[str]:
+    match = _WIRE_COPY.match(label)
+    parts = [match.group(1), match.group(2)] if match else [label]
+    return frozenset(n for part in parts for n in (part.casefold(), name_key(part)))
 
 
 def chip_entities(

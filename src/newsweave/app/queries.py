@@ -256,7 +256,7 @@ def group_hits(
             hit = hits.get(article.story_id or "")
             if hit is None:
                 hit = SearchHit(None, [])
-                if article.story_id:  # a story stored after the article was found
+                if article.story_id:  # its story was removed since: its articles stand together
                     hits[article.story_id] = hit
             hit.articles.append(article)
             order.append(hit)

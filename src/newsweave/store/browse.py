@@ -138,7 +138,7 @@ class BrowseStore(ABC):
         the most recent stories first and look further only when they hold too few."""
 
     @abstractmethod
-    def search_months(self, query: str, *, limit: int = 500) -> list[tuple[str, int]]:
+    def search_months(self, query: str, *, limit: int = 300) -> list[tuple[str, int]]:
         """How many search results for `query` fall in each month ("2018-05"), newest month
         first: a result is a matching story, or the story of a matching article (at the
         story's event date), or a matching article in no story (at its publication date).

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
 from newsweave.ingest.outlets import wire_of
 from newsweave.store.browse import StoryCard
 
@@ -40,6 +42,13 @@ class CoverageBar:
     def segments(self) -> list[tuple[str, str]]:
         """(kind, outlet) per outlet: own reporting first, wire agencies last."""
         return [(kind, o) for kind in KINDS for o in self.outlets[kind]]
+
+    @property
+    def segments_html(self) -> Markup:
+        """The bar's segments as markup, made here rather than by a template loop (a card of
+        a large story has dozens): each is an empty span whose class is a `KINDS` key, so
+        nothing from the data is in it."""
+        return Markup("".join(f'<span class="seg {kind}"></span>' for kind, _ in self.segments))
 
     @property
     def total(self) -> int:

@@ -199,7 +199,7 @@ class SQLiteBrowse(SQLiteConnection, BrowseStore):
             card.snippet = _story_snippet(row[-width - 1], row[-width:], card.title)
         return cards
 
-    def search_months(self, query: str, *, limit: int = 500) -> list[tuple[str, int]]:
+    def search_months(self, query: str, *, limit: int = 300) -> list[tuple[str, int]]:
         terms = fts_query(query)
         if not terms or limit <= 0:
             return []
