@@ -165,6 +165,7 @@ def test_readable_on_a_phone(browser, server: str) -> None:
     phone = context.new_page()
     phone.goto("/")
     phone.locator("ol.cards a").first.click()
+    phone.wait_for_url("**/stories/*")  # measured on the story page, not while leaving
     width = phone.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert width <= 375  # nothing forces sideways scrolling
