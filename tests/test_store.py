@@ -13,7 +13,16 @@ from pathlib import Path
 import pytest
 
 from factories import cite, make_article, make_story
-from newsweave.model import Article, Entity, Removal, Sentence, Story, SummarySentence, article_id
+from newsweave.model import (
+    Article,
+    Entity,
+    Removal,
+    Sentence,
+    Story,
+    StoryEntity,
+    SummarySentence,
+    article_id,
+)
 from newsweave.store import Store, StoreError, open_store
 from newsweave.store.sqlite.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -243,6 +252,30 @@ def test_version_1_file_is_migrated(tmp_path: Path) -> None:
     with sqlite3.connect(db) as raw:
         assert raw.execute("SELECT value FROM meta").fetchone()[0] == str(SCHEMA_VERSION)
         assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_version_7_file_searches_stories_by_entities(tmp_path: Path) -> None:
+    """A file whose story index holds titles and summaries only (schema 7) opens with every
+    stored story indexed by its entity names, facts and quotes too."""
+    db = tmp_path / "v7.db"
+    a = full_article()
+    with open_store(db) as store:
+        store.add_articles([a])
+        story = make_story(a, id="s7", title="Talks")
+        story.entities = [StoryEntity("Dmitry Peskov", "PERSON", ["Peskov"], [a.id], 1, 1.0)]
+        store.replace_stories([story])
+    with sqlite3.connect(db) as raw:  # the index as version 7 made it
+        raw.execute("DROP TABLE story_search")
+        raw.execute("CREATE VIRTUAL TABLE story_search USING fts5(title, summary)")
+        raw.execute(
+            "INSERT INTO story_search (rowid, title, summary) SELECT seq, title, '' FROM stories"
+        )
+        raw.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    with open_store(db) as store:
+        assert [s.id for s in store.search_stories("Peskov")] == ["s7"]
+        assert store.check() == []
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("SELECT value FROM meta").fetchone()[0] == str(SCHEMA_VERSION)
 
 
 def test_each_role_is_one_mixin_of_the_sqlite_store(store: Store) -> None:

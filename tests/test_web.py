@@ -552,7 +552,7 @@ def test_search_page_highlights(client: TestClient) -> None:
     page = client.get("/search", params={"q": "Peskov"}).text
     assert "<mark>Peskov</mark>" in page
     assert f"/stories/{SOCHI}#article-" in page
-    assert "Articles (2)" in page
+    assert "1 story and 2 articles match" in page
     hostile = client.get("/search", params={"q": '<script>alert(1)</script> " NEAR('})
     assert hostile.status_code == 200
     assert "<script>alert(1)" not in hostile.text
@@ -649,6 +649,7 @@ SAFE_TAGS = {
     "form", "input", "button", "main", "h1", "h2", "h3", "p", "ol", "ul", "li", "span",
     "details", "summary", "blockquote", "code", "time", "strong", "mark", "table", "thead",
     "tbody", "tr", "th", "td", "meter", "label", "footer", "article", "section", "h4",
+    "select", "option",
 }  # fmt: skip
 
 
@@ -983,3 +984,161 @@ def test_the_socket_workers_share_turns_nagle_off_for_keep_alive_connections() -
             await server.wait_closed()
 
     assert asyncio.run(accepted_nodelay()) != 0
+
+
+# ---- the story list and search a reader sees ----
+
+
+def test_story_cards_carry_their_lead(db: tuple[Path, dict[str, Article]]) -> None:
+    _, articles = db
+    with open_store(db[0]) as store:
+        (sochi,) = store.story_cards_of([SOCHI, "no-such-story"])
+        assert sochi.lead == articles["dw"].sentences[0].text
+        assert [c.id for c in store.story_cards_of([MOSCOW, SOCHI])] == [MOSCOW, SOCHI]
+
+
+def test_story_list_card_lead_coverage_and_chips(client: TestClient) -> None:
+    """A card shows the summary's first sentence, a bar with a segment per outlet (the
+    Moscow Times' Reuters copy as a wire copy), the full title for the clamped one, and
+    entity chips apart from the outlets."""
+    page = client.get("/", params={"entity": "Vladimir Putin", "since": "2016-01-01"}).text
+    card = page[page.index('<li class="card">') :]
+    assert '<p class="lead">Syrian President Bashar al-Assad met Vladimir Putin' in card
+    assert 'title="Assad meets Putin in Sochi">Assad meets Putin in Sochi</a>' in card
+    assert card.count('class="seg own"') == 2 and card.count('class="seg copy"') == 1
+    assert "2 own reporting" in card and "1 wire copy" in card
+    assert 'aria-label="Coverage: 3 outlets (2 own reporting, 1 wire copy), 3 articles"' in card
+    chips = re.findall(r'class="chip entity"[^>]*>([^<]*)<', card)
+    assert chips == ["Bashar al-Assad", "Vladimir Putin", "Dmitry Peskov", "Sochi"]
+    outlets = re.findall(r'class="outlet (\w+)"[^>]*>([^<]*)<', card)
+    assert outlets == [
+        ("own", "DW"),
+        ("own", "Kurdistan 24"),
+        ("copy", "The Moscow Times (Reuters)"),
+    ]
+
+
+def test_api_story_cards_carry_the_lead_and_the_chips(client: TestClient) -> None:
+    sochi = client.get("/api/stories", params={"entity": "Dmitry Peskov"}).json()["stories"][0]
+    assert sochi["lead"].startswith("Syrian President Bashar al-Assad met Vladimir Putin")
+    assert [e["name"] for e in sochi["entities"]] == [
+        "Bashar al-Assad", "Vladimir Putin", "Dmitry Peskov", "Sochi"
+    ]  # fmt: skip
+
+
+def _peskov_store(path: Path) -> dict[str, Article]:
+    """A story naming Peskov only in its entities, facts and quotes (not its title or summary),
+    and an article in no story."""
+    said = make_article(
+        "The Kremlin said the talks in Sochi went well. Dmitry Peskov spoke to reporters.",
+        source="said.txt", split=split_sentences, title="Talks went well", outlet="DW",
+        published=date(2018, 5, 18),
+    )  # fmt: skip
+    lone = make_article(
+        "Peskov declined to comment on the harbour regatta.",
+        source="lone.txt", split=split_sentences, title="No comment", outlet="Coast Daily",
+        published=date(2018, 6, 1),
+    )  # fmt: skip
+    story = make_story(
+        said,
+        id="e0000000talks",
+        title="Talks in Sochi",
+        event_date=date(2018, 5, 17),
+        summary=[cite(said, 0)],
+        entities=[StoryEntity("Dmitry Peskov", "PERSON", ["Peskov"], [said.id], 1, 1.0)],
+        facts=[Fact("The Kremlin spokesman briefed reporters.", ["DW"], [said.id], 1, ["DW"])],
+        quotes=[StoryQuote("the talks went well", "Dmitry Peskov", "say", ["DW"], [said.id])],
+    )
+    with open_store(path) as store:
+        store.add_articles([said, lone])
+        store.replace_stories([story])
+    return {"said": said, "lone": lone}
+
+
+def test_stories_found_by_entities_facts_and_quotes(tmp_path: Path) -> None:
+    _peskov_store(tmp_path / "s.db")
+    with open_store(tmp_path / "s.db") as store:
+        (hit,) = store.search_stories("Peskov")
+        assert hit.id == "e0000000talks"
+        assert hit.snippet[0] == ("Quote: ", False) and ("Peskov", True) in hit.snippet
+        (fact,) = store.search_stories("spokesman briefed")
+        assert fact.snippet[0] == ("Fact: ", False)
+        assert [s.id for s in store.search_stories("Peskov Sochi")] == [hit.id]  # across columns
+        story = store.story(hit.id)
+        assert story is not None
+        story.quotes, story.entities = [], []
+        store.save_stories([story])  # the index follows the story
+        assert store.search_stories("Peskov") == []
+        assert store.search_stories("spokesman")
+        assert store.check() == []
+        store.replace_stories([])
+        assert store.search_stories("spokesman") == []
+
+
+def test_search_page_groups_articles_under_their_story(tmp_path: Path) -> None:
+    articles = _peskov_store(tmp_path / "s.db")
+    with TestClient(create_app(tmp_path / "s.db")) as c:
+        page = c.get("/search", params={"q": "Peskov"}).text
+        found = c.get("/api/search", params={"q": "Peskov"}).json()
+    cards = page.split('<li class="card">')[1:]
+    assert len(cards) == 2, "the story with its article, and the article in no story"
+    story = next(c for c in cards if "Talks in Sochi" in c)
+    assert '<ul class="hits"' in story and f"#article-{articles['said'].id}" in story
+    assert "Quote: " in story and "<mark>Peskov</mark>" in story
+    lone = next(c for c in cards if "No comment" in c)
+    assert f"/articles/{articles['lone'].id}" in lone and 'class="hits"' not in lone
+    groups = [
+        ((h["story"] or {}).get("id"), [a["id"] for a in h["articles"]]) for h in found["hits"]
+    ]
+    assert sorted(groups, key=str) == sorted(
+        [("e0000000talks", [articles["said"].id]), (None, [articles["lone"].id])], key=str
+    )
+
+
+def test_search_sorts_by_date_and_filters_dates(client: TestClient) -> None:
+    best = client.get("/api/search", params={"q": "regatta"}).json()
+    newest = client.get("/api/search", params={"q": "regatta", "sort": "date"}).json()
+    assert newest["sort"] == "date" and best["sort"] == "relevance"
+    days = [h["story"]["event_date"] for h in newest["hits"]]
+    assert days == sorted(days, reverse=True) and days[0] == "2020-01-24"
+    window = {"q": "regatta", "since": "2020-01-05", "until": "2020-01-06"}
+    dated = client.get("/api/search", params=window).json()
+    assert {s["id"] for s in dated["stories"]} == {"f00000000005", "f00000000006"}
+    assert {a["published"] for a in dated["articles"]} == {"2020-01-05", "2020-01-06"}
+    page = client.get("/search", params={**window, "sort": "date"}).text
+    assert page.count('<li class="card">') == 2
+    assert 'value="2020-01-05"' in page and '<option value="date" selected>' in page
+    assert client.get("/search", params={"q": "x", "sort": "sideways"}).status_code == 422
+    assert client.get("/search", params={"q": "x", "since": "soon"}).status_code == 422
+
+
+def test_favicon_is_served(client: TestClient) -> None:
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml"
+    assert icon.text.startswith("<svg") and "<script" not in icon.text
+    assert client.get("/static/favicon.svg").content == icon.content
+    assert '<link rel="icon" href="/static/favicon.svg"' in client.get("/").text
+    assert icon.headers["Content-Security-Policy"] == CSP
+
+
+def test_search_date_facet(client: TestClient) -> None:
+    """Results are counted by year when they span several, by month otherwise (a story and
+    its matching articles as one); each period links to the results dated in it."""
+    putin = client.get("/api/search", params={"q": "Putin"}).json()
+    assert [(d["label"], d["results"]) for d in putin["dates"]] == [("2018", 1), ("2015", 1)]
+    page = client.get("/search", params={"q": "Putin"}).text
+    assert 'href="?q=Putin&amp;since=2015-01-01&amp;until=2015-12-31">2015</a>' in page
+    regatta = client.get("/api/search", params={"q": "regatta"}).json()
+    assert regatta["dates"] == [
+        {"label": "2020-01", "since": "2020-01-01", "until": "2020-01-31", "results": 25}
+    ]
+    one_year = client.get(
+        "/search", params={"q": "Putin", "since": "2015-01-01", "until": "2015-12-31"}
+    )
+    assert "<strong>2015</strong>" in one_year.text and "any date</a>" in one_year.text
+
+
+def test_date_facet_counts_lone_articles(tmp_path: Path) -> None:
+    _peskov_store(tmp_path / "s.db")
+    with open_store(tmp_path / "s.db") as store:
+        assert store.search_months("Peskov") == [("2018-06", 1), ("2018-05", 1)]

@@ -165,6 +165,7 @@ def test_readable_on_a_phone(browser, server: str) -> None:
     phone = context.new_page()
     phone.goto("/")
     phone.locator("ol.cards a").first.click()
+    phone.wait_for_url("**/stories/*")  # measured on the story page, not while leaving
     width = phone.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert width <= 375  # nothing forces sideways scrolling
@@ -194,6 +195,12 @@ def places(elements) -> list[list[float]]:
         "els => els.map(e => { const r = e.getBoundingClientRect();"
         " return [r.x + scrollX, r.y + scrollY, r.width, r.height]; })"
     )
+
+
+def _luminance(css_color: str) -> float:
+    """Relative luminance (0 black .. 1 white) of an "rgb(r, g, b)" computed colour."""
+    r, g, b = (int(v) / 255 for v in css_color[css_color.index("(") + 1 : -1].split(",")[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -238,3 +245,56 @@ def test_story_and_storyline_pages_fit_and_read(
     assert svg_text_contrast(page, "svg.stories-over-time text.tick-label") >= 4.5
     assert svg_text_contrast(page, ".timeline-graphic svg text") >= 4.5
     context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1100, 390])
+def test_story_list_and_search_layout(browser, server: str, scheme: str, width: int) -> None:
+    """The story list and the search page on a desktop and a phone, light and dark: nothing
+    forces sideways scrolling, a long title stops at three lines, the coverage bar shows a
+    segment per outlet, and the colours follow the scheme."""
+    context = browser.new_context(
+        base_url=server, viewport={"width": width, "height": 900}, color_scheme=scheme
+    )
+    page = context.new_page()
+    page.goto("/")
+    sochi = page.locator("ol.cards > li").filter(has_text="4 outlets")
+    segments = sochi.locator(".coverage-bar .seg")
+    assert segments.count() == 4
+    for n in range(4):
+        box = segments.nth(n).bounding_box()
+        assert box and box["width"] >= 3 and box["height"] >= 5
+    title = sochi.locator("h2.card-title a")
+    full = title.inner_text()
+    assert title.get_attribute("title") == full
+    line = float(title.evaluate("a => parseFloat(getComputedStyle(a).lineHeight)"))
+    title.evaluate("a => { a.textContent = (a.textContent + ' ').repeat(12); }")
+    assert title.bounding_box()["height"] <= 3 * line + 2  # clamped, however long
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    text = page.evaluate("getComputedStyle(document.body).color")
+    if scheme == "dark":
+        assert _luminance(background) < 0.2 < _luminance(text)
+    else:
+        assert _luminance(background) > 0.8 > _luminance(text)
+    bar = segments.first.evaluate("s => getComputedStyle(s).backgroundColor")
+    assert abs(_luminance(bar) - _luminance(background)) > 0.2  # the bar stands out
+
+    page.goto("/search?q=Peskov&sort=date")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    hits = page.locator("ol.cards > li ul.hits")
+    assert hits.count() >= 1 and hits.first.is_visible()
+    assert page.locator("ol.cards mark").first.is_visible()
+    assert page.locator("select[name=sort]").input_value() == "date"
+    context.close()
+
+
+def test_favicon_loads(page) -> None:
+    page.goto("/")
+    icon = page.request.get("/favicon.ico")
+    assert icon.ok and icon.headers["content-type"] == "image/svg+xml"
+    loaded = page.evaluate(
+        """() => new Promise(done => { const i = new Image(); i.onload = () => done(i.width > 0);
+        i.onerror = () => done(false); i.src = document.querySelector("link[rel=icon]").href; })"""
+    )
+    assert loaded

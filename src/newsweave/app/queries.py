@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from newsweave.analysis.storyline import own_event, storyline_entities, storyline_timeline
 from newsweave.analysis.summarize import SummarySettings, summarize
@@ -20,10 +20,11 @@ from newsweave.analysis.timeline import (
     top_events,
     within,
 )
+from newsweave.app.entity_chips import readable_cards
 from newsweave.app.evidence import Support, supports
 from newsweave.model import Article, Story, SummarySentence, TimelineEvent
 from newsweave.store import Store
-from newsweave.store.browse import ArticleCard, StoryCard, StoryFilter
+from newsweave.store.browse import ArticleCard, SearchFilter, StoryCard, StoryFilter
 
 ENTITY_STORIES = 50
 """Most recent stories naming an entity whose timelines its timeline draws on: each is read
@@ -139,25 +140,130 @@ def entity_timeline_of(
     return Timeline(name, entity_timeline(stories, query))
 
 
+SORTS = ("relevance", "date")
+"""How search results can be ordered: best match first, or newest first."""
+
+
+@dataclass
+class SearchHit:
+    """One search result as a reader sees it: a story with those of its articles that
+    matched (`story_matched`: the story itself matched, not only its articles), or an
+    article that is in no story (`story` None)."""
+
+    story: StoryCard | None
+    articles: list[ArticleCard]
+    story_matched: bool = False
+
+    @property
+    def day(self) -> date | None:
+        if self.story is not None:
+            return self.story.event_date
+        return self.articles[0].published if self.articles else None
+
+
+@dataclass
+class DatePeriod:
+    """A year or a month of a search's date facet (`label`: "2018" or "2018-05"), its first
+    and last day, and how many results fall in it (`BrowseStore.search_months`)."""
+
+    label: str
+    since: date
+    until: date
+    results: int
+
+
+def date_facet(months: list[tuple[str, int]]) -> list[DatePeriod]:
+    """Result counts by month ("YYYY-MM", newest first) as a facet: by year when they span
+    several years, else by month."""
+    years: Counter[str] = Counter()
+    for month, n in months:
+        years[month[:4]] += n
+    if len(years) > 1:
+        return [
+            DatePeriod(y, date(int(y), 1, 1), date(int(y), 12, 31), n)
+            for y, n in sorted(years.items(), reverse=True)
+        ]
+    periods = []
+    for month, n in months:
+        first = date.fromisoformat(month + "-01")
+        after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        periods.append(DatePeriod(month, first, after - timedelta(days=1), n))
+    return periods
+
+
 @dataclass
 class SearchResults:
-    """Stories (title, summary) and articles (title, body) holding every word of `query`,
-    best first, each with a snippet as `(text, matched)` segments."""
+    """Stories (title, summary, entity names, facts, quotes) and articles (title, body)
+    holding every word of `query`, best first or newest first (`sort`), dated within
+    `since`..`until`; each with a snippet as `(text, matched)` segments. `hits` are the
+    same grouped as a reader sees them: each article under its story (`SearchHit`), and
+    `dates` the years or months the results fall in (`date_facet`)."""
 
     query: str
     stories: list[StoryCard]
     articles: list[ArticleCard]
+    hits: list[SearchHit] = field(default_factory=list)
+    dates: list[DatePeriod] = field(default_factory=list)
+    """The years (or months) of the results, whatever the date filter."""
+    limit: int = 20
+    """The most stories, and the most articles, a search returns: more may match."""
+    sort: str = "relevance"
+    since: date | None = None
+    until: date | None = None
 
 
-def search(store: Store, query: str, limit: int = 20) -> SearchResults:
+def search(
+    store: Store,
+    query: str,
+    limit: int = 20,
+    *,
+    sort: str = "relevance",
+    since: date | None = None,
+    until: date | None = None,
+) -> SearchResults:
+    """The `limit` best (or newest, with `sort="date"`) stories and articles for `query`,
+    and the two grouped (`group_hits`)."""
     query = query.strip()
+    sort = sort if sort in SORTS else "relevance"
+    found = SearchResults(query, [], [], limit=limit, sort=sort, since=since, until=until)
     if not query:
-        return SearchResults(query, [], [])
-    return SearchResults(
-        query,
-        store.search_stories(query, limit=limit),
-        store.search_articles(query, limit=limit),
-    )
+        return found
+    where = SearchFilter(since, until, newest_first=sort == "date")
+    found.stories = readable_cards(store.search_stories(query, limit=limit, where=where))
+    found.articles = store.search_articles(query, limit=limit, where=where)
+    found.hits = group_hits(store, found.stories, found.articles, by_date=sort == "date")
+    found.dates = date_facet(store.search_months(query))
+    return found
+
+
+def group_hits(
+    store: Store, stories: list[StoryCard], articles: list[ArticleCard], *, by_date: bool
+) -> list[SearchHit]:
+    """Story and article hits as results: every article under its story (whose card is
+    read when the story itself did not match), an article in no story alone. By relevance,
+    the two ranked lists are taken in turn (a story, an article, ...), each result placed
+    where its first hit comes; by date, newest result first, undated last."""
+    hits: dict[str, SearchHit] = {c.id: SearchHit(c, [], True) for c in stories}
+    missing = [a.story_id for a in articles if a.story_id and a.story_id not in hits]
+    for card in readable_cards(store.story_cards_of(missing)):
+        hits[card.id] = SearchHit(card, [])
+    order: list[SearchHit] = []
+    for n in range(max(len(stories), len(articles))):
+        if n < len(stories):
+            order.append(hits[stories[n].id])
+        if n < len(articles):
+            article = articles[n]
+            hit = hits.get(article.story_id or "")
+            if hit is None:
+                hit = SearchHit(None, [])
+                if article.story_id:  # its story was removed since: its articles stand together
+                    hits[article.story_id] = hit
+            hit.articles.append(article)
+            order.append(hit)
+    unique = list({id(h): h for h in order}.values())
+    if by_date:
+        unique.sort(key=lambda h: (h.day is None, -(h.day.toordinal() if h.day else 0)))
+    return unique
 
 
 STORYLINE_STORIES = 200
@@ -206,7 +312,7 @@ def storyline_of(store: Store, storyline_id: str) -> StorylineView | None:
     stories = [s for s in (store.story(c.id) for c in cards) if s is not None]
     return StorylineView(
         id=where.storyline or storyline_id,
-        stories=sorted(cards, key=lambda c: (c.event_date or date.max, c.id)),
+        stories=sorted(readable_cards(cards), key=lambda c: (c.event_date or date.max, c.id)),
         entities=storyline_entities(stories),
         timeline=storyline_timeline(stories),
         total=store.story_count(where),

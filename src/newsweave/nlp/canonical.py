@@ -248,3 +248,16 @@ def _rename_speaker(quotes: Sequence[StoryQuote], old: str, new: str) -> None:
     for quote in quotes:
         if quote.speaker == old:
             quote.speaker = new
+
+
+def person_key(name: str) -> PersonKey:
+    """A person's first name (None for a surname alone) and surname as the story's entities
+    are grouped by: "Mr Dmitry S. Peskov" and "Dmitry Peskov" give ("dmitry", "peskov")."""
+    return _person_parts(_clean(name))
+
+
+def name_key(name: str) -> str:
+    """An entity other than a person as the story's entities are grouped by: its normalised
+    form through the alias table ("U.S." and "US" give "united states")."""
+    text = _clean(name).lower()
+    return ALIASES.get(text, text)

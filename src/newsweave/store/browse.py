@@ -12,6 +12,7 @@ than as HTML, so every renderer escapes them its own way and none has to trust m
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -35,6 +36,17 @@ class StoryFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchFilter:
+    """Which hits a search keeps and how it orders them: dated within `since`..`until`
+    (inclusive; a story by its event date, an article by its publication date), best match
+    first or, with `newest_first`, newest first (undated last)."""
+
+    since: date | None = None
+    until: date | None = None
+    newest_first: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class EntityRef:
     """An entity as a listing names it: canonical name and type."""
 
@@ -44,7 +56,8 @@ class EntityRef:
 
 @dataclass(slots=True)
 class StoryCard:
-    """One story as a listing shows it; `snippet` is set for search hits only."""
+    """One story as a listing shows it: `lead` is the first sentence of its summary,
+    `snippet` is set for search hits only."""
 
     id: str
     title: str | None
@@ -57,6 +70,7 @@ class StoryCard:
     entities: list[EntityRef] = field(default_factory=list)
     storyline: str | None = None
     snippet: Snippet = field(default_factory=list)
+    lead: str | None = None
 
 
 @dataclass(slots=True)
@@ -117,15 +131,31 @@ class BrowseStore(ABC):
         """How many stories match `where` (for pagination)."""
 
     @abstractmethod
-    def search_stories(self, query: str, *, limit: int = 20) -> list[StoryCard]:
-        """Stories whose title or summary holds every word of `query`, best first, with a
+    def search_stories(
+        self, query: str, *, limit: int = 20, where: SearchFilter | None = None
+    ) -> list[StoryCard]:
+        """Stories whose title, summary, entity names (aliases too), facts and quotes hold
+        every word of `query` between them, best first (or as `where` orders them), with a
         snippet; FTS operators in `query` are taken as plain words. A back end may rank
         the most recent stories first and look further only when they hold too few."""
 
     @abstractmethod
-    def search_articles(self, query: str, *, limit: int = 20) -> list[ArticleCard]:
-        """Articles whose title or body holds every word of `query`, best first, with a
-        snippet and the story each belongs to."""
+    def search_months(self, query: str, *, limit: int = 300) -> list[tuple[str, int]]:
+        """How many search results for `query` fall in each month ("2018-05"), newest month
+        first: a result is a matching story, or the story of a matching article (at the
+        story's event date), or a matching article in no story (at its publication date).
+        A back end may count only the most recent `limit` matches of each kind."""
+
+    @abstractmethod
+    def story_cards_of(self, story_ids: Sequence[str]) -> list[StoryCard]:
+        """The cards of these stories, in this order; ids of no stored story are skipped."""
+
+    @abstractmethod
+    def search_articles(
+        self, query: str, *, limit: int = 20, where: SearchFilter | None = None
+    ) -> list[ArticleCard]:
+        """Articles whose title or body holds every word of `query`, best first (or as
+        `where` orders them), with a snippet and the story each belongs to."""
 
     @abstractmethod
     def entities(self, prefix: str = "", *, limit: int = 50) -> list[EntityCount]:

@@ -8,7 +8,7 @@ Writing needs the server to have been started with a token and the request to ca
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -74,11 +74,26 @@ def get_storyline(state: State, storyline_id: str) -> views.StorylineJSON:
 
 @router.get("/search", response_model=queries.SearchResults)
 def search(
-    state: State, q: Annotated[str, Query(max_length=200)], limit: Limit = views.PER_PAGE
+    state: State,
+    q: Annotated[str, Query(max_length=200)],
+    limit: Limit = views.PER_PAGE,
+    sort: Annotated[Literal["relevance", "date"], Query()] = "relevance",
+    since: Text = None,
+    until: Text = None,
 ) -> queries.SearchResults:
-    """Full-text search over stories (title, summary) and articles (title, body); every word
-    must occur. Snippets are `[text, matched]` segments."""
-    return queries.search(state.store, q, limit)
+    """Full-text search over stories (title, summary, entity names, facts, quotes) and
+    articles (title, body); every word must occur. `sort=date` puts the newest first;
+    `since`/`until` keep stories by event date and articles by publication date. `hits`
+    groups them as the search page shows them: each article under its story. Snippets are
+    `[text, matched]` segments."""
+    return queries.search(
+        state.store,
+        q,
+        limit,
+        sort=sort,
+        since=parse_day(since, "since"),
+        until=parse_day(until, "until"),
+    )
 
 
 @router.get("/entities", response_model=list[EntityCount])

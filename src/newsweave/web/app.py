@@ -30,6 +30,7 @@ from newsweave.web.upload import MAX_UPLOAD_BYTES
 STATIC = {
     "style.css": "text/css; charset=utf-8",
     "app.js": "text/javascript; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
 }
 """The static files served under /static/ (from `newsweave/web/static/`), with their types."""
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost"]
@@ -102,6 +103,11 @@ def create_app(
             media_type=STATIC[name],
             headers={"Cache-Control": "public, max-age=3600"},
         )
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        """The icon browsers ask for at this fixed path: the SVG the pages link to."""
+        return static_file("favicon.svg")
 
     @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
     def api_index() -> str:

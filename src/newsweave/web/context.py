@@ -25,6 +25,7 @@ from newsweave.nlp.language import not_analysed_note
 from newsweave.render.dates import date_label, event_date_label
 from newsweave.render.html import language_label, safe_url, shared, shown_events
 from newsweave.store import Store, open_store
+from newsweave.web.coverage import KINDS, coverage_bar
 from newsweave.web.upload import MAX_UPLOAD_BYTES
 
 
@@ -136,6 +137,7 @@ def templates() -> Environment:
     env.globals.update(citations=citations, query=query, timeline_graphic=timeline_graphic)
     env.globals.update(language_label=language_label, not_analysed_note=not_analysed_note)
     env.globals.update(event_date_label=event_date_label)
+    env.globals.update(coverage_bar=coverage_bar, coverage_kinds=KINDS)
     return env
 
 

@@ -6,7 +6,7 @@ sections are `<details>` elements, filters are a GET form, pagination is links.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import HTMLResponse
@@ -110,8 +110,22 @@ def storyline_page(state: State, storyline_id: str, events: Text = None) -> str:
 
 
 @router.get("/search")
-def search_page(state: State, q: Annotated[str, Query(max_length=200)] = "") -> str:
-    results = queries.search(state.store, q, views.PER_PAGE)
+def search_page(
+    state: State,
+    q: Annotated[str, Query(max_length=200)] = "",
+    sort: Annotated[Literal["relevance", "date"], Query()] = "relevance",
+    since: Text = None,
+    until: Text = None,
+) -> str:
+    """`sort=date` lists the newest results first; `since`/`until` keep those dated between."""
+    results = queries.search(
+        state.store,
+        q,
+        views.PER_PAGE,
+        sort=sort,
+        since=parse_day(since, "since"),
+        until=parse_day(until, "until"),
+    )
     return render("search.html.j2", results=results, title=f"Search: {q}" if q else "Search")
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from newsweave.analysis.timeline import DEFAULT_LIMIT
 from newsweave.app import queries
+from newsweave.app.entity_chips import readable_cards
 from newsweave.contract import article_to_dict, story_to_dict
 from newsweave.model import TimelineEvent
 from newsweave.store import Store
@@ -42,7 +43,7 @@ class StoryList:
 
 def story_list(store: Store, where: StoryFilter, page: int, per_page: int = PER_PAGE) -> StoryList:
     page = max(page, 1)
-    cards = store.story_cards(where, offset=(page - 1) * per_page, limit=per_page)
+    cards = readable_cards(store.story_cards(where, offset=(page - 1) * per_page, limit=per_page))
     return StoryList(
         stories=cards,
         total=store.story_count(where),

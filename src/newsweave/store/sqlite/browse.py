@@ -1,10 +1,11 @@
 """SQLite implementation of `BrowseStore`.
 
-Listings read the columns and tables schema version 3 keeps for them: `stories` has its
-counts and dates as columns (indexed by event date), `story_outlets` and `story_entities`
-are indexed by outlet and by name (case-insensitive), and `story_search` is the FTS5 index
-of titles and summaries, `article_search` that of articles. A page of cards is three small
-queries (the stories, then their outlets and entities by story id), whatever the store holds.
+Listings read the columns and tables the schema keeps for them: `stories` has its counts and
+dates as columns (indexed by event date), `story_outlets` and `story_entities` are indexed by
+outlet and by name (case-insensitive), and `story_search` is the FTS5 index of stories
+(titles, summaries, entity names, facts, quotes: `story_search.py`), `article_search` that of
+articles. A page of cards is four small queries (the stories, then their outlets, leads and
+entities by story id), whatever the store holds.
 """
 
 from __future__ import annotations
@@ -23,14 +24,17 @@ from newsweave.store.browse import (
     EntityRef,
     Exclusive,
     OutletCount,
+    SearchFilter,
     Snippet,
     StoryCard,
     StoryFilter,
 )
-from newsweave.store.sqlite.connection import SQLiteConnection, _date
+from newsweave.store.sqlite import story_search
+from newsweave.store.sqlite.connection import SQLiteConnection, _chunks, _date
 
-TOP_ENTITIES = 5
-"""Entities a story card names."""
+TOP_ENTITIES = 12
+"""Entities a story card carries, most salient first: enough for a front end to pick the few
+worth showing (`app.entity_chips`) when the first are duplicates or noise."""
 RECENT_ENTITY_STORIES = 1000
 """Stories whose entities `entities()` lists when given no prefix."""
 _ORDER = "ORDER BY s.event_date DESC, s.article_count DESC, s.seq DESC"
@@ -43,7 +47,12 @@ _MARK, _UNMARK = "\ue000", "\ue001"  # private-use: cannot clash with article te
 _SNIPPET_TOKENS = 16
 # Titles weigh double. Given as FTS5's `rank` (not `ORDER BY bm25(...)`), the index sorts
 # the matches itself and the snippets are made for the page of hits only, not for every match.
-_RANK = "bm25(2.0, 1.0)"
+_RANK = {
+    "article_search": "bm25(2.0, 1.0)",
+    "story_search": f"bm25({', '.join(map(str, story_search.WEIGHTS))})",
+}
+_DATED = {"article_search": "a.published", "story_search": "s.event_date"}
+"""The date a search filters and sorts each index's hits by."""
 SEARCH_WINDOWS = {
     "article_search": ("articles", (2_000, 20_000)),
     "story_search": ("stories", (1_000, 10_000)),
@@ -80,6 +89,29 @@ def parse_snippet(marked: str) -> Snippet:
         segments.append((rest[start + 1 : end], True))
         rest = rest[end + 1 :]
     return [(text, matched) for text, matched in segments if text]
+
+
+_STORY_SNIPPETS = ((1, ""), (3, "Fact: "), (4, "Quote: "), (2, "Names: "))
+"""The `story_search` columns a story hit's snippet is taken from, in order of preference
+(the first that holds a match: summary, facts, quotes, entity names), each with the word
+that tells the reader where the match is."""
+
+
+def _column_snippet(column: int) -> str:
+    marks = f"char({ord(_MARK)}), char({ord(_UNMARK)})"
+    return f"snippet(story_search, {column}, {marks}, '…', {_SNIPPET_TOKENS})"
+
+
+def _story_snippet(best: str, columns: Sequence[str], title: str | None) -> Snippet:
+    """The snippet of the first column in `_STORY_SNIPPETS` order that holds a match, named;
+    for a match in the title alone, the start of the summary (else FTS5's own pick, `best`),
+    unless it only repeats the title, which is shown anyway."""
+    for (_, label), text in zip(_STORY_SNIPPETS, columns, strict=True):
+        if text and _MARK in text:
+            return ([(label, False)] if label else []) + parse_snippet(text)
+    if columns[0] and columns[0].strip() == (title or "").strip():
+        return []
+    return parse_snippet(columns[0] or best)
 
 
 def _where(where: StoryFilter | None) -> tuple[str, list[Any]]:
@@ -151,57 +183,119 @@ class SQLiteBrowse(SQLiteConnection, BrowseStore):
             f"SELECT count(*) FROM stories AS s {conditions}", params
         ).fetchone()[0]
 
-    def search_stories(self, query: str, *, limit: int = 20) -> list[StoryCard]:
+    def search_stories(
+        self, query: str, *, limit: int = 20, where: SearchFilter | None = None
+    ) -> list[StoryCard]:
+        snippets = ", ".join(_column_snippet(c) for c, _ in _STORY_SNIPPETS)
         rows = self._ranked(
-            f"SELECT {_CARD}, snippet(story_search, -1, ?, ?, '…', ?) FROM story_search "
-            "JOIN stories AS s ON s.seq = story_search.rowid WHERE story_search MATCH ? "
-            f"AND rank MATCH '{_RANK}' {{window}} ORDER BY rank LIMIT ?",
+            f"SELECT {_CARD}, snippet(story_search, -1, ?, ?, '…', ?), {snippets} "
+            "FROM story_search JOIN stories AS s ON s.seq = story_search.rowid "
+            "WHERE story_search MATCH ? {filter} {window} {order} LIMIT ?",
             "story_search",
             query,
             limit,
+            where or SearchFilter(),
         )
-        cards = self._cards([r[:-1] for r in rows])
+        width = len(_STORY_SNIPPETS)
+        cards = self._cards([r[: -width - 1] for r in rows])
         for card, row in zip(cards, rows, strict=True):
-            card.snippet = parse_snippet(row[-1])
+            card.snippet = _story_snippet(row[-width - 1], row[-width:], card.title)
         return cards
 
-    def _ranked(self, sql: str, index: str, query: str, limit: int) -> list[Any]:
-        """The best `limit` matches of `query` in the FTS5 `index`, by `sql` (which holds a
-        `{window}` slot for a rowid bound).
+    def search_months(self, query: str, *, limit: int = 300) -> list[tuple[str, int]]:
+        terms = fts_query(query)
+        if not terms or limit <= 0:
+            return []
+        rows = self._db.execute(
+            "SELECT month, count(*) FROM ("
+            "SELECT * FROM (SELECT 's' || s.id AS result, substr(s.event_date, 1, 7) AS month "
+            "FROM story_search JOIN stories AS s ON s.seq = story_search.rowid "
+            "WHERE story_search MATCH ? ORDER BY story_search.rowid DESC LIMIT ?) "
+            "UNION SELECT * FROM (SELECT coalesce('s' || sa.story_id, 'a' || a.id), "
+            "substr(coalesce(s.event_date, a.published), 1, 7) FROM article_search "
+            "JOIN articles AS a ON a.seq = article_search.rowid "
+            "LEFT JOIN story_articles AS sa ON sa.article_id = a.id "
+            "LEFT JOIN stories AS s ON s.id = sa.story_id "
+            "WHERE article_search MATCH ? ORDER BY article_search.rowid DESC LIMIT ?)"
+            ") WHERE month IS NOT NULL GROUP BY month ORDER BY month DESC",
+            (terms, limit, terms, limit),
+        )
+        return [(month, n) for month, n in rows]
+
+    def story_cards_of(self, story_ids: Sequence[str]) -> list[StoryCard]:
+        rows: dict[str, Any] = {}
+        for chunk in _chunks(list(dict.fromkeys(story_ids))):
+            marks = ", ".join("?" * len(chunk))
+            for row in self._db.execute(
+                f"SELECT {_CARD} FROM stories AS s WHERE s.id IN ({marks})", chunk
+            ):
+                rows[row[0]] = row
+        return self._cards([rows[i] for i in dict.fromkeys(story_ids) if i in rows])
+
+    def _ranked(
+        self, sql: str, index: str, query: str, limit: int, where: SearchFilter
+    ) -> list[Any]:
+        """The best `limit` matches of `query` in the FTS5 `index` within `where`'s dates,
+        by relevance or newest first, by `sql` (which holds `{filter}`, `{window}` and
+        `{order}` slots: the date conditions, a rowid bound and the ORDER BY).
 
         Ranking costs a score per matching row, so a query of common words ("said the") over
         100k articles takes a third of a second. News search wants the recent first anyway:
         the most recent rows are ranked first (`SEARCH_WINDOWS[index]`, smallest window
         first), and more only while they hold fewer than `limit` matches: a common word is
         ranked among the last two thousand articles, a rare one (cheap either way) among all.
+        Newest first, the same holds: the newest of the most recently stored matches.
         """
         terms = fts_query(query)
         if not terms or limit <= 0:
             return []
+        dated = _DATED[index]
+        conditions, bounds = [f"AND rank MATCH '{_RANK[index]}'"], []
+        if where.since:
+            conditions.append(f"AND {dated} >= ?")
+            bounds.append(where.since.isoformat())
+        if where.until:
+            conditions.append(f"AND {dated} <= ?")
+            bounds.append(where.until.isoformat())
+        order = (
+            f"ORDER BY {dated} IS NULL, {dated} DESC, rank"
+            if where.newest_first
+            else ("ORDER BY rank")
+        )
+        sql = sql.replace("{filter}", " ".join(conditions)).replace("{order}", order)
         table, windows = SEARCH_WINDOWS[index]
-        params = (_MARK, _UNMARK, _SNIPPET_TOKENS, terms)
+        params = (_MARK, _UNMARK, _SNIPPET_TOKENS, terms, *bounds)
         newest = self._db.execute(f"SELECT max(seq) FROM {table}").fetchone()[0] or 0
         for window in windows:
             if newest <= window:
                 break
             rows = self._db.execute(
-                sql.format(window=f"AND {index}.rowid > ?"), (*params, newest - window, limit)
+                sql.replace("{window}", f"AND {index}.rowid > ?"),
+                (*params, newest - window, limit),
             ).fetchall()
             if len(rows) >= limit:
                 return rows
-        return self._db.execute(sql.format(window=""), (*params, limit)).fetchall()
+        return self._db.execute(sql.replace("{window}", ""), (*params, limit)).fetchall()
 
     def _cards(self, rows: list[Any]) -> list[StoryCard]:
         """Cards for story rows (`_CARD` columns), with outlets and top entities."""
         ids = [r[0] for r in rows]
         outlets: dict[str, list[str]] = defaultdict(list)
         entities: dict[str, list[EntityRef]] = defaultdict(list)
+        leads: dict[str, str] = {}
         if ids:
             marks = ", ".join("?" * len(ids))
             for story_id, outlet in self._db.execute(
                 f"SELECT story_id, outlet FROM story_outlets WHERE story_id IN ({marks})", ids
             ):
                 outlets[story_id].append(outlet)
+            leads = dict(
+                self._db.execute(
+                    "SELECT story_id, text FROM summary_sentences "
+                    f"WHERE story_id IN ({marks}) AND position = 0",
+                    ids,
+                )
+            )
             for story_id, name, type_ in self._db.execute(
                 "SELECT story_id, name, type FROM story_entities "
                 f"WHERE story_id IN ({marks}) ORDER BY story_id, salience DESC, name",
@@ -221,23 +315,26 @@ class SQLiteBrowse(SQLiteConnection, BrowseStore):
                 outlets=outlets[id_],
                 entities=entities[id_],
                 storyline=storyline,
+                lead=leads.get(id_),
             )
             for id_, title, event, first, last, articles, outlet_count, storyline in rows
         ]
 
     # articles
 
-    def search_articles(self, query: str, *, limit: int = 20) -> list[ArticleCard]:
+    def search_articles(
+        self, query: str, *, limit: int = 20, where: SearchFilter | None = None
+    ) -> list[ArticleCard]:
         rows = self._ranked(
             f"SELECT {_ARTICLE_CARD}, sa.story_id, "
             "snippet(article_search, -1, ?, ?, '…', ?) FROM article_search "
             "JOIN articles AS a ON a.seq = article_search.rowid "
             "LEFT JOIN story_articles AS sa ON sa.article_id = a.id "
-            f"WHERE article_search MATCH ? AND rank MATCH '{_RANK}' {{window}} "
-            "ORDER BY rank LIMIT ?",
+            "WHERE article_search MATCH ? {filter} {window} {order} LIMIT ?",
             "article_search",
             query,
             limit,
+            where or SearchFilter(),
         )
         return [_article_card(r[:7], r[7], parse_snippet(r[8])) for r in rows]
 

@@ -20,6 +20,7 @@ from newsweave.model import Article
 from newsweave.store.check import Finding, StoreCheck
 from newsweave.store.sqlite.connection import _chunks
 from newsweave.store.sqlite.stories import SQLiteStoryRows
+from newsweave.store.sqlite.story_search import fill_story_search
 
 # membership as a few counts, each over an index (the article and story rows are large:
 # their text and analysis, which a scan of the tables reads): every clustered article in a
@@ -325,10 +326,7 @@ class SQLiteCheck(SQLiteStoryRows, StoreCheck):
             db.execute("INSERT INTO article_search(article_search) VALUES ('rebuild')")
         if STORY_SEARCH in problems:
             db.execute("DELETE FROM story_search")
-            db.execute(
-                f"INSERT INTO story_search (rowid, title, summary) SELECT s.seq, "
-                f"coalesce(s.title, ''), {_SUMMARY_TEXT} FROM stories AS s"
-            )
+            fill_story_search(db)
 
     def _ids_of(self, sql: str, params: Sequence[str]) -> list[str]:
         return [str(r[0]) for r in self._db.execute(sql, params)]

@@ -21,10 +21,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 from newsweave.store import StoreError
+from newsweave.store.sqlite.story_search import fill_story_search
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 Step = str | Callable[[sqlite3.Connection], None]
+
+
+def _story_search_with_analysis(db: sqlite3.Connection) -> None:
+    """Version 7 indexed a story's title and summary only: the index is made anew with its
+    entities, facts and quotes as columns too (an FTS5 table takes no new column)."""
+    db.execute("DROP TABLE story_search")
+    db.execute(
+        """CREATE VIRTUAL TABLE story_search USING fts5(
+            title, summary, entities, facts, quotes, tokenize='porter unicode61'
+        )"""
+    )
+    fill_story_search(db)
 
 
 def _summaries_to_rows(db: sqlite3.Connection) -> None:
@@ -248,6 +261,8 @@ MIGRATIONS: dict[int, tuple[Step, ...]] = {
     ),
     # The place of an article's dateline: stored articles have none until read again.
     7: ("ALTER TABLE articles ADD COLUMN dateline TEXT",),
+    # Stories are found by the names of their entities, their facts and their quotes too.
+    8: (_story_search_with_analysis,),
 }
 
 

@@ -2,9 +2,10 @@
 
 A story is a row of `stories` (listing figures as columns, the analysis as one JSON
 document), its members in `story_articles`, its outlets in `story_outlets`, its summary in
-`summary_sentences`, its top entities in `story_entities`, and its title and summary in the
-`story_search` full-text index (rowid = `stories.seq`), written here with the story since
-its summary lives in another table and triggers cannot keep it.
+`summary_sentences`, its top entities in `story_entities`, and its title, summary, entity
+names, facts and quotes in the `story_search` full-text index (rowid = `stories.seq`;
+`story_search.py`), written here with the story since its summary lives in another table
+and triggers cannot keep it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from newsweave.contract import analysis_from_dict, analysis_to_dict
 from newsweave.model import Article, Story, SummarySentence
 from newsweave.store import StoreError
+from newsweave.store.sqlite import story_search as search_row
 from newsweave.store.sqlite.connection import (
     _SELECT_ARTICLE,
     SQLiteConnection,
@@ -31,9 +33,9 @@ from newsweave.store.stories import StoryStore
 _STORY_COLUMNS = "id, title, event_date, analysis, storyline"
 
 
-def analysis_to_json(story: Story) -> str:
+def analysis_json(analysis: dict[str, Any]) -> str:
     """A story's cross-source analysis as one JSON document: always read whole, with its story."""
-    return json.dumps(analysis_to_dict(story), ensure_ascii=False)
+    return json.dumps(analysis, ensure_ascii=False)
 
 
 def analysis_from_json(story: Story, text: str | None) -> None:
@@ -103,8 +105,9 @@ class SQLiteStoryRows(SQLiteConnection):
         """
         db = self._db
         dates = [a.published for a in story.articles if a.published]
+        analysis = {} if stale else analysis_to_dict(story)
         values = (
-            story.title, _iso(story.event_date), "{}" if stale else analysis_to_json(story),
+            story.title, _iso(story.event_date), analysis_json(analysis),
             len(story.articles), len(story.outlets), _iso(min(dates, default=None)),
             _iso(max(dates, default=None)), story.storyline, int(stale),
         )  # fmt: skip
@@ -144,9 +147,10 @@ class SQLiteStoryRows(SQLiteConnection):
         )
         title = story.title if story.title is not None else (row[1] if row else None)
         db.execute(
-            "INSERT INTO story_search (rowid, title, summary) VALUES (?, ?, ?)",
-            (seq, title or "", "\n".join(x.text for x in story.summary)),
-        )
+            search_row.INSERT,
+            (seq, title or "", "\n".join(x.text for x in story.summary),
+             *search_row.analysis_columns(analysis)),
+        )  # fmt: skip
 
     def _write_members(self, story: Story, *, rewrite: bool) -> None:
         """A story's member and outlet rows, changed only where they differ from the stored
