@@ -57,6 +57,8 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from newsweave.model import Quote
+
 # ---- lexicons ----
 
 
@@ -155,30 +157,6 @@ _SINGLE = {"‘": "single", "’": "single", "'": "single"}
 _OPEN_BEFORE = " \t\n([{—–-/:"
 _MENTION_DEPS = frozenset({"compound", "amod", "det", "poss", "nmod", "nummod", "case", "flat"})
 _SENTENCE_END = re.compile(r"[.!?…]$")
-
-
-@dataclass(slots=True)
-class Quote:
-    """A quotation (or reported speech) with its cue and speaker.
-
-    `text` is the quoted content (a quote split by its attribution: its parts joined with " ");
-    `start`/`end` are character offsets of the content in the article text. `speaker` is the
-    resolved name where one was found ("Dmitry Peskov"), else the speaker as written;
-    `speaker_mention` is the speaker as written ("the Kremlin spokesman") and
-    `speaker_start`/`speaker_end` its offsets. `continues` marks a paragraph that continues the
-    previous quote of a speech over several paragraphs.
-    """
-
-    text: str
-    speaker: str | None
-    speaker_mention: str | None
-    cue: str | None
-    start: int
-    end: int
-    direct: bool = True
-    speaker_start: int | None = None
-    speaker_end: int | None = None
-    continues: bool = False
 
 
 # ---- 0. parsing ----

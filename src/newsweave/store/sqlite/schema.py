@@ -22,7 +22,7 @@ from pathlib import Path
 
 from newsweave.store import StoreError
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 Step = str | Callable[[sqlite3.Connection], None]
 
@@ -248,6 +248,9 @@ MIGRATIONS: dict[int, tuple[Step, ...]] = {
     ),
     # The place of an article's dateline: stored articles have none until read again.
     7: ("ALTER TABLE articles ADD COLUMN dateline TEXT",),
+    # What the full parse of an article gave (quotes, verbs by sentence), as JSON; NULL: not
+    # parsed, so stored articles are parsed when a story next needs them.
+    8: ("ALTER TABLE articles ADD COLUMN parse TEXT",),
 }
 
 
