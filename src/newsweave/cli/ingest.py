@@ -23,7 +23,6 @@ from newsweave.cli.common import (
     errors,
     labelled,
     open_db,
-    progress_bar,
     say,
     skipped,
     story_table,
@@ -346,13 +345,10 @@ def fetch(
         open_db(db) as store,
         fetch_client(rate, timeout, max_size, user_agent, allow_private) as client,
     ):
-        with progress_bar() as bar:
-            task = bar.add_task("fetching", total=len(wanted))
-            report = ingest_documents(
-                fetch_documents(wanted, client),
-                store,
-                progress=lambda stage, n: bar.advance(task, n) if stage == "read" else None,
-            )
+        with stage_bars() as bar:
+            stages = StageBars(bar, {"read": "fetching", "stored": "storing + clustering"})
+            stages("read", 0, total=len(wanted))
+            report = ingest_documents(fetch_documents(wanted, client), store, progress=stages)
         print_added(report, "fetched")
         if report.read == 0:
             error("no article could be fetched")
