@@ -12,7 +12,8 @@ the parse, summaries and analysis of every story; storylines; the report written
 in the same process, times spaCy's `nlp.pipe` alone over the texts the digest parsed: the
 model's full default pipeline, the same batch size, nothing read from the docs. The table
 gives the median seconds of each stage over the runs, articles per second, the ratio of
-the whole digest to the parse alone, and the process's peak memory (RSS high-water mark)
+the whole digest to the parse alone in wall time and in CPU time (this process's: steadier
+than wall time on a machine that other work shares), and the process's peak memory (RSS high-water mark)
 when the first digest ends, before any parse alone.
 The spaCy model is loaded once, before the runs, for both.
 """
@@ -74,35 +75,38 @@ def sample(data: Path, size: int) -> list[dict[str, str | None]]:
 class Run:
     report: RunReport
     wall: float
+    cpu: float
     stories: int
     texts: list[str]
     alone: float = 0.0
+    alone_cpu: float = 0.0
 
 
 def digest(jsonl: Path, annotator: Annotator, out: Path) -> Run:
     """One digest into a fresh database; the texts it parsed, for the parse alone."""
     with tempfile.TemporaryDirectory() as tmp:
         report = RunReport()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with open_store(Path(tmp) / "bench.db") as store:
             ingest([str(jsonl)], store, report=report)
             build_stories(store, report=report, annotator=annotator)
             with report.timed("report"):
                 stories = store.stories()
                 write_report(stories, out)
-            wall = time.perf_counter() - start
+            wall, cpu = time.perf_counter() - start, time.process_time() - cpu
             texts = [a.text for a in store.articles() if a.parse is not None and is_analysed(a)]
-        return Run(report, wall, len(stories), texts)
+        return Run(report, wall, cpu, len(stories), texts)
 
 
-def parse_alone(annotator: Annotator, texts: list[str]) -> float:
-    """spaCy's full default pipeline of the same model over `texts`, docs discarded."""
+def parse_alone(annotator: Annotator, texts: list[str]) -> tuple[float, float]:
+    """spaCy's full default pipeline of the same model over `texts`, docs discarded: wall
+    and CPU seconds."""
     nlp = annotator.parser
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with nlp.select_pipes(disable=[PARAGRAPHS]):
         for _ in nlp.pipe(texts, batch_size=annotator.batch_size):
             pass
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def main() -> None:
@@ -132,9 +136,13 @@ def main() -> None:
                 profile.dump_stats(args.profile)
             if n == 0:
                 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB
-            run.alone = parse_alone(annotator, run.texts)
+            run.alone, run.alone_cpu = parse_alone(annotator, run.texts)
             runs.append(run)
-            print(f"run {n + 1}: digest {run.wall:.1f} s, alone {run.alone:.1f} s", file=sys.stderr)
+            print(
+                f"run {n + 1}: digest {run.wall:.1f} s ({run.cpu:.1f} CPU), "
+                f"alone {run.alone:.1f} s ({run.alone_cpu:.1f} CPU)",
+                file=sys.stderr,
+            )
 
     first = runs[0].report
     articles = first.read
@@ -150,11 +158,15 @@ def main() -> None:
         table.add_row(stage, f"{seconds:.2f}", f"{articles / seconds:,.1f}" if seconds else "-")
     total = statistics.median(r.wall for r in runs)
     alone = statistics.median(r.alone for r in runs)
+    cpu = statistics.median(r.cpu for r in runs)
+    alone_cpu = statistics.median(r.alone_cpu for r in runs)
     table.add_row("digest total (wall)", f"{total:.2f}", f"{articles / total:,.1f}", style="bold")
-    table.add_row(
-        "spaCy nlp.pipe alone, same texts", f"{alone:.2f}", f"{len(runs[0].texts) / alone:,.1f}"
-    )
-    table.add_row("digest / parse alone", f"{total / alone:.2f}x", "", style="bold")
+    table.add_row("digest total (CPU)", f"{cpu:.2f}", f"{articles / cpu:,.1f}")
+    parsed = len(runs[0].texts)
+    table.add_row("spaCy nlp.pipe alone (wall)", f"{alone:.2f}", f"{parsed / alone:,.1f}")
+    table.add_row("spaCy nlp.pipe alone (CPU)", f"{alone_cpu:.2f}", f"{parsed / alone_cpu:,.1f}")
+    table.add_row("digest / parse alone, wall", f"{total / alone:.2f}x", "", style="bold")
+    table.add_row("digest / parse alone, CPU", f"{cpu / alone_cpu:.2f}x", "", style="bold")
     table.add_row("peak RSS of the first digest (MiB)", f"{peak:,.0f}", "")
     Console().print(table)
 
