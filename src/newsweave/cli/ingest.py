@@ -143,14 +143,14 @@ def add_paths(paths: list[str], store: Store, *, summarise: bool = True) -> RunR
     print_problems(report)
     cluster_seconds = report.seconds.get("cluster", 0.0)
     reading = sum(report.seconds.values()) - cluster_seconds
-    console.print(
+    say(
         f"read {report.read} articles: {report.added} new, {report.duplicates} already stored"
         + (f" ({report.copies} new ones copy an earlier article)" if report.copies else "")
         + (f", {len(report.errors)} skipped" if report.errors else "")
         + (f", {len(report.warnings)} warnings" if report.warnings else "")
         + f" {took(reading, report.read)}"
     )
-    console.print(
+    say(
         f"clustered {report.added} new articles: {len(report.changed)} stories new or changed"
         + ("" if summarise or not report.changed else ", waiting to be summarised")
         + f" {took(cluster_seconds)}"
@@ -193,13 +193,11 @@ def build(
     seconds = report.seconds
     if parsed := stages.counts["parse"]:
         parsing = seconds.get("parse", 0.0) + seconds.get("sentences", 0.0)
-        console.print(
-            f"parsed {parsed} articles (sentences, entities, quotes) {took(parsing, parsed)}"
-        )
+        say(f"parsed {parsed} articles (sentences, entities, quotes) {took(parsing, parsed)}")
     new = len(stories) if changed is None else sum(1 for s in stories if s.id in changed)
     waiting = len(stories) - new
     summarising = sum(seconds.get(k, 0.0) for k in ("summarize", "analyse", "store"))
-    console.print(
+    say(
         f"{len(stories)} stories summarised and analysed"
         + (
             f" ({new} new or changed"
@@ -211,9 +209,7 @@ def build(
         + f" {took(summarising, len(stories))}"
     )
     if stories:
-        console.print(
-            f"linked {len(stories)} stories into storylines {took(seconds.get('timeline', 0.0))}"
-        )
+        say(f"linked {len(stories)} stories into storylines {took(seconds.get('timeline', 0.0))}")
     return stories
 
 
