@@ -145,9 +145,30 @@ class SentenceSplitter:
         for start, end in spans:
             yield offset + start, offset + end
 
+    def _segment(self, paragraph: str) -> list[str]:
+        """`pysbd.Segmenter.segment(paragraph)`, each sentence found back in the paragraph
+        with `str.find` where pysbd compiles a regex for every sentence (a quarter of its
+        time): the same pieces, each with the whitespace after it."""
+        pieces: list[str] = []
+        end_of_last = 0
+        for sentence in self._segmenter.processor(paragraph).process():
+            if not sentence:
+                return list(self._segmenter.segment(paragraph))  # pysbd's own, rare
+            at = 0
+            while (found := paragraph.find(sentence, at)) >= 0:
+                end = found + len(sentence)
+                while end < len(paragraph) and paragraph[end].isspace():
+                    end += 1
+                if end > end_of_last:
+                    pieces.append(paragraph[found:end])
+                    end_of_last = end
+                    break
+                at = end
+        return pieces
+
     def _pieces(self, paragraph: str) -> Iterator[tuple[int, int]]:
         cursor = 0
-        for piece in self._segmenter.segment(paragraph):
+        for piece in self._segment(paragraph):
             for part in _GLUED.split(piece):
                 part = part.strip()
                 if not part:
