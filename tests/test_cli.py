@@ -20,7 +20,7 @@ import typer
 from typer.testing import CliRunner, Result
 
 import newsweave
-from factories import cite, make_article, make_story, split_sentences
+from factories import SEEDS, cite, make_article, make_story, split_sentences
 from newsweave import cli
 from newsweave.cli.logs import HANDLER, LOGGER, configure_logging, log_level
 from newsweave.fetch import FetchSettings, PoliteClient
@@ -530,3 +530,26 @@ def test_importing_the_command_line_loads_no_heavy_module() -> None:
         env={**os.environ, "PYTHONPATH": SOURCES},
     )
     assert loaded(json.loads(done.stdout), heavy) == []
+
+
+def test_digest_prints_each_stage_with_its_time_and_honest_counts(tmp_path: Path) -> None:
+    """A closing line per stage (reading, clustering, parsing, summarising, storylines) with
+    its count and time; the bars themselves stay off output that is not a terminal."""
+    db, out = str(tmp_path / "n.db"), str(tmp_path / "report")
+    result = runner.invoke(cli.app, ["digest", str(SEEDS), "--db", db, "--out", out])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if " s" in line]
+    expected = [
+        r"read 5 articles: 5 new, 0 already stored in [\d.]+ s",
+        r"clustered 5 new articles: 2 stories new or changed in [\d.]+ s",
+        r"parsed 5 articles \(sentences, entities, quotes\) in [\d.]+ s",
+        r"2 stories summarised and analysed \(2 new or changed\) in [\d.]+ s",
+        r"linked 2 stories into storylines in [\d.]+ s",
+    ]
+    assert len(lines) >= len(expected)
+    for pattern, line in zip(expected, lines, strict=False):
+        assert re.match(pattern, line), (pattern, line)
+    assert "━" not in result.stderr and "eta" not in result.output
+    again = runner.invoke(cli.app, ["digest", str(SEEDS), "--db", db, "--out", out])
+    assert "read 5 articles: 0 new, 5 already stored" in again.output
+    assert "0 stories summarised and analysed (0 new or changed)" in again.output

@@ -178,13 +178,18 @@ def test_a_rerun_counts_the_stories_it_summarised_for_a_killed_run(tmp_path: Pat
     are summarised by the next run, which says so rather than "0 stories"."""
     db = str(tmp_path / "n.db")
     first = runner.invoke(cli.app, ["ingest", str(SEEDS), "--db", db, "--no-summarise"])
-    assert "2 stories new or changed" in first.output
+    assert "2 stories new or changed, waiting to be summarised" in first.output
     rerun = runner.invoke(cli.app, ["ingest", str(SEEDS), "--db", db])
     assert rerun.exit_code == 0, rerun.output
     assert "0 stories new or changed" in rerun.output
-    assert "summarised 2 stories (2 of them waiting from before this run)" in rerun.output
+    assert "parsed 5 articles" in rerun.output
+    assert (
+        "2 stories summarised and analysed (0 new or changed, 2 waiting from before this run)"
+        in rerun.output
+    )
     again = runner.invoke(cli.app, ["ingest", str(SEEDS), "--db", db])
-    assert "summarised 0 stories" in again.output
+    assert "0 stories summarised and analysed" in again.output
+    assert "parsed" not in again.output
 
 
 EXPORTED_FIELDS = {

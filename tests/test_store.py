@@ -16,6 +16,8 @@ from factories import cite, make_article, make_story
 from newsweave.model import (
     Article,
     Entity,
+    Parsed,
+    Quote,
     Removal,
     Sentence,
     Story,
@@ -105,6 +107,30 @@ def test_annotations_that_are_not_slices_survive(store: Store) -> None:
     )
     store.add_articles([article])
     assert store.article(article.id) == article
+
+
+def test_the_parse_round_trips_with_the_article_and_its_annotations(store: Store) -> None:
+    """Quotes and verbs by sentence are kept with the article, added with it or stored later
+    with its annotations; the heads leave them out, and a changed body drops them."""
+    parse = Parsed(
+        [
+            Quote("We agreed", "Dmitry Peskov", "Peskov", "said", 3, 12, True, 30, 36),
+            Quote("talks went on", None, None, None, 40, 53, False, continues=True),
+        ],
+        [frozenset({"meet"}), frozenset()],
+    )
+    parsed = dataclasses.replace(full_article(), parse=parse)
+    plain = make_article("Another article, plainly.")
+    store.add_articles([parsed, plain])
+    assert store.article(parsed.id) == parsed
+    assert store.article(plain.id).parse is None  # type: ignore[union-attr]
+    plain.recognised, plain.parse = True, Parsed([], [frozenset({"read", "write"})])
+    store.update_annotations([plain])
+    assert store.article(plain.id) == plain
+    assert store.article_heads([parsed.id])[0].parse is None
+    shorter = dataclasses.replace(parsed, text=parsed.text[:25], parse=None, recognised=False)
+    store.replace_bodies([dataclasses.replace(shorter, sentences=[], entities=[])])
+    assert store.article(parsed.id).parse is None  # type: ignore[union-attr]
 
 
 def test_batches_dedupe_and_keep_order(store: Store) -> None:

@@ -72,6 +72,41 @@ class Sentence:
 
 
 @dataclass(slots=True)
+class Quote:
+    """A quotation (or reported speech) with its cue and speaker.
+
+    `text` is the quoted content (a quote split by its attribution: its parts joined with " ");
+    `start`/`end` are character offsets of the content in the article text. `speaker` is the
+    resolved name where one was found ("Dmitry Peskov"), else the speaker as written;
+    `speaker_mention` is the speaker as written ("the Kremlin spokesman") and
+    `speaker_start`/`speaker_end` its offsets. `continues` marks a paragraph that continues the
+    previous quote of a speech over several paragraphs.
+    """
+
+    text: str
+    speaker: str | None
+    speaker_mention: str | None
+    cue: str | None
+    start: int
+    end: int
+    direct: bool = True
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    continues: bool = False
+
+
+@dataclass(slots=True)
+class Parsed:
+    """What the full parse of one article gives the analysis besides its entities: its
+    quotes (`newsweave.nlp.quotes`) and the verb lemmas of each sentence, by sentence index
+    (`newsweave.nlp.predicates`). Kept with the article, so that a story analysed again
+    does not parse its members again."""
+
+    quotes: list[Quote]
+    predicates: list[frozenset[str]]
+
+
+@dataclass(slots=True)
 class Entity:
     """A named-entity mention; `label` is spaCy's (PERSON, GPE, ORG, ...)."""
 
@@ -121,6 +156,10 @@ class Article:
     stated by the page, the feed or the input."""
     dateline: str | None = None
     """The place the lead's dateline named ("Moscow"); the dateline itself is cut from `text`."""
+    parse: Parsed | None = None
+    """What the full parse of the body gave (quotes, verbs by sentence); None where it has not
+    run on the body as it is (the parse runs with entity recognition, when a story needs
+    them)."""
 
     @property
     def outlet_label(self) -> str:

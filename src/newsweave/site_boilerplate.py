@@ -177,8 +177,8 @@ def strip(article: Article, learned: Collection[int], site: str) -> bool:
     recording each as a `Removal`; True if the body changed. A body that would be left
     empty is kept whole: an article is never reduced to nothing by what its site repeats.
 
-    Sentences and entities are offsets into the body: a changed article loses them, to be
-    found again (`recognised` is reset)."""
+    Sentences, entities and the parse are offsets into the body: a changed article loses
+    them, to be found again (`recognised` is reset)."""
     if not learned:
         return False
     rule = f"{RULE}:{site}"
@@ -206,6 +206,7 @@ def strip(article: Article, learned: Collection[int], site: str) -> bool:
     article.text = text
     article.removed = [*article.removed, *removed]
     article.sentences, article.entities, article.recognised = [], [], False
+    article.parse = None
     return True
 
 

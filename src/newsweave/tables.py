@@ -30,7 +30,16 @@ from datetime import date
 from typing import Any
 
 from newsweave.contract import analysis_from_dict, analysis_to_dict, iso
-from newsweave.model import Article, Entity, Removal, Sentence, Story, SummarySentence
+from newsweave.model import (
+    Article,
+    Entity,
+    Parsed,
+    Quote,
+    Removal,
+    Sentence,
+    Story,
+    SummarySentence,
+)
 
 TABLES = ("articles", "stories", "errors", "terms")
 RUN_FILE = "run.json"
@@ -45,9 +54,11 @@ TERM_COLUMNS = ("term", "df")
 
 
 def article_record(article: Article) -> str:
-    """The whole article (annotations, copy link, what cleaning removed) as JSON."""
+    """The whole article (annotations and parse, copy link, what cleaning removed) as JSON."""
     data = asdict(article)
     data["published"] = iso(article.published)
+    if article.parse is not None:  # the verbs of each sentence: a set, as a sorted list
+        data["parse"]["predicates"] = [sorted(p) for p in article.parse.predicates]
     return json.dumps(data, ensure_ascii=False)
 
 
@@ -55,6 +66,7 @@ def article_from_record(record: str) -> Article:
     """`article_record` read back."""
     data = json.loads(record)
     published = data.get("published")
+    parse = data.get("parse")
     return Article(
         **{
             **data,
@@ -62,6 +74,10 @@ def article_from_record(record: str) -> Article:
             "removed": [Removal(**r) for r in data.get("removed", [])],
             "sentences": [Sentence(**s) for s in data.get("sentences", [])],
             "entities": [Entity(**e) for e in data.get("entities", [])],
+            "parse": parse
+            and Parsed(
+                [Quote(**q) for q in parse["quotes"]], [frozenset(p) for p in parse["predicates"]]
+            ),
         }
     )
 

@@ -6,6 +6,7 @@ The pipeline, the fetch stack and the renderers are imported inside the commands
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -22,7 +23,6 @@ from newsweave.cli.common import (
     errors,
     labelled,
     open_db,
-    progress_bar,
     say,
     skipped,
     story_table,
@@ -30,6 +30,8 @@ from newsweave.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
     from newsweave.app.pipeline import RunReport
     from newsweave.fetch import PoliteClient
     from newsweave.model import Story
@@ -63,29 +65,95 @@ SummariseOption = Annotated[
 ]
 
 
-def add_paths(paths: list[str], store: Store) -> RunReport:
-    """Ingest `paths` into `store` with progress bars, and print what was added; nothing read
-    at all ends the command (exit status 1)."""
+def stage_bars() -> Progress:
+    """A transient progress display on stderr for the pipeline's stages: description, bar,
+    count (of the total where known), rate, elapsed and remaining time. Drawn only on a
+    terminal: piped or captured output gets the closing lines alone."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        SpinnerColumn,
+        Task,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        """Items a second, from rich's recent-speed estimate."""
+
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:,.1f}/s" if speed else "", style="progress.data.speed")
+
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+        console=errors,
+        transient=True,
+    )
+
+
+class StageBars:
+    """The pipeline's progress callback (`newsweave.app.pipeline.Progress`) drawn as one bar
+    per stage in `labels`, made when the stage first reports, with its total where the
+    pipeline knows one; counts what went through each stage, for the closing lines."""
+
+    def __init__(self, bar: Progress, labels: dict[str, str]) -> None:
+        self.bar = bar
+        self.labels = labels
+        self.tasks: dict[str, TaskID] = {}
+        self.counts: Counter[str] = Counter()
+
+    def __call__(self, stage: str, n: int, /, *, total: int | None = None) -> None:
+        if stage not in self.labels:
+            return
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(self.labels[stage], total=total)
+        elif total is not None:
+            self.bar.update(self.tasks[stage], total=total)
+        if n:
+            self.bar.advance(self.tasks[stage], n)
+            self.counts[stage] += n
+
+
+def took(seconds: float, count: int | None = None) -> str:
+    """ "in 12.3 s (24.4/s)": a stage's time, and its rate where it handled `count` items."""
+    rate = f" ({count / seconds:,.1f}/s)" if count and seconds >= 0.05 else ""
+    return f"in {seconds:,.1f} s{rate}"
+
+
+def add_paths(paths: list[str], store: Store, *, summarise: bool = True) -> RunReport:
+    """Ingest `paths` into `store` with progress bars, and print what was read and stored,
+    then what clustering did; nothing read at all ends the command (exit status 1)."""
     from newsweave.app.pipeline import ingest
 
-    with progress_bar() as bar:
-        tasks = {
-            "read": bar.add_task("reading", total=None),
-            "stored": bar.add_task("storing + clustering", total=None),
-        }
-
-        def advance(stage: str, n: int) -> None:
-            if stage in tasks:
-                bar.advance(tasks[stage], n)
-
-        report = ingest(paths, store, progress=advance)
+    with stage_bars() as bar:
+        stages = StageBars(bar, {"read": "reading", "stored": "storing + clustering"})
+        report = ingest(paths, store, progress=stages)
     print_problems(report)
-    console.print(
+    cluster_seconds = report.seconds.get("cluster", 0.0)
+    reading = sum(report.seconds.values()) - cluster_seconds
+    say(
         f"read {report.read} articles: {report.added} new, {report.duplicates} already stored"
         + (f" ({report.copies} new ones copy an earlier article)" if report.copies else "")
         + (f", {len(report.errors)} skipped" if report.errors else "")
         + (f", {len(report.warnings)} warnings" if report.warnings else "")
-        + f"; {len(report.changed)} stories new or changed"
+        + f" {took(reading, report.read)}"
+    )
+    say(
+        f"clustered {report.added} new articles: {len(report.changed)} stories new or changed"
+        + ("" if summarise or not report.changed else ", waiting to be summarised")
+        + f" {took(cluster_seconds)}"
     )
     print_notes(report)
     if report.read == 0:
@@ -97,29 +165,51 @@ def add_paths(paths: list[str], store: Store) -> RunReport:
 def build(
     store: Store, words: int, focus: str | None, changed: set[str] | None = None
 ) -> list[Story]:
-    """Summarise and analyse every story waiting for it, and say how many: those this run
-    changed (`changed`, from the run's report) and those an earlier run left waiting (killed,
-    or run with --no-summarise) or another process changed. Returns them."""
+    """Summarise and analyse every story waiting for it, with a bar per stage, and say what
+    each stage did and how long it took: the articles parsed, the stories summarised (those
+    this run changed, `changed`, from the run's report, and those an earlier run left
+    waiting: killed, run with --no-summarise, or another process changed them), the
+    storylines linked. Returns the stories."""
     from newsweave.analysis.summarize import SummarySettings
     from newsweave.app.pipeline import RunReport, build_stories
 
     report = RunReport()
-    with progress_bar() as bar:
-        task = bar.add_task("summarising changed stories", total=None)
+    labels = {
+        "parse": "parsing articles",
+        "summarize": "summarising + analysing stories",
+        "timeline": "linking storylines",
+    }
+    with stage_bars() as bar:
+        stages = StageBars(bar, labels)
         stories = build_stories(
             store,
             summary_settings=SummarySettings(words=words),
             focus=focus,
-            progress=lambda stage, n: bar.advance(task, n),
+            progress=stages,
             report=report,
         )
     for message in report.warnings:
         warning(message)
-    waiting = 0 if changed is None else sum(1 for s in stories if s.id not in changed)
-    console.print(
-        f"summarised {len(stories)} stories"
-        + (f" ({waiting} of them waiting from before this run)" if waiting else "")
+    seconds = report.seconds
+    if parsed := stages.counts["parse"]:
+        parsing = seconds.get("parse", 0.0) + seconds.get("sentences", 0.0)
+        say(f"parsed {parsed} articles (sentences, entities, quotes) {took(parsing, parsed)}")
+    new = len(stories) if changed is None else sum(1 for s in stories if s.id in changed)
+    waiting = len(stories) - new
+    summarising = sum(seconds.get(k, 0.0) for k in ("summarize", "analyse", "store"))
+    say(
+        f"{len(stories)} stories summarised and analysed"
+        + (
+            f" ({new} new or changed"
+            + (f", {waiting} waiting from before this run" if waiting else "")
+            + ")"
+            if changed is not None
+            else ""
+        )
+        + f" {took(summarising, len(stories))}"
     )
+    if stories:
+        say(f"linked {len(stories)} stories into storylines {took(seconds.get('timeline', 0.0))}")
     return stories
 
 
@@ -139,7 +229,7 @@ def ingest_command(
     Only the stories the new articles join, found or merge are summarised and analysed again.
     """
     with open_db(db) as store:
-        report = add_paths(paths, store)
+        report = add_paths(paths, store, summarise=summarise)
         if summarise:
             build(store, DEFAULT_WORDS, None, report.changed)
 
@@ -251,13 +341,10 @@ def fetch(
         open_db(db) as store,
         fetch_client(rate, timeout, max_size, user_agent, allow_private) as client,
     ):
-        with progress_bar() as bar:
-            task = bar.add_task("fetching", total=len(wanted))
-            report = ingest_documents(
-                fetch_documents(wanted, client),
-                store,
-                progress=lambda stage, n: bar.advance(task, n) if stage == "read" else None,
-            )
+        with stage_bars() as bar:
+            stages = StageBars(bar, {"read": "fetching", "stored": "storing + clustering"})
+            stages("read", 0, total=len(wanted))
+            report = ingest_documents(fetch_documents(wanted, client), store, progress=stages)
         print_added(report, "fetched")
         if report.read == 0:
             error("no article could be fetched")

@@ -57,6 +57,8 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from newsweave.model import Quote
+
 # ---- lexicons ----
 
 
@@ -157,30 +159,6 @@ _MENTION_DEPS = frozenset({"compound", "amod", "det", "poss", "nmod", "nummod", 
 _SENTENCE_END = re.compile(r"[.!?…]$")
 
 
-@dataclass(slots=True)
-class Quote:
-    """A quotation (or reported speech) with its cue and speaker.
-
-    `text` is the quoted content (a quote split by its attribution: its parts joined with " ");
-    `start`/`end` are character offsets of the content in the article text. `speaker` is the
-    resolved name where one was found ("Dmitry Peskov"), else the speaker as written;
-    `speaker_mention` is the speaker as written ("the Kremlin spokesman") and
-    `speaker_start`/`speaker_end` its offsets. `continues` marks a paragraph that continues the
-    previous quote of a speech over several paragraphs.
-    """
-
-    text: str
-    speaker: str | None
-    speaker_mention: str | None
-    cue: str | None
-    start: int
-    end: int
-    direct: bool = True
-    speaker_start: int | None = None
-    speaker_end: int | None = None
-    continues: bool = False
-
-
 # ---- 0. parsing ----
 
 PARAGRAPHS = "newsweave_paragraphs"
@@ -204,6 +182,18 @@ def add_paragraph_breaks(nlp: Language) -> Language:
     if PARAGRAPHS not in nlp.pipe_names and "parser" in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPHS, before="parser")
     return nlp
+
+
+def _text(doc: Doc) -> str:
+    """`doc.text`, joined once per doc: spaCy rebuilds it from every token at each access,
+    and the attribution of every quote reads it."""
+    text = doc.user_data.get(_TEXT)
+    if text is None:
+        text = doc.user_data[_TEXT] = doc.text
+    return text
+
+
+_TEXT = "newsweave.text"
 
 
 # ---- 1. quote spans ----
@@ -499,7 +489,7 @@ def _attribution(doc: Doc, span: QuoteSpan, quoted: list[bool]) -> _Attribution:
         return _Attribution(None, None, None)
     governing = _governing_cue(content, quoted)
     sentences = list(dict.fromkeys(t.sent for t in (content[0], content[-1])))
-    text = doc.text
+    text = _text(doc)
     para_start, para_end = text.rfind("\n", 0, span.start) + 1, text.find("\n", span.end)
     para_end = len(text) if para_end < 0 else para_end
     frame = [
@@ -554,7 +544,7 @@ def _unverbed_speaker(doc: Doc, span: QuoteSpan, content: Span, quoted: list[boo
     """A speaker named without a speech verb: "“…” ― Sonya Herridge" (a dash and a name
     after the quote), or "Obama has a new message: “It's about me.”" (a colon before the quote
     closing a clause whose subject is a person)."""
-    text = doc.text
+    text = _text(doc)
     dash = _DASH_NAME.match(text, span.end)
     if dash and "\n" not in dash.group():
         named = doc.char_span(dash.start(1), dash.end(1), alignment_mode="expand")
@@ -821,7 +811,7 @@ def resolve(mention: Span, people: _People, previous: _Speakers) -> str:
 def extract_quotes(doc: Doc) -> list[Quote]:
     """Direct quotes (with speaker and cue) and reported speech of a parsed article, in text
     order."""
-    text = doc.text
+    text = _text(doc)
     people = _People(doc)
     spans = quote_spans(text)
     quoted = [False] * (len(text) + 1)
@@ -940,7 +930,7 @@ def _split(
     the cue between them and no cue of its own but that one, and nothing between them but the
     attribution (speaker, cue, their modifiers) in one sentence: no clause of its own hanging
     on the cue (", suggesting a few questions, including")."""
-    text = doc.text
+    text = _text(doc)
     if not first.direct or _paragraph_between(text, first.end, second.start):
         return False
     between = text[first.end : second.start].strip(" \"“”‘’'")

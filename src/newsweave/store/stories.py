@@ -22,6 +22,11 @@ class StoryStore(ABC):
         oldest first; with `among`, only those of these ids."""
 
     @abstractmethod
+    def stale_work(self, among: Collection[str] | None = None) -> tuple[int, int]:
+        """How many stories are stale (with `among`, of these ids), and how many of their
+        members have no stored parse: what a refresh has ahead of it, for progress bars."""
+
+    @abstractmethod
     def mark_stale(self) -> None:
         """Mark every story stale, so the next refresh redoes all summaries and analyses."""
 

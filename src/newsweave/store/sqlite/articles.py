@@ -17,11 +17,14 @@ from newsweave.store.sqlite.connection import (
     _chunks,
     _entity,
     _json,
+    _parse_json,
     _sentence,
 )
 
 # the same columns with the words left out (`article_heads`): empty text and annotations
-_WORDS = {"text": "''", "removed": "'[]'", "sentences": "'[]'", "entities": "'[]'"}
+_WORDS = {
+    "text": "''", "removed": "'[]'", "sentences": "'[]'", "entities": "'[]'", "parse": "NULL"
+}  # fmt: skip
 _SELECT_HEAD = ", ".join(_WORDS.get(c, f"a.{c}") for c in _COLUMNS)
 _INSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
@@ -111,12 +114,14 @@ class SQLiteArticles(SQLiteConnection, ArticleStore):
     def update_annotations(self, articles: Sequence[Article]) -> None:
         with self._transaction() as db:
             db.executemany(
-                "UPDATE articles SET sentences = ?, entities = ?, recognised = ? WHERE id = ?",
+                "UPDATE articles SET sentences = ?, entities = ?, recognised = ?, parse = ? "
+                "WHERE id = ?",
                 (
                     (
                         _json([_sentence(a.text, s, n) for n, s in enumerate(a.sentences)]),
                         _json([_entity(a.text, e) for e in a.entities]),
                         int(a.recognised),
+                        _parse_json(a.parse),
                         a.id,
                     )
                     for a in articles

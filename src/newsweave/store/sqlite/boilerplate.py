@@ -151,7 +151,7 @@ class SQLiteBoilerplate(SQLiteConnection, BoilerplateIndex):
         with self._transaction() as db:
             db.executemany(
                 "UPDATE articles SET text = ?, removed = ?, sentences = ?, entities = ?, "
-                "recognised = ? WHERE id = ?",
+                "recognised = ?, parse = NULL WHERE id = ?",
                 (
                     (
                         a.text,

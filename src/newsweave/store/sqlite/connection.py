@@ -13,7 +13,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from newsweave.model import Article, Entity, Removal, Sentence
+from newsweave.model import Article, Entity, Parsed, Quote, Removal, Sentence
 
 T = TypeVar("T")
 BUSY_TIMEOUT = 600.0
@@ -25,7 +25,7 @@ _BATCH = 500  # rows per executemany and ids per `IN (...)`: under every SQLite'
 _COLUMNS = (
     "id", "source", "format", "title", "outlet", "published", "published_estimated", "author",
     "url", "external_id", "text", "credits", "removed", "sentences", "entities", "recognised",
-    "copy_of", "copy_source", "language", "title_derived", "dateline",
+    "copy_of", "copy_source", "language", "title_derived", "dateline", "parse",
 )  # fmt: skip
 _SELECT_ARTICLE = ", ".join(f"a.{c}" for c in _COLUMNS)
 
@@ -68,7 +68,7 @@ def _article_row(a: Article) -> tuple[Any, ...]:
         _json([[r.text, r.rule] for r in a.removed]),
         _json([_sentence(a.text, s, n) for n, s in enumerate(a.sentences)]),
         _json([_entity(a.text, e) for e in a.entities]), int(a.recognised), a.copy_of,
-        a.copy_source, a.language, int(a.title_derived), a.dateline,
+        a.copy_source, a.language, int(a.title_derived), a.dateline, _parse_json(a.parse),
     )  # fmt: skip
 
 
@@ -76,7 +76,7 @@ def _article(row: sqlite3.Row | tuple[Any, ...]) -> Article:
     """An article from the values of `_COLUMNS` (`_SELECT_ARTICLE`)."""
     (id_, source, format_, title, outlet, published, estimated, author, url, external_id, text,
      credits, removed, sentences, entities, recognised, copy_of, copy_source, language,
-     title_derived, dateline) = row  # fmt: skip
+     title_derived, dateline, parse) = row  # fmt: skip
     return Article(
         id=id_,
         source=source,
@@ -105,7 +105,28 @@ def _article(row: sqlite3.Row | tuple[Any, ...]) -> Article:
         language=language,
         title_derived=bool(title_derived),
         dateline=dateline,
+        parse=_parsed(parse),
     )
+
+
+def _parse_json(parse: Parsed | None) -> str | None:
+    """An article's parse as JSON: its quotes as lists of `Quote`'s fields, its sentences'
+    verbs as sorted lists; None (NULL) where the article is not parsed."""
+    if parse is None:
+        return None
+    quotes = [
+        [q.text, q.speaker, q.speaker_mention, q.cue, q.start, q.end, q.direct,
+         q.speaker_start, q.speaker_end, q.continues]
+        for q in parse.quotes
+    ]  # fmt: skip
+    return _json({"quotes": quotes, "predicates": [sorted(p) for p in parse.predicates]})
+
+
+def _parsed(value: str | None) -> Parsed | None:
+    if value is None:
+        return None
+    data = json.loads(value)
+    return Parsed([Quote(*q) for q in data["quotes"]], [frozenset(p) for p in data["predicates"]])
 
 
 class SQLiteConnection:

@@ -23,7 +23,7 @@ from pathlib import Path
 from newsweave.store import StoreError
 from newsweave.store.sqlite.story_search import fill_story_search
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 Step = str | Callable[[sqlite3.Connection], None]
 
@@ -263,6 +263,9 @@ MIGRATIONS: dict[int, tuple[Step, ...]] = {
     7: ("ALTER TABLE articles ADD COLUMN dateline TEXT",),
     # Stories are found by the names of their entities, their facts and their quotes too.
     8: (_story_search_with_analysis,),
+    # What the full parse of an article gave (quotes, verbs by sentence), as JSON; NULL: not
+    # parsed, so stored articles are parsed when a story next needs them.
+    9: ("ALTER TABLE articles ADD COLUMN parse TEXT",),
 }
 
 

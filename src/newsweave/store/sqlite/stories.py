@@ -269,6 +269,21 @@ class SQLiteStories(SQLiteStoryRows, StoryStore):
             rows = [row for _, row in sorted(found)[:limit]]
         return self._assemble(rows, None if len(rows) != 1 else rows[0][0], only_rows=True)
 
+    def stale_work(self, among: Collection[str] | None = None) -> tuple[int, int]:
+        stories = articles = 0
+        wanted = [None] if among is None else list(_chunks(sorted(set(among))))
+        for chunk in wanted:
+            where = "" if chunk is None else f" AND s.id IN ({', '.join('?' * len(chunk))})"
+            found, unparsed = self._db.execute(
+                "SELECT count(DISTINCT s.id), count(a.id) FROM stories AS s "
+                "LEFT JOIN story_articles AS sa ON sa.story_id = s.id "
+                "LEFT JOIN articles AS a ON a.id = sa.article_id AND a.parse IS NULL "
+                f"WHERE s.stale = 1{where}",
+                chunk or (),
+            ).fetchone()
+            stories, articles = stories + found, articles + unparsed
+        return stories, articles
+
     def mark_stale(self) -> None:
         with self._transaction() as db:
             db.execute("UPDATE stories SET stale = 1")
