@@ -16,6 +16,7 @@ from factories import SEEDS, make_article, make_story
 from newsweave.analysis.storyline import (
     link_storylines,
     related,
+    storyline_entities,
     storyline_timeline,
     storylines_among,
 )
@@ -182,6 +183,20 @@ def test_merge_timelines_keeps_one_story_event() -> None:
 
 def _entities(*names: tuple[str, str, float]) -> list[StoryEntity]:
     return [StoryEntity(name=n, type=t, salience=w) for n, t, w in names]
+
+
+def test_a_storyline_is_named_by_names_a_reader_follows() -> None:
+    """Nationalities, regions and dates name no storyline; a person goes by a full name."""
+    story = make_story(make_article("Assad met Putin.", outlet="A"), id="s")
+    story.entities = _entities(
+        ("Bashar al-Assad", "PERSON", 5.0),
+        ("Syrian", "NORP", 4.0),
+        ("Middle East", "LOC", 3.5),
+        ("Thursday", "DATE", 3.2),
+        ("Vladimir Putin", "PERSON", 3.0),
+        ("Sochi", "GPE", 1.0),
+    )
+    assert storyline_entities([story]) == ["Bashar al-Assad", "Vladimir Putin", "Sochi"]
 
 
 def test_storylines_link_without_merging() -> None:

@@ -38,6 +38,7 @@ from newsweave.analysis.timeline import (
 )
 from newsweave.components import union_find
 from newsweave.model import Story, StoryEntity, TimelineEvent
+from newsweave.nlp.name_rules import EntityName, is_junk
 from newsweave.store import BrowseStore, Store
 from newsweave.store.browse import StoryFilter
 from newsweave.tfidf import tokens
@@ -425,16 +426,26 @@ class Storyline:
 
 def storyline_entities(stories: Iterable[Story], top: int = 8) -> list[str]:
     """The names the stories are most about: salience summed over the stories, one name per
-    real-world entity (the name the stories use most)."""
+    real-world entity (the name the stories use most), only names a reader can follow
+    (`nlp.name_rules`: no nationality, region or date names a storyline)."""
     weight: dict[str, float] = defaultdict(float)
     names: dict[str, Counter[str]] = defaultdict(Counter)
+    kinds: dict[str, str] = {}
     for story in stories:
         for entity in story.entities[:TOP_ENTITIES]:
             key = entity_key(entity)
             weight[key] += max(entity.salience, 1e-6)
             names[key][entity.name] += 1
-    heaviest = sorted(weight, key=lambda key: (-weight[key], key))[:top]
-    return [names[key].most_common(1)[0][0] for key in heaviest]
+            kinds.setdefault(key, entity.type)
+    chosen = []
+    for key in sorted(weight, key=lambda key: (-weight[key], key)):
+        usable = (n for n, _ in names[key].most_common() if not is_junk(EntityName(n, kinds[key])))
+        name = next(usable, None)
+        if name is not None:
+            chosen.append(name)
+            if len(chosen) == top:
+                break
+    return chosen
 
 
 def own_event(story: Story) -> TimelineEvent | None:
