@@ -362,8 +362,7 @@ def _store_lookup(
             known = store.entity(name)
             if known is None or known.stories > settings.max_postings:
                 continue
-            cards = store.story_cards(StoryFilter(entity=name), limit=settings.max_candidates)
-            ids += [c.id for c in cards]
+            ids += store.story_ids(StoryFilter(entity=name), limit=settings.max_candidates)
         return list(dict.fromkeys(ids))
 
     return lookup
@@ -405,9 +404,9 @@ def _add_stored_members(store: Store, pool: dict[str, Story], settings: Storylin
     new story joins, splits or links to another is read whole (its `max_members` most
     recent stories), and not only the members the entity lookup happened to find."""
     for line in {s.storyline for s in list(pool.values()) if s.storyline}:
-        for card in store.story_cards(StoryFilter(storyline=line), limit=settings.max_members):
-            if card.id not in pool and (story := store.story(card.id)) is not None:
-                pool[card.id] = story
+        for id in store.story_ids(StoryFilter(storyline=line), limit=settings.max_members):
+            if id not in pool and (story := store.story(id)) is not None:
+                pool[id] = story
 
 
 # ---- reading a storyline ----

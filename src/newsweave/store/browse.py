@@ -127,6 +127,11 @@ class BrowseStore(ABC):
         """One page of stories matching `where`, each with its outlets and top entities."""
 
     @abstractmethod
+    def story_ids(self, where: StoryFilter | None = None, *, limit: int = 20) -> list[str]:
+        """The ids of the first `limit` stories matching `where`, in the listing's order:
+        what linking needs, without building cards."""
+
+    @abstractmethod
     def story_count(self, where: StoryFilter | None = None) -> int:
         """How many stories match `where` (for pagination)."""
 

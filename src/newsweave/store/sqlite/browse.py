@@ -177,6 +177,13 @@ class SQLiteBrowse(SQLiteConnection, BrowseStore):
         ).fetchall()
         return self._cards(rows)
 
+    def story_ids(self, where: StoryFilter | None = None, *, limit: int = 20) -> list[str]:
+        conditions, params = _where(where)
+        rows = self._db.execute(
+            f"SELECT s.id FROM stories AS s {conditions} {_ORDER} LIMIT ?", (*params, max(limit, 0))
+        )
+        return [row[0] for row in rows]
+
     def story_count(self, where: StoryFilter | None = None) -> int:
         conditions, params = _where(where)
         return self._db.execute(
