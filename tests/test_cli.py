@@ -276,7 +276,11 @@ def test_stored_text_that_looks_like_markup_is_printed_as_it_is(tmp_path: Path) 
     listing = runner.invoke(cli.app, ["stories", "--db", db], env={"COLUMNS": "250"}).output
     assert "Headline [/] here [bold]" in listing
     report = runner.invoke(cli.app, ["report", "--db", db, "--out", out], env={"COLUMNS": "250"})
-    assert "[red]Outlet[/red]" in report.output  # its table names the outlets
+    assert "Headline [/] here [bold]" in report.output  # its table names the stories
+    listed = json.loads(runner.invoke(cli.app, ["stories", "--db", db, "--json"]).stdout)
+    marked = next(s["id"] for s in listed["stories"] if "[red]Outlet[/red]" in s["outlets"])
+    shown = runner.invoke(cli.app, ["show", marked, "--db", db], env={"COLUMNS": "250"})
+    assert "[red]Outlet[/red]" in shown.output
     assert (tmp_path / "report" / "stories.json").exists()
 
 
@@ -553,3 +557,19 @@ def test_digest_prints_each_stage_with_its_time_and_honest_counts(tmp_path: Path
     again = runner.invoke(cli.app, ["digest", str(SEEDS), "--db", db, "--out", out])
     assert "read 5 articles: 0 new, 5 already stored" in again.output
     assert "0 stories summarised and analysed (0 new or changed)" in again.output
+
+
+def test_many_sources_skipped_for_one_reason_are_named_five_then_counted(tmp_path: Path) -> None:
+    """A folder of a crawler's metadata beside its pages names five and counts the rest; -v
+    names every one."""
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    for n in range(7):
+        (folder / f"outlet{n}.json").write_text('{"V1": {"body": {}}}', encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    quiet = runner.invoke(cli.app, ["ingest", str(folder), "--db", db, "--no-summarise"])
+    named = [line for line in quiet.output.splitlines() if line.startswith("skipped /")]
+    assert len(named) == 5 and "missing required field 'text'" in named[0]
+    assert "skipped 2 more sources: missing required field 'text' (-v names each)" in quiet.output
+    loud = runner.invoke(cli.app, ["-v", "ingest", str(folder), "--db", db, "--no-summarise"])
+    assert sum(line.startswith("skipped /") for line in loud.output.splitlines()) == 7

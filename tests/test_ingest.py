@@ -74,6 +74,9 @@ def test_detection_by_content_not_name(tmp_path: Path) -> None:
     assert detect_format(tmp_path / "a.txt", b"Just words.\nA <b>bold</b> claim.") == "text"
     assert detect_format(tmp_path / "a.html", b"Just words, no markup.") == "html"
     assert detect_format(tmp_path / "list", b' [ {"text": "x"} ]') == "json"
+    crawl_metadata = b'{\n  "NZZ_2024_07_18.html.gz": {\n    "url": "https://www.nzz.ch/a"'
+    assert detect_format(tmp_path / "meta.info", crawl_metadata) == "json"
+    assert detect_format(tmp_path / "a.txt", b"{Braces} open this plain text.") == "text"
     assert detect_format(tmp_path / "a.txt", b"abc\x00def") == "binary"
     assert detect_format(tmp_path / "a.txt", b"%PDF-1.7\nsome text") == "binary"
     assert detect_format(tmp_path / "a.txt", b"{not json at all}") == "text"

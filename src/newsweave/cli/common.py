@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -174,23 +175,37 @@ def progress_bar() -> Progress:
     )
 
 
-def story_table(stories: list[Story]) -> Table:
-    """One row per story: id, event date, number of articles, title, outlets."""
+STORIES_SHOWN = 20
+"""Stories a run's closing table lists; the report and `newsweave stories` have them all."""
+
+
+def story_table(stories: list[Story], shown: int = STORIES_SHOWN) -> Table:
+    """The `shown` stories most outlets covered (then most articles, newest), one row each:
+    id, event date, outlets, articles, title; a caption says how many more there are."""
     from rich.table import Table
 
-    table = Table(title=f"{len(stories)} stories", show_lines=False)  # cells: `plain`
+    biggest = sorted(
+        stories,
+        key=lambda s: (-len(s.outlets), -len(s.articles), -(s.event_date or date.min).toordinal()),
+    )[:shown]
+    title = f"{len(stories)} stories" + (
+        f", the {len(biggest)} most outlets covered" if len(biggest) < len(stories) else ""
+    )
+    more = len(stories) - len(biggest)
+    caption = f"{more} more in the report and in `newsweave stories`" if more else None
+    table = Table(title=title, caption=caption, show_lines=False)  # cells: `plain`
     table.add_column("id", style="cyan", no_wrap=True)
     table.add_column("date", no_wrap=True)
+    table.add_column("outlets", justify="right")
     table.add_column("articles", justify="right")
     table.add_column("title")
-    table.add_column("outlets")
-    for story in stories:
+    for story in biggest:
         table.add_row(
             story.id,
             story.event_date.isoformat() if story.event_date else "",
+            str(len(story.outlets)),
             str(len(story.articles)),
             plain(story.title or ""),
-            plain(", ".join(story.outlets)),
         )
     return table
 

@@ -6,6 +6,7 @@ The pipeline, the fetch stack and the renderers are imported inside the commands
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -277,10 +278,26 @@ def fetch_client(
     return PoliteClient(replace(settings, user_agent=user_agent) if user_agent else settings)
 
 
+SKIPPED_SHOWN = 5
+"""Sources named for one reason to skip; more of the same are counted (`-v` names them)."""
+
+
 def print_problems(report: RunReport) -> None:
-    """What a run skipped, and what it read with a warning (a field dropped, bytes replaced)."""
+    """What a run skipped, and what it read with a warning (a field dropped, bytes replaced).
+
+    A folder of files that are not articles (a crawler's metadata beside its pages) would
+    bury the run's summary under one line each: the first `SKIPPED_SHOWN` sources of each
+    reason are named, the rest counted, unless `-v` asks for every one."""
+    every = logging.getLogger("newsweave").isEnabledFor(logging.INFO)
+    by_reason: dict[str, list[str]] = {}
     for problem in report.errors:
-        skipped(problem.source, problem.reason)
+        by_reason.setdefault(problem.reason, []).append(problem.source)
+    for reason, sources in by_reason.items():
+        named = sources if every else sources[:SKIPPED_SHOWN]
+        for source in named:
+            skipped(source, reason)
+        if len(sources) > len(named):
+            skipped(f"{len(sources) - len(named)} more sources", f"{reason} (-v names each)")
     for message in report.warnings:
         warning(message)
 

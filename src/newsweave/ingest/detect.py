@@ -117,12 +117,19 @@ def looks_jsonl(path: Path, head: bytes) -> bool:
         return False
 
 
+_OBJECT_KEY = re.compile(rb'\{\s*"')
+
+
 def looks_json(path: Path, head: bytes) -> bool:
-    """A JSON array of objects, or a `.json` file holding one (pretty-printed) object."""
+    """A JSON array of objects, or one (pretty-printed) object: in a `.json` file, or opening
+    with a quoted key whatever the file is called (a crawler's `meta.info`), which no article
+    text does."""
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"["):
         return text[1:].lstrip().startswith((b"{", b"]"))
-    return path.suffix.lower() == ".json" and text.startswith(b"{")
+    return text.startswith(b"{") and (
+        path.suffix.lower() == ".json" or bool(_OBJECT_KEY.match(text))
+    )
 
 
 def looks_html(path: Path, head: bytes) -> bool:
