@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from factories import make_article, make_story
-from newsweave.model import Removal, Story, SummarySentence
+from newsweave.model import Removal, Story, StoryEntity, SummarySentence
 from newsweave.render import write_report
-from newsweave.render.html import render_html, safe_url
+from newsweave.render.html import render_html, safe_url, speaker_entity
 from newsweave.render.json import stories_to_json
 from newsweave.render.markdown import escape, heading, render_markdown
 
@@ -248,3 +248,11 @@ def test_html_report_has_the_story_page_s_sections_and_charts() -> None:
     assert '<a href="#story-s1">' in line and '<a href="#story-s2">' in line
     assert 'Part of the storyline <a href="#storyline-line0000">' in page
     assert "Event date not known" in page and "date date" not in page
+
+
+def test_a_speaker_links_to_the_entity_it_names_and_no_other() -> None:
+    """ "Putin" links to Vladimir Putin's page; "the spokesman" is no entity and links nowhere."""
+    story = make_story(make_article("Putin spoke.", outlet="A"), id="s")
+    story.entities = [StoryEntity("Vladimir Putin", "PERSON", ["Putin"], [], 2, 1.0)]
+    assert speaker_entity("putin", story) == "Vladimir Putin"
+    assert speaker_entity("the spokesman", story) is None

@@ -165,7 +165,8 @@ def build(store: Store) -> dict[str, Article]:
                 ["DW", "Kurdistan 24"],
                 [dw.id, k24.id],
                 [QuoteVariant("the talks lasted three hours", ["DW"], [dw.id])],
-            )
+            ),
+            StoryQuote("the talks went well", "the spokesman", "say", ["DW"], [dw.id]),
         ],
         coverage=[
             OutletCoverage("DW", ["Assad thanked Russia for its military support."], []),
@@ -443,6 +444,8 @@ def test_story_page_names_facts_quotes_and_dates_plainly(client: TestClient) -> 
     assert "<strong>3 of 3</strong> independent sources" in facts
     quotes = section(page, "Quotes")
     assert "the talks lasted three hours" in quotes and "(say)" not in quotes  # no cue lemma
+    assert '<a href="/entities/Dmitry%20Peskov">Dmitry Peskov</a>' in quotes
+    assert "<strong>the spokesman</strong>" in quotes  # no entity, no entity page
     assert "Event date <time" in page
     undated = client.get(f"/stories/{EVIL}").text
     assert "Event date not known" in undated

@@ -146,7 +146,12 @@ def add_paths(paths: list[str], store: Store, *, summarise: bool = True) -> RunR
     reading = sum(report.seconds.values()) - cluster_seconds
     say(
         f"read {report.read} articles: {report.added} new, {report.duplicates} already stored"
-        + (f" ({report.copies} new ones copy an earlier article)" if report.copies else "")
+        + (
+            f" ({report.copies} new one{' copies' if report.copies == 1 else 's copy'} an "
+            "earlier article)"
+            if report.copies
+            else ""
+        )
         + (f", {len(report.errors)} skipped" if report.errors else "")
         + (f", {len(report.warnings)} warnings" if report.warnings else "")
         + f" {took(reading, report.read)}"

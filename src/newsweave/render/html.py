@@ -101,6 +101,7 @@ def shared(env: Environment) -> Environment:
     env.globals.update(articles_chart_svg=articles_chart, outlet_days=outlet_days)
     env.globals.update(headline_order=headline_order, left_out_by=left_out_by)
     env.globals.update(stories_chart=stories_chart, story_events=story_events)
+    env.globals["speaker_entity"] = speaker_entity
     env.globals["timeline_drawing"] = lambda events: Markup(timeline_svg(events))  # escaped
     return env
 
@@ -114,6 +115,16 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     return shared(env)
+
+
+def speaker_entity(speaker: str, story: Story) -> str | None:
+    """The story's entity a quote's speaker names ("Putin" is "Vladimir Putin"), whose page a
+    speaker links to; None for a speaker that is no named entity ("the spokesman")."""
+    folded = speaker.casefold()
+    for entity in story.entities:
+        if folded in (n.casefold() for n in (entity.name, *entity.aliases)):
+            return entity.name
+    return None
 
 
 def shown_events(events: list[TimelineEvent], limit: int | None) -> list[TimelineEvent]:
