@@ -5,7 +5,8 @@
 Builds a store from `examples/assad-putin` in a temporary folder (ingest + build_stories,
 with the full analysis), serves it with uvicorn on a free loopback port and drives the
 system Chromium (`/usr/bin/chromium`) through Playwright: the stories page, the Sochi story
-with a citation chip open, a search, an entity page, and the story on a phone-sized screen.
+with a citation chip open, its storyline, a search, an entity page, the story on a
+phone-sized screen and the stories page in dark mode.
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ def main() -> None:
             ).click()
             page.locator("ol.summary > li").first.locator("details.cite > summary").nth(1).click()
             page.screenshot(path=out / "story.png")
+            page.locator(".storyline-link a").click()
+            page.wait_for_url("**/storylines/*")
+            page.screenshot(path=out / "storyline.png")
             page.goto("/search?q=Peskov")
             page.screenshot(path=out / "search.png")
             page.goto("/entities/Dmitry%20Peskov")
@@ -77,6 +81,11 @@ def main() -> None:
             phone.goto("/")
             phone.locator("ol.cards a").first.click()
             phone.screenshot(path=out / "story-phone.png")
+            dark = browser.new_page(
+                base_url=url, viewport={"width": 1100, "height": 860}, color_scheme="dark"
+            )
+            dark.goto("/")
+            dark.screenshot(path=out / "stories-dark.png")
             browser.close()
         server.should_exit = True
     print("wrote", ", ".join(sorted(p.name for p in out.glob("*.png"))), "to", out)
