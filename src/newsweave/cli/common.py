@@ -172,6 +172,7 @@ def progress_bar() -> Progress:
         TimeElapsedColumn(),
         console=errors,
         transient=True,
+        disable=not errors.is_terminal,  # else each run leaves a blank line per bar
     )
 
 

@@ -101,6 +101,7 @@ def stage_bars() -> Progress:
         TimeRemainingColumn(),
         console=errors,
         transient=True,
+        disable=not errors.is_terminal,  # else each run leaves a blank line per bar
     )
 
 
