@@ -137,3 +137,16 @@ def test_timeline_takes_its_colours_from_the_page() -> None:
     assert root.get("fill") == "currentColor"
     assert all(t.get("fill") in (None, "currentColor") for t in root.iter(f"{SVG}text"))
     assert hard_coded_colours(svg) == []
+
+
+def test_a_long_storyline_draws_its_most_covered_stories_in_date_order() -> None:
+    from newsweave.render.html import most_covered
+
+    events = [
+        TimelineEvent(date(2020, 1, n), "day", f"story {n}", ["A"] * (n % 3 + 1), [], f"s{n}")
+        for n in range(1, 11)
+    ]
+    assert most_covered(events, limit=20) == events
+    chosen = most_covered(events, limit=4)
+    assert [e.story_id for e in chosen] == ["s1", "s2", "s5", "s8"]  # 3 outlets, then earliest
+    assert [e.date for e in chosen] == sorted(e.date for e in chosen)

@@ -186,7 +186,7 @@ def _entities(*names: tuple[str, str, float]) -> list[StoryEntity]:
 
 
 def test_a_storyline_is_named_by_names_a_reader_follows() -> None:
-    """Nationalities, regions and dates name no storyline; a person goes by a full name."""
+    """Nationalities, regions and dates name no storyline, and one country is named once."""
     story = make_story(make_article("Assad met Putin.", outlet="A"), id="s")
     story.entities = _entities(
         ("Bashar al-Assad", "PERSON", 5.0),
@@ -195,8 +195,10 @@ def test_a_storyline_is_named_by_names_a_reader_follows() -> None:
         ("Thursday", "DATE", 3.2),
         ("Vladimir Putin", "PERSON", 3.0),
         ("Sochi", "GPE", 1.0),
+        ("UK", "GPE", 0.6),
+        ("Britain", "GPE", 0.5),
     )
-    assert storyline_entities([story]) == ["Bashar al-Assad", "Vladimir Putin", "Sochi"]
+    assert storyline_entities([story]) == ["Bashar al-Assad", "Vladimir Putin", "UK", "Sochi"]
 
 
 def test_storylines_link_without_merging() -> None:

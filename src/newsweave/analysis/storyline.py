@@ -38,6 +38,7 @@ from newsweave.analysis.timeline import (
 )
 from newsweave.components import union_find
 from newsweave.model import Story, StoryEntity, TimelineEvent
+from newsweave.nlp.canonical import name_key
 from newsweave.nlp.name_rules import EntityName, is_junk
 from newsweave.store import BrowseStore, Store
 from newsweave.store.browse import StoryFilter
@@ -432,7 +433,8 @@ def storyline_entities(stories: Iterable[Story], top: int = 8) -> list[str]:
     kinds: dict[str, str] = {}
     for story in stories:
         for entity in story.entities[:TOP_ENTITIES]:
-            key = entity_key(entity)
+            # one name per place or body however written ("UK", "Britain"; "US", "U.S.")
+            key = entity_key(entity) if entity.type == "PERSON" else name_key(entity.name)
             weight[key] += max(entity.salience, 1e-6)
             names[key][entity.name] += 1
             kinds.setdefault(key, entity.type)

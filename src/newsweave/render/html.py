@@ -86,6 +86,18 @@ def stories_chart(events: list[TimelineEvent], href: Callable[[str], str | None]
     return Markup(stories_over_time_svg(events, href))  # the renderer escapes every text
 
 
+CHART_STORIES = 30
+"""Stories a storyline's chart draws: one row each, so a long storyline draws the most covered."""
+
+
+def most_covered(events: list[TimelineEvent], limit: int = CHART_STORIES) -> list[TimelineEvent]:
+    """The `limit` story events most outlets (then most articles) covered, in date order."""
+    if len(events) <= limit:
+        return events
+    chosen = sorted(events, key=lambda e: (-len(e.outlets), -len(e.article_ids), e.date))[:limit]
+    return sorted(chosen, key=lambda e: (e.date, e.story_id or ""))
+
+
 def story_events(stories: Iterable[Story]) -> list[TimelineEvent]:
     """Each dated story as an event at its event date (`own_event`)."""
     return [e for story in stories if (e := own_event(story))]
@@ -101,6 +113,7 @@ def shared(env: Environment) -> Environment:
     env.globals.update(articles_chart_svg=articles_chart, outlet_days=outlet_days)
     env.globals.update(headline_order=headline_order, left_out_by=left_out_by)
     env.globals.update(stories_chart=stories_chart, story_events=story_events)
+    env.globals["most_covered"] = most_covered
     env.globals["speaker_entity"] = speaker_entity
     env.globals["timeline_drawing"] = lambda events: Markup(timeline_svg(events))  # escaped
     return env
