@@ -183,8 +183,6 @@ STORIES_SHOWN = 20
 def story_table(stories: list[Story], shown: int = STORIES_SHOWN) -> Table:
     """The `shown` stories most outlets covered (then most articles, newest), one row each:
     id, event date, outlets, articles, title; a caption says how many more there are."""
-    from rich.table import Table
-
     biggest = sorted(
         stories,
         key=lambda s: (-len(s.outlets), -len(s.articles), -(s.event_date or date.min).toordinal()),
@@ -194,20 +192,27 @@ def story_table(stories: list[Story], shown: int = STORIES_SHOWN) -> Table:
     )
     more = len(stories) - len(biggest)
     caption = f"{more} more in the report and in `newsweave stories`" if more else None
-    table = Table(title=title, caption=caption, show_lines=False)  # cells: `plain`
+    rows = [(s.id, s.event_date, len(s.outlets), len(s.articles), s.title or "") for s in biggest]
+    return stories_table(title, rows, caption)
+
+
+StoryRow = tuple[str, date | None, int, int, str]
+"""A story as a table lists it: id, event date, outlets, articles, title."""
+
+
+def stories_table(title: str, rows: list[StoryRow], caption: str | None = None) -> Table:
+    """The one layout of every story table the commands print; cells are stored text, shown
+    as written (`plain`)."""
+    from rich.table import Table
+
+    table = Table(title=plain(title), caption=caption, show_lines=False)
     table.add_column("id", style="cyan", no_wrap=True)
     table.add_column("date", no_wrap=True)
     table.add_column("outlets", justify="right")
     table.add_column("articles", justify="right")
     table.add_column("title")
-    for story in biggest:
-        table.add_row(
-            story.id,
-            story.event_date.isoformat() if story.event_date else "",
-            str(len(story.outlets)),
-            str(len(story.articles)),
-            plain(story.title or ""),
-        )
+    for id, day, outlets, articles, text in rows:
+        table.add_row(id, day.isoformat() if day else "", str(outlets), str(articles), plain(text))
     return table
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from newsweave.cli.common import plain
+from newsweave.cli.common import stories_table
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -63,23 +63,8 @@ def listing_title(shown: int, total: int, where: StoryFilter) -> str:
 
 def card_table(cards: list[StoryCard], total: int, where: StoryFilter) -> Table:
     """One row per listed story: id, date, outlets, articles, title."""
-    from rich.table import Table
-
-    title = listing_title(len(cards), total, where)
-    table = Table(title=plain(title))
-    table.add_column("id", style="cyan", no_wrap=True)
-    table.add_column("date", no_wrap=True)
-    table.add_column("outlets", justify="right")
-    table.add_column("articles", justify="right")
-    table.add_column("title")
-    for card in cards:
-        table.add_row(
-            card.id,
-            card.event_date.isoformat() if card.event_date else "",
-            str(card.outlet_count),
-            str(card.article_count),
-            plain(card.title or ""),
-        )
+    rows = [(c.id, c.event_date, c.outlet_count, c.article_count, c.title or "") for c in cards]
+    caption = None
     if total > len(cards):
-        table.caption = f"the newest {len(cards)} (--limit); --limit 0 lists every one"
-    return table
+        caption = f"the newest {len(cards)} (--limit); --limit 0 lists every one"
+    return stories_table(listing_title(len(cards), total, where), rows, caption)
