@@ -42,7 +42,6 @@ from newsweave.ingest.decode import scrub_surrogates
 from newsweave.ingest.titles import derived_title
 from newsweave.model import (
     Article,
-    Entity,
     Parsed,
     Quote,
     RawDocument,
@@ -51,7 +50,7 @@ from newsweave.model import (
     story_id,
 )
 from newsweave.nlp.canonical import canonical_entities, unify_across_stories
-from newsweave.nlp.entities import load_model
+from newsweave.nlp.entities import doc_entities, load_model
 from newsweave.nlp.language import LanguageDetector, analysed, is_analysed, not_analysed
 from newsweave.nlp.predicates import sentence_predicates
 from newsweave.nlp.quotes import add_paragraph_breaks, extract_quotes
@@ -260,9 +259,7 @@ class Annotator:
                 article.sentences = self.splitter.split(article.text)
         docs = self.parser.pipe((a.text for a in articles), batch_size=self.batch_size)
         for article, doc in zip(articles, docs, strict=True):
-            article.entities = [
-                Entity(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents
-            ]
+            article.entities = doc_entities(doc)
             article.recognised = True
             try:
                 article.parse = Parsed(

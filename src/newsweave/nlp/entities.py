@@ -1,15 +1,16 @@
 """Named entities per article with spaCy's small English model.
 
-Only the components NER needs run (tok2vec + ner): the tagger, parser and lemmatizer cost
-more than half the time and nothing in this stage reads them.
+The pipeline parses each article once with every component (`newsweave.app.pipeline.
+Annotator`) and keeps the doc's entities with `doc_entities`; a caller that needs entities
+alone loads the model `ner_only` (tok2vec + ner): the tagger, parser and lemmatizer cost
+more than half the time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from newsweave.model import Entity
 
@@ -28,14 +29,6 @@ def load_model(*, ner_only: bool = True) -> Language:
     return spacy.load(MODEL)
 
 
-class EntityRecognizer:
-    """Finds named entities in texts, batching them through one spaCy pipeline."""
-
-    def __init__(self, nlp: Language | None = None, batch_size: int = 16) -> None:
-        self.nlp = nlp or load_model()
-        self.batch_size = batch_size
-
-    def entities(self, texts: Iterable[str]) -> Iterator[list[Entity]]:
-        """Yield, per text, all its entity mentions (every spaCy label) in text order."""
-        for doc in self.nlp.pipe(texts, batch_size=self.batch_size):
-            yield [Entity(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents]
+def doc_entities(doc: Doc) -> list[Entity]:
+    """All of a parsed doc's entity mentions (every spaCy label), in text order."""
+    return [Entity(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents]
